@@ -1,0 +1,112 @@
+// Configuration from flags, env vars, a .env file and defaults, in that order of precedence. Pure: the
+// caller reads the environment and the .env file and hands them in.
+import { parseArgs } from 'node:util';
+import type { ListenerMode } from '../core/types.js';
+import { DEFAULT_LIMITS, LIMIT_VARS, type Limits } from './limits.js';
+
+export interface Config {
+  readonly address: string;
+  readonly port: number;
+  readonly protocol: ListenerMode;
+  readonly db: string;
+  readonly log: string;
+  readonly maxUsers: number;
+  readonly peers?: string;
+  readonly name?: string;
+  readonly bcryptCost: number;
+  readonly logLevel: string;
+  readonly limits: Limits;
+}
+
+export type ConfigResult = { readonly config: Config } | { readonly help: true } | { readonly error: string };
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const PROTOCOLS: readonly ListenerMode[] = ['auto', 'channels', 'direct', 'messenger'];
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export const HELP = `Usage: chat-server [port] [peers-file] [options]
+
+A chat server speaking the channels, direct and messenger protocols on one port.
+
+Options (each also an env var, also read from ./.env; flags win over env, env over .env):
+  --address A       address to listen on                  CHAT_ADDRESS     (127.0.0.1)
+  --port P          TCP port, 0 for any free one          CHAT_PORT        (5378)
+  --protocol X      auto | channels | direct | messenger   CHAT_PROTOCOL    (auto)
+  --db PATH         NeDB data file for accounts, channels CHAT_DB          (./data/chat.db)
+  --log FILE        JSON log file                         CHAT_LOG         (./server.log)
+  --max-users N     most users logged in at once          CHAT_MAX_USERS   (16)
+  --peers FILE      federation peers, one host:port a line CHAT_PEERS
+  --name NAME       this server's name towards peers      CHAT_NAME
+  -h, --help        show this help
+
+Also: CHAT_BCRYPT_COST (10), LOG_LEVEL (info), and the limits CHAT_MAX_LINE (${DEFAULT_LIMITS.maxLineLength}),
+CHAT_MAX_SEND_QUEUE (${DEFAULT_LIMITS.maxSendQueue}), CHAT_MAX_CONNECTIONS (${DEFAULT_LIMITS.maxConnections}), CHAT_CLOSE_GRACE_MS (${DEFAULT_LIMITS.closeGraceMs}).
+`;
+
+function integer(text: string, name: string, min: number, max: number): number | string {
+  if (!/^\d+$/.test(text.trim())) return `${name} must be a whole number, got ${JSON.stringify(text)}`;
+  const value = Number(text.trim());
+  return value < min || value > max ? `${name} must be between ${min} and ${max}, got ${value}` : value;
+}
+
+export function parseConfig(argv: readonly string[], env: Env, dotenv: Env = {}): ConfigResult {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        address: { type: 'string' }, port: { type: 'string' }, protocol: { type: 'string' }, db: { type: 'string' },
+        log: { type: 'string' }, 'max-users': { type: 'string' }, peers: { type: 'string' }, name: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    return { error: `${(error as Error).message} (see --help)` };
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { help: true };
+  if (positionals.length > 2) return { error: `too many arguments: ${positionals.slice(2).join(' ')} (see --help)` };
+
+  // flags, then env, then .env; an empty value counts as unset
+  const pick = (flag: string | undefined, variable: string): string | undefined =>
+    [flag, env[variable], dotenv[variable]].find((value) => value !== undefined && value !== '');
+
+  const port = integer(pick(values.port ?? positionals[0], 'CHAT_PORT') ?? '5378', 'port', 0, 65535);
+  if (typeof port === 'string') return { error: `${port} — pass --port or set CHAT_PORT` };
+  const maxUsers = integer(pick(values['max-users'], 'CHAT_MAX_USERS') ?? '16', 'max users', 1, 100000);
+  if (typeof maxUsers === 'string') return { error: `${maxUsers} — pass --max-users or set CHAT_MAX_USERS` };
+  const bcryptCost = integer(pick(undefined, 'CHAT_BCRYPT_COST') ?? '10', 'CHAT_BCRYPT_COST', 4, 31);
+  if (typeof bcryptCost === 'string') return { error: bcryptCost };
+  const protocol = pick(values.protocol, 'CHAT_PROTOCOL') ?? 'auto';
+  if (!PROTOCOLS.includes(protocol as ListenerMode)) return { error: `protocol must be one of ${PROTOCOLS.join(', ')}, got ${JSON.stringify(protocol)}` };
+  const logLevel = pick(undefined, 'LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) return { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${JSON.stringify(logLevel)}` };
+
+  const limits: Record<string, number> = {};
+  for (const [key, variable] of Object.entries(LIMIT_VARS)) {
+    const value = integer(pick(undefined, variable) ?? String(DEFAULT_LIMITS[key as keyof Limits]), variable, 1, 2 ** 31);
+    if (typeof value === 'string') return { error: value };
+    limits[key] = value;
+  }
+
+  const peers = pick(values.peers ?? positionals[1], 'CHAT_PEERS');
+  const name = pick(values.name, 'CHAT_NAME');
+  return {
+    config: {
+      address: pick(values.address, 'CHAT_ADDRESS') ?? '127.0.0.1',
+      port,
+      protocol: protocol as ListenerMode,
+      db: pick(values.db, 'CHAT_DB') ?? './data/chat.db',
+      log: pick(values.log, 'CHAT_LOG') ?? './server.log',
+      maxUsers,
+      bcryptCost,
+      logLevel,
+      limits: limits as unknown as Limits,
+      ...(peers ? { peers } : {}),
+      ...(name ? { name } : {}),
+    },
+  };
+}

@@ -1,0 +1,26 @@
+// Every limit, with why it has its value. Each can be overridden by the env var named beside it.
+
+export interface Limits {
+  /** CHAT_MAX_LINE: longest line accepted, in characters. Chat lines are short; 8 KiB leaves room for long pastes. */
+  readonly maxLineLength: number;
+  /** CHAT_MAX_SEND_QUEUE: bytes a client may leave unread before it is dropped as a slow reader (1 MiB ≈ thousands of lines). */
+  readonly maxSendQueue: number;
+  /** CHAT_MAX_CONNECTIONS: open sockets at once, logged in or not; beyond it new sockets are refused. */
+  readonly maxConnections: number;
+  /** CHAT_CLOSE_GRACE_MS: how long a connection the server closes may take to drain its last lines. */
+  readonly closeGraceMs: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxLineLength: 8192,
+  maxSendQueue: 1024 * 1024,
+  maxConnections: 1024,
+  closeGraceMs: 2000,
+};
+
+export const LIMIT_VARS: Readonly<Record<keyof Limits, string>> = {
+  maxLineLength: 'CHAT_MAX_LINE',
+  maxSendQueue: 'CHAT_MAX_SEND_QUEUE',
+  maxConnections: 'CHAT_MAX_CONNECTIONS',
+  closeGraceMs: 'CHAT_CLOSE_GRACE_MS',
+};

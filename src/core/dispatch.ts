@@ -1,0 +1,68 @@
+// One dispatcher for every dialect: the guards (login, argument counts, control characters, unknown
+// verbs) run here, once, from the dialect's command table. Handlers see only well-formed input.
+import type { Step } from './build.js';
+import { hasControlCharacters } from './names.js';
+import type { Conn, State } from './state.js';
+import type { Dialect } from './types.js';
+
+export interface Ctx {
+  readonly state: State;
+  readonly conn: Conn;
+  readonly args: readonly string[];
+  readonly at: number;
+}
+
+export type Handler = (ctx: Ctx) => Step;
+
+export interface Row {
+  readonly handler: Handler;
+  readonly needsLogin: boolean;
+  /** How many arguments follow the verb. */
+  readonly arity: number;
+  /** The last argument is the rest of the line, spaces included. */
+  readonly text?: boolean;
+  /** The last argument may be left out. */
+  readonly optional?: boolean;
+  /** The answer to a wrong argument count or a control character in the line. */
+  readonly fail: Handler;
+}
+
+export interface DialectRules {
+  readonly dialect: Dialect;
+  readonly table: ReadonlyMap<string, Row>;
+  readonly unknownVerb: (ctx: Ctx, verb: string) => Step;
+  readonly notLoggedIn: (ctx: Ctx, verb: string) => Step;
+  readonly tooLong: (ctx: Ctx) => Step;
+}
+
+/** Splits what follows the verb into `row.arity` arguments; undefined when the count is wrong. */
+export function splitArgs(rest: string | undefined, row: Pick<Row, 'arity' | 'text' | 'optional'>): string[] | undefined {
+  let args: string[];
+  if (rest === undefined || (row.arity === 0 && rest.trim() === '')) args = [];
+  else if (row.text) {
+    args = [];
+    let remaining = rest;
+    while (args.length < row.arity - 1) {
+      const space = remaining.indexOf(' ');
+      if (space < 0) break;
+      args.push(remaining.slice(0, space));
+      remaining = remaining.slice(space + 1);
+    }
+    args.push(remaining);
+  } else args = rest.split(' ');
+  const fewest = row.optional ? row.arity - 1 : row.arity;
+  return args.length >= fewest && args.length <= row.arity ? args : undefined;
+}
+
+export function dispatch(rules: DialectRules, state: State, conn: Conn, text: string, at: number): Step {
+  const space = text.indexOf(' ');
+  const verb = space < 0 ? text : text.slice(0, space);
+  const rest = space < 0 ? undefined : text.slice(space + 1);
+  const row = rules.table.get(verb);
+  if (!row) return rules.unknownVerb({ state, conn, args: [], at }, verb);
+  const args = splitArgs(rest, row);
+  const ctx: Ctx = { state, conn, args: args ?? rest?.split(' ') ?? [], at };
+  if (row.needsLogin && conn.user === undefined) return rules.notLoggedIn(ctx, verb);
+  if (!args || hasControlCharacters(text)) return row.fail(ctx);
+  return row.handler(ctx);
+}

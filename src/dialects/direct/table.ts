@@ -1,0 +1,25 @@
+// The direct dialect's verbs: arguments, login guard, handler, failure reply.
+import type { Ctx, DialectRules, Row } from '../../core/dispatch.js';
+import { helloFrom, list, refuse, refuseAndClose, sendTo } from './handlers.js';
+
+// direct: before login, anything but HELLO-FROM gets BAD-RQST-HDR and the connection is closed
+const badHeader = ({ state, conn }: Ctx) =>
+  conn.user === undefined ? refuseAndClose(state, conn.id, 'BAD-RQST-HDR') : refuse(state, conn.id, 'BAD-RQST-HDR');
+
+// direct: a malformed body is BAD-RQST-BODY; before login (a bad HELLO-FROM) the connection is closed
+const badBody = ({ state, conn }: Ctx) =>
+  conn.user === undefined ? refuseAndClose(state, conn.id, 'BAD-RQST-BODY') : refuse(state, conn.id, 'BAD-RQST-BODY');
+
+const table = new Map<string, Row>([
+  ['HELLO-FROM', { handler: helloFrom, needsLogin: false, arity: 1, text: true, fail: badBody }],
+  ['LIST', { handler: list, needsLogin: true, arity: 0, fail: badBody }],
+  ['SEND', { handler: sendTo, needsLogin: true, arity: 2, text: true, fail: badBody }],
+]);
+
+export const directRules: DialectRules = {
+  dialect: 'direct',
+  table,
+  unknownVerb: badHeader,
+  notLoggedIn: badHeader,
+  tooLong: badBody,
+};

@@ -1,0 +1,26 @@
+// The messenger dialect's verbs: arguments, login guard, handler, failure reply.
+import type { Ctx, DialectRules, Row } from '../../core/dispatch.js';
+import { broadcast, error, name, quit, users, whisper } from './handlers.js';
+
+const usage = (text: string) => ({ state, conn }: Ctx) => error(state, conn.id, 'BAD-ARGUMENTS', `usage: ${text}`);
+
+const table = new Map<string, Row>([
+  ['NAME', { handler: name, needsLogin: false, arity: 1, text: true, fail: usage('NAME username') }],
+  ['BROADCAST', { handler: broadcast, needsLogin: true, arity: 1, text: true, fail: usage('BROADCAST text') }],
+  ['WHISPER', { handler: whisper, needsLogin: true, arity: 2, text: true, fail: usage('WHISPER user text') }],
+  ['USERS', { handler: users, needsLogin: true, arity: 0, fail: usage('USERS') }],
+  // messenger: QUIT works before NAME too, so nobody is ever stuck
+  ['QUIT', { handler: quit, needsLogin: false, arity: 1, text: true, optional: true, fail: quit }],
+]);
+
+export const messengerRules: DialectRules = {
+  dialect: 'messenger',
+  table,
+  unknownVerb: ({ state, conn }, verb) =>
+    conn.user === undefined
+      ? error(state, conn.id, 'NAME-REQUIRED', 'send NAME username first')
+      : error(state, conn.id, 'UNKNOWN-COMMAND', `unknown command ${verb.slice(0, 32)}`),
+  // messenger: anything before NAME gets ERROR NAME-REQUIRED
+  notLoggedIn: ({ state, conn }) => error(state, conn.id, 'NAME-REQUIRED', 'send NAME username first'),
+  tooLong: ({ state, conn }) => error(state, conn.id, 'LINE-TOO-LONG', 'that line was too long and was dropped'),
+};

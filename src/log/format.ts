@@ -1,0 +1,19 @@
+// One server.log record as a line a person reads: `12:00:01.234 INFO  alice in general: hi`.
+
+const LEVELS: Readonly<Record<number, string>> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+
+export function formatRecord(record: { readonly time?: unknown; readonly level?: unknown; readonly msg?: unknown }): string {
+  const time = typeof record.time === 'string' ? record.time.slice(11, 23) : typeof record.time === 'number' ? new Date(record.time).toISOString().slice(11, 23) : '';
+  const level = typeof record.level === 'number' ? (LEVELS[record.level] ?? String(record.level)) : String(record.level ?? '');
+  return `${time} ${level.padEnd(5)} ${String(record.msg ?? '')}`;
+}
+
+/** A raw server.log line, or the line itself when it is not a JSON record. */
+export function formatLogLine(line: string): string {
+  try {
+    const record: unknown = JSON.parse(line);
+    return record && typeof record === 'object' ? formatRecord(record as Record<string, unknown>) : line;
+  } catch {
+    return line;
+  }
+}

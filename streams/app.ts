@@ -1,0 +1,88 @@
+// Starts a whole server from a Config: store, log, listener, pipeline. Returns how to stop it.
+import { createServer, type AddressInfo } from 'node:net';
+import { readFile } from 'node:fs/promises';
+import type { Config } from '../src/config/config.js';
+import { parsePeers, type Peer } from '../src/config/peers.js';
+import { initialState } from '../src/core/state.js';
+import { connectionsOf } from './connections.js';
+import { effectRunner } from './effects.js';
+import { openServerLog, type ServerLog } from './log.js';
+import { startPipeline } from './pipeline.js';
+import { openStore } from './store.js';
+
+export interface RunningServer {
+  readonly address: string;
+  readonly port: number;
+  readonly log: ServerLog;
+  stop(reason: string): Promise<void>;
+}
+
+/** A failure to start that a person can act on; the message is the whole story. */
+export class StartupError extends Error {}
+
+async function loadPeers(file: string): Promise<Peer[]> {
+  const text = await readFile(file, 'utf8').catch((error: Error) => {
+    throw new StartupError(`cannot read the peers file ${file}: ${error.message}`);
+  });
+  const parsed = parsePeers(text);
+  if ('error' in parsed) throw new StartupError(`bad peers file ${file}: ${parsed.error}`);
+  return parsed.peers;
+}
+
+export async function startServer(config: Config): Promise<RunningServer> {
+  const peers = config.peers ? await loadPeers(config.peers) : [];
+  const store = await openStore(config.db).catch((error: Error) => {
+    throw new StartupError(`cannot open the database ${config.db}: ${error.message} — pass --db or set CHAT_DB`);
+  });
+  const stored = await store.load();
+  const server = createServer();
+  server.maxConnections = config.limits.maxConnections;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      const where = `${config.address}:${config.port}`;
+      reject(new StartupError(
+        error.code === 'EADDRINUSE' ? `port ${config.port} is in use — pass --port or set CHAT_PORT`
+          : error.code === 'EADDRNOTAVAIL' ? `cannot listen on ${where}: no such local address — pass --address or set CHAT_ADDRESS`
+          : error.code === 'EACCES' ? `not allowed to listen on ${where} — pick a port above 1023`
+          : `cannot listen on ${where}: ${error.message}`));
+    });
+    server.listen(config.port, config.address, () => resolve());
+  }).catch(async (error) => { await store.close(); throw error; });
+
+  const { port } = server.address() as AddressInfo;
+  const log = openServerLog(config.log, config.logLevel);
+  server.on('error', (error) => log.log({ level: 'error', event: 'listenerError', msg: `listener error: ${error.message}` }));
+  const pipeline = startPipeline(connectionsOf(server, config.protocol), {
+    initial: initialState({ maxUsers: config.maxUsers }, stored),
+    clock: Date.now,
+    runEffect: effectRunner(store, config.bcryptCost),
+    log: log.log,
+    maxLineLength: config.limits.maxLineLength,
+    maxSendQueue: config.limits.maxSendQueue,
+    closeGraceMs: config.limits.closeGraceMs,
+  });
+  log.log({
+    level: 'info', event: 'start', msg: `listening on ${config.address}:${port} (protocol ${config.protocol}, max users ${config.maxUsers})`,
+    address: config.address, port, protocol: config.protocol, db: config.db, peers: peers.length,
+  });
+  if (peers.length) log.log({ level: 'warn', event: 'federation', msg: `${peers.length} peer(s) configured; federation links are not built yet, so none are dialled` });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    address: config.address,
+    port,
+    log,
+    stop(reason) {
+      stopping ??= (async () => {
+        log.log({ level: 'info', event: 'stop', msg: `shutting down (${reason})` });
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        await pipeline.stop();
+        await closed;
+        await store.close();
+        log.log({ level: 'info', event: 'stopped', msg: 'server stopped' });
+        log.close();
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,18 @@
+// A listening net.Server as an observable of connections.
+import { Observable } from 'rxjs';
+import type { Server, Socket } from 'node:net';
+import type { ListenerMode } from '../src/core/types.js';
+import type { Connection } from './pipeline.js';
+
+export function connectionsOf(server: Server, listener: ListenerMode): Observable<Connection> {
+  return new Observable<Connection>((subscriber) => {
+    const onConnection = (socket: Socket) => {
+      socket.setNoDelay(true);
+      // errors surface as the close cause in linesOf; without a listener they would crash the process
+      socket.on('error', () => {});
+      subscriber.next({ socket, listener, remote: { address: socket.remoteAddress ?? 'unknown', port: socket.remotePort ?? 0 } });
+    };
+    server.on('connection', onConnection);
+    return () => server.off('connection', onConnection);
+  });
+}

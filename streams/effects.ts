@@ -1,0 +1,31 @@
+// Effect runners: bcrypt (async API, so the event loop keeps serving) and the store.
+import bcrypt from 'bcryptjs';
+import type { EffectRunner } from './pipeline.js';
+import type { Store } from './store.js';
+
+export function effectRunner(store: Store, bcryptCost: number): EffectRunner {
+  return async (effect) => {
+    switch (effect.type) {
+      case 'hashPassword': {
+        const { conn, user } = effect;
+        const hash = await bcrypt.hash(effect.password, bcryptCost).catch(() => null);
+        return { kind: 'passwordHashed', conn, user, hash };
+      }
+      case 'checkPassword': {
+        const { conn, user } = effect;
+        const ok = await bcrypt.compare(effect.password, effect.hash).catch(() => false);
+        return { kind: 'passwordChecked', conn, user, ok };
+      }
+      case 'storeAccount': {
+        const { conn, user, hash } = effect;
+        const ok = await store.putAccount(user, hash).then(() => true, () => false);
+        return { kind: 'accountStored', conn, user, hash, ok };
+      }
+      case 'storeChannel': {
+        const { conn, channel } = effect;
+        const ok = await store.putChannel(channel).then(() => true, () => false);
+        return { kind: 'channelStored', conn, channel, ok };
+      }
+    }
+  };
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env node
+// Entry point: `chat-server [port] [peers-file] [options]`. Prints `Server is on` once it accepts connections.
+import { HELP, parseConfig } from '../src/config/config.js';
+import { startServer, StartupError } from './app.js';
+import { readDotenv } from './dotenv.js';
+
+const FORCED_EXIT_MS = 5000;
+
+async function main(): Promise<void> {
+  const result = parseConfig(process.argv.slice(2), process.env, readDotenv());
+  if ('help' in result) {
+    process.stdout.write(HELP);
+    return;
+  }
+  if ('error' in result) {
+    process.stderr.write(`chat-server: ${result.error}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const server = await startServer(result.config);
+  server.log.say('Server is on');
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => process.exit(1), FORCED_EXIT_MS).unref();
+      void server.stop(signal).then(() => process.exit(0));
+    });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`chat-server: ${error instanceof StartupError ? error.message : (error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
