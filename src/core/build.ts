@@ -27,8 +27,9 @@ export function note(state: State, level: LogLevel, event: string, msg: string, 
   return { state, out: [], effects: [], log: [{ level, event, msg, ...fields }] };
 }
 
-/** Runs `next` on the state `first` left, and joins what both produced, in order. */
-export function then(first: Step, next: (state: State) => Step): Step {
+/** (Not named `then`: a module exporting `then` is a thenable, and `await import()` would call it.)
+ * Runs `next` on the state `first` left, and joins what both produced, in order. */
+export function andThen(first: Step, next: (state: State) => Step): Step {
   const second = next(first.state);
   return {
     state: second.state,
@@ -40,5 +41,5 @@ export function then(first: Step, next: (state: State) => Step): Step {
 
 /** Chains steps left to right, each starting from the state the previous one left. */
 export function chain(state: State, ...parts: ReadonlyArray<(state: State) => Step>): Step {
-  return parts.reduce<Step>((acc, part) => then(acc, part), none(state));
+  return parts.reduce<Step>((acc, part) => andThen(acc, part), none(state));
 }

@@ -4,7 +4,7 @@ import { accountStored, channelStored, passwordChecked, passwordHashed } from '.
 import { detectDialect } from '../dialects/detect.js';
 import { delivered } from '../dialects/direct/handlers.js';
 import { refuseAndClose } from '../dialects/direct/handlers.js';
-import { chain, none, note, then, type Step } from './build.js';
+import { andThen, chain, none, note, type Step } from './build.js';
 import { dispatch } from './dispatch.js';
 import { logOut } from './presence.js';
 import { updateConn, withConn, withoutMapEntry, type Conn, type State } from './state.js';
@@ -78,7 +78,7 @@ function resume(state: State, connId: ConnId, handleResult: (state: State) => St
     const conn = result.state.conns.get(connId);
     if (!conn || conn.waiting || conn.queue.length === 0) return result;
     const [next, ...rest] = conn.queue;
-    result = then(result, (s) => input(updateConn(s, connId, { queue: rest }), next as Extract<Command, { kind: 'line' | 'tooLong' }>));
+    result = andThen(result, (s) => input(updateConn(s, connId, { queue: rest }), next as Extract<Command, { kind: 'line' | 'tooLong' }>));
   }
 }
 

@@ -1,0 +1,96 @@
+// An in-process server for replays: the real pipeline, the real store in a temp file, in-memory sockets.
+import { Duplex } from 'node:stream';
+import { Subject } from 'rxjs';
+import { initialState } from '../../src/core/state.js';
+import type { ListenerMode } from '../../src/core/types.js';
+import { DEFAULT_LIMITS } from '../../src/config/limits.js';
+import { effectRunner } from '../effects.js';
+import { startPipeline, type Connection } from '../pipeline.js';
+import { openStore, type Store } from '../store.js';
+import { LineQueue, type ReplayConnection, type Transport } from './transport.js';
+import type { LogEvent } from '../../src/core/types.js';
+
+/** One end of an in-memory socket pair; what one end writes, the other reads. */
+class MemorySocket extends Duplex {
+  peer!: MemorySocket;
+  failWrites = false;
+
+  constructor() {
+    super({ allowHalfOpen: false });
+  }
+
+  override _read(): void {}
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+    if (this.failWrites) return done(new Error('EPIPE: the socket is broken'));
+    this.peer.push(chunk);
+    done();
+  }
+
+  override _final(done: (error?: Error | null) => void): void {
+    this.peer.push(null);
+    done();
+  }
+
+  override _destroy(error: Error | null, done: (error?: Error | null) => void): void {
+    if (!this.peer.destroyed) this.peer.push(null);
+    done(error);
+  }
+}
+
+export interface MemoryServerOptions {
+  readonly dbFile: string;
+  readonly protocol?: ListenerMode;
+  readonly maxUsers?: number;
+  readonly maxLineLength?: number;
+  readonly bcryptCost?: number;
+  readonly log?: (event: LogEvent) => void;
+}
+
+export async function memoryTransport(options: MemoryServerOptions): Promise<Transport> {
+  const store: Store = await openStore(options.dbFile);
+  const connection$ = new Subject<Connection>();
+  const pipeline = startPipeline(connection$, {
+    initial: initialState({ maxUsers: options.maxUsers ?? 16 }, await store.load()),
+    clock: Date.now,
+    runEffect: effectRunner(store, options.bcryptCost ?? 4),
+    log: options.log ?? (() => {}),
+    maxLineLength: options.maxLineLength ?? DEFAULT_LIMITS.maxLineLength,
+    maxSendQueue: DEFAULT_LIMITS.maxSendQueue,
+    closeGraceMs: DEFAULT_LIMITS.closeGraceMs,
+  });
+  let port = 40000;
+  return {
+    async open(): Promise<ReplayConnection> {
+      const client = new MemorySocket();
+      const server = new MemorySocket();
+      client.peer = server;
+      server.peer = client;
+      const lines = new LineQueue();
+      client.setEncoding('utf8');
+      client.on('data', (chunk: string) => lines.push(chunk));
+      client.on('end', () => lines.end());
+      client.on('close', () => lines.end());
+      connection$.next({ socket: server, remote: { address: '127.0.0.1', port: ++port }, listener: options.protocol ?? 'auto' });
+      return {
+        write: (bytes) => { client.write(bytes); },
+        end: () => { client.end(); },
+        next: (ms) => lines.next(ms),
+        closed: (ms) => lines.closed(ms),
+        unread: () => lines.unread(),
+        breakWrites: () => { server.failWrites = true; },
+      };
+    },
+    async settle() {
+      // a few turns of the event loop let queued writes and effect results land; effects are awaited
+      for (let turn = 0; turn < 50; turn++) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (pipeline.pending() === 0 && turn >= 3) return;
+      }
+    },
+    async stop() {
+      await pipeline.stop();
+      await store.close();
+    },
+  };
+}

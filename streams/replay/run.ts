@@ -1,0 +1,58 @@
+// Plays a recording against a transport and reports the first difference.
+import type { Recording } from '../../src/recording/parse.js';
+import type { ReplayConnection, Transport } from './transport.js';
+
+export interface ReplayResult {
+  readonly ok: boolean;
+  /** Where and how the server's behaviour differed from the recording. */
+  readonly failure?: string;
+}
+
+const WAIT_MS = 3000;
+
+export async function replay(recording: Recording, transport: Transport): Promise<ReplayResult> {
+  const conns = new Map<string, ReplayConnection>();
+  const connection = async (name: string) => {
+    let conn = conns.get(name);
+    if (!conn) {
+      conn = await transport.open(name);
+      conns.set(name, conn);
+    }
+    return conn;
+  };
+  for (const event of recording.events) {
+    const where = `line ${event.line} (${event.conn})`;
+    try {
+      const conn = await connection(event.conn);
+      switch (event.op) {
+        case 'open': break;
+        case 'send': conn.write(event.bytes); break;
+        case 'close':
+          // wait until the server has seen the close, so the next event meets a server that knows it
+          conn.end();
+          await conn.closed(WAIT_MS);
+          await transport.settle();
+          break;
+        case 'breakWrites':
+          if (!conn.breakWrites) return { ok: false, failure: `${where}: this transport cannot break writes` };
+          conn.breakWrites();
+          break;
+        case 'expect': {
+          const got = await conn.next(WAIT_MS);
+          if (got !== event.text) return { ok: false, failure: `${where}: expected ${JSON.stringify(event.text)}, got ${JSON.stringify(got)}` };
+          break;
+        }
+        case 'expectClose': await conn.closed(WAIT_MS); break;
+      }
+    } catch (error) {
+      return { ok: false, failure: `${where}: ${(error as Error).message}` };
+    }
+  }
+  // nothing may arrive that the recording did not expect
+  await transport.settle();
+  for (const [name, conn] of conns) {
+    const extra = conn.unread();
+    if (extra.length) return { ok: false, failure: `after the last line, ${name} also got ${JSON.stringify(extra)}` };
+  }
+  return { ok: true };
+}

@@ -1,0 +1,86 @@
+// Starts the real server (the built dist/ entry point) as a child process in its own temp folder.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const SERVER_ENTRY = resolve(import.meta.dirname, '../../dist/streams/server.js');
+
+export interface ServerProcess {
+  readonly child: ChildProcess;
+  readonly port: number;
+  readonly dir: string;
+  /** Everything the process printed on stdout so far. */
+  stdout(): string;
+  stderr(): string;
+  /** SIGTERM, then waits for exit; resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export interface StartOptions {
+  readonly args?: readonly string[];
+  readonly env?: Readonly<Record<string, string>>;
+  /** Reuse a folder (and so its database and log) from an earlier run. */
+  readonly dir?: string;
+}
+
+const tempDirs: string[] = [];
+
+export function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'chat-test-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+/** Starts the server on a free port (port 0) and resolves once it printed `Server is on`. */
+export function startServerProcess(options: StartOptions = {}): Promise<ServerProcess> {
+  const dir = options.dir ?? tempDir();
+  const child = spawn(process.execPath, [SERVER_ENTRY, '--port', '0', ...(options.args ?? [])], {
+    cwd: dir,
+    env: { ...process.env, CHAT_DB: join(dir, 'chat.db'), CHAT_LOG: join(dir, 'server.log'), CHAT_BCRYPT_COST: '4', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => { out += chunk; });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { err += chunk; });
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  return new Promise((resolveStart, reject) => {
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`server did not start in time:\n${out}\n${err}`)); }, 10_000);
+    const check = () => {
+      const port = /listening on [^\s]+:(\d+)/.exec(out)?.[1];
+      if (port && /^Server is on$/m.test(out)) {
+        clearTimeout(timer);
+        child.stdout!.off('data', check);
+        resolveStart({
+          child, port: Number(port), dir,
+          stdout: () => out,
+          stderr: () => err,
+          async stop(signal = 'SIGTERM') {
+            if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+            return exited;
+          },
+        });
+      }
+    };
+    child.stdout!.on('data', check);
+    void exited.then((code) => { clearTimeout(timer); reject(new Error(`server exited with ${code} before it started:\n${out}\n${err}`)); });
+  });
+}
+
+/** Runs the server entry to completion (for bad-configuration cases) and returns what it printed. */
+export function runServerToExit(args: readonly string[], env: Readonly<Record<string, string>> = {}, cwd = tempDir()) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
+    const child = spawn(process.execPath, [SERVER_ENTRY, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
+    child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('close', (code) => { clearTimeout(timer); done({ code, stdout, stderr }); });
+  });
+}
