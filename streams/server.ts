@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Entry point: `chat-server [port] [peers-file] [options]`. Prints `Server is on` once it accepts connections.
+// Entry point: `chat-server [port] [peers-file] [options]`, or `chat-server replay …` / `chat-server tail …`. Prints `Server is on` once it accepts connections.
 import { HELP, parseConfig } from '../src/config/config.js';
 import { startServer, StartupError } from './app.js';
 import { readDotenv } from './dotenv.js';
@@ -7,6 +7,15 @@ import { readDotenv } from './dotenv.js';
 const FORCED_EXIT_MS = 5000;
 
 async function main(): Promise<void> {
+  const [command, ...rest] = process.argv.slice(2);
+  if (command === 'replay') {
+    process.exitCode = await (await import('./replay.js')).replayMain(rest);
+    return;
+  }
+  if (command === 'tail') {
+    process.exitCode = (await import('./tail.js')).tailMain(rest);
+    return;
+  }
   const result = parseConfig(process.argv.slice(2), process.env, readDotenv());
   if ('help' in result) {
     process.stdout.write(HELP);

@@ -42,7 +42,10 @@ export async function replay(recording: Recording, transport: Transport): Promis
           if (got !== event.text) return { ok: false, failure: `${where}: expected ${JSON.stringify(event.text)}, got ${JSON.stringify(got)}` };
           break;
         }
-        case 'expectClose': await conn.closed(WAIT_MS); break;
+        case 'expectClose':
+          await conn.closed(WAIT_MS);
+          await transport.settle(); // the server logs the user out just after it closed the socket
+          break;
       }
     } catch (error) {
       return { ok: false, failure: `${where}: ${(error as Error).message}` };
