@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig, type Config } from '../../src/config/config.js';
+import { parsePeers } from '../../src/config/peers.js';
+
+function config(argv: string[], env = {}, dotenv = {}): Config {
+  const result = parseConfig(argv, env, dotenv);
+  if (!('config' in result)) throw new Error(JSON.stringify(result));
+  return result.config;
+}
+
+describe('configuration', () => {
+  it('defaults to 127.0.0.1:5378, auto, 16 users, ./data/chat.db, ./server.log', () => {
+    expect(config([])).toMatchObject({ address: '127.0.0.1', port: 5378, protocol: 'auto', maxUsers: 16, db: './data/chat.db', log: './server.log', bcryptCost: 10, logLevel: 'info' });
+  });
+
+  it('takes a bare port and a peers file as positionals', () => {
+    expect(config(['6000', 'peers.txt'])).toMatchObject({ port: 6000, peers: 'peers.txt' });
+  });
+
+  it('lets flags win over env, env over .env, .env over defaults', () => {
+    const dotenv = { CHAT_PORT: '1111', CHAT_MAX_USERS: '3', CHAT_PROTOCOL: 'direct' };
+    const env = { CHAT_PORT: '2222', CHAT_MAX_USERS: '4' };
+    expect(config(['--port', '3333'], env, dotenv)).toMatchObject({ port: 3333, maxUsers: 4, protocol: 'direct' });
+    expect(config([], {}, dotenv)).toMatchObject({ port: 1111, maxUsers: 3 });
+  });
+
+  it('reads every documented flag', () => {
+    const argv = ['--address', '127.0.0.2', '--protocol', 'messenger', '--db', 'x.db', '--log', 'x.log', '--max-users', '5', '--peers', 'p', '--name', 'srv'];
+    expect(config(argv)).toMatchObject({ address: '127.0.0.2', protocol: 'messenger', db: 'x.db', log: 'x.log', maxUsers: 5, peers: 'p', name: 'srv' });
+  });
+
+  it('reads limits from env vars', () => {
+    expect(config([], { CHAT_MAX_LINE: '100', CHAT_MAX_SEND_QUEUE: '2048' }).limits).toMatchObject({ maxLineLength: 100, maxSendQueue: 2048 });
+  });
+
+  it.each([
+    [['--port', 'abc'], /port must be a whole number.*CHAT_PORT/],
+    [['70000'], /port must be between 0 and 65535/],
+    [['--protocol', 'irc'], /protocol must be one of/],
+    [['--max-users', '0'], /max users must be between/],
+    [['--bogus'], /Unknown option/],
+    [['1', '2', '3'], /too many arguments/],
+  ])('refuses %j with a clear message', (argv, message) => {
+    const result = parseConfig(argv, {});
+    expect('error' in result && result.error).toMatch(message);
+  });
+
+  it('refuses a bad LOG_LEVEL or bcrypt cost', () => {
+    expect(parseConfig([], { LOG_LEVEL: 'loud' })).toHaveProperty('error');
+    expect(parseConfig([], { CHAT_BCRYPT_COST: '2' })).toHaveProperty('error');
+  });
+
+  it('answers --help', () => {
+    expect(parseConfig(['--help'], {})).toEqual({ help: true });
+  });
+});
+
+describe('peers file', () => {
+  it('reads host:port lines, skipping blanks and comments', () => {
+    expect(parsePeers('# peers\n127.0.0.2:5378\n\n  [::1]:6000  # six\n')).toEqual({ peers: [{ host: '127.0.0.2', port: 5378 }, { host: '::1', port: 6000 }] });
+  });
+
+  it('names the line that is wrong', () => {
+    expect(parsePeers('127.0.0.2:5378\nnonsense\n')).toEqual({ error: 'line 2: expected host:port, got "nonsense"' });
+  });
+});

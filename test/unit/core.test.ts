@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { splitArgs } from '../../src/core/dispatch.js';
+import { codePoints, hasControlCharacters, isChannelsName, isDirectName, isMessengerName } from '../../src/core/names.js';
+import { initialState, type State } from '../../src/core/state.js';
+import { step } from '../../src/core/step.js';
+import type { Command } from '../../src/core/types.js';
+import { detectDialect } from '../../src/dialects/detect.js';
+
+const at = 0;
+const remote = { address: '127.0.0.1', port: 1 };
+
+/** Runs commands through step and returns the final state and every line written, per connection. */
+function run(commands: Command[], state: State = initialState({ maxUsers: 16 })) {
+  const lines: Record<string, string[]> = {};
+  const effects = [];
+  for (const command of commands) {
+    const t = step(state, command);
+    state = t.state;
+    for (const w of t.out) (lines[w.conn] ??= []).push(w.line);
+    effects.push(...t.effects);
+  }
+  return { state, lines, effects };
+}
+
+const open = (conn: string, listener: 'auto' | 'direct' = 'auto'): Command => ({ kind: 'connected', conn, remote, listener, at });
+const line = (conn: string, text: string): Command => ({ kind: 'line', conn, text, at });
+
+describe('argument splitting', () => {
+  it('splits tokens on single spaces and checks the count', () => {
+    expect(splitArgs('a b', { arity: 2 })).toEqual(['a', 'b']);
+    expect(splitArgs('a  b', { arity: 2 })).toBeUndefined();
+    expect(splitArgs(undefined, { arity: 1 })).toBeUndefined();
+  });
+
+  it('keeps the rest of the line as the last argument of a text verb', () => {
+    expect(splitArgs('room hello  there ', { arity: 2, text: true })).toEqual(['room', 'hello  there ']);
+    expect(splitArgs('room', { arity: 2, text: true })).toBeUndefined();
+  });
+
+  it('treats trailing blanks after a verb without arguments as nothing', () => {
+    expect(splitArgs('  ', { arity: 0 })).toEqual([]);
+  });
+
+  it('allows an optional last argument to be left out', () => {
+    expect(splitArgs(undefined, { arity: 1, text: true, optional: true })).toEqual([]);
+  });
+});
+
+describe('names', () => {
+  it('counts code points, not UTF-16 units', () => {
+    expect(codePoints('😀😀')).toBe(2);
+    expect(isChannelsName('😀'.repeat(64))).toBe(true);
+    expect(isChannelsName('😀'.repeat(65))).toBe(false);
+  });
+
+  it('applies each dialect’s rules', () => {
+    expect(isChannelsName('a@b')).toBe(false);
+    expect(isDirectName('a@b')).toBe(true);
+    expect(isDirectName('a,b')).toBe(false);
+    expect(isDirectName('a\u3000b')).toBe(false);
+    expect(isMessengerName('x'.repeat(33))).toBe(false);
+    expect(isMessengerName('名前')).toBe(true);
+  });
+
+  it('finds control characters but allows tabs', () => {
+    expect(hasControlCharacters('a\0b')).toBe(true);
+    expect(hasControlCharacters('a\tb')).toBe(false);
+  });
+});
+
+describe('dialect detection', () => {
+  it('picks the dialect from the first verb', () => {
+    expect(detectDialect('HELLO-FROM x')).toBe('direct');
+    expect(detectDialect('CHANNELS')).toBe('channels');
+    expect(detectDialect('NAME x')).toBe('messenger');
+    expect(detectDialect('LIST')).toBeUndefined();
+    expect(detectDialect('constructor')).toBeUndefined();
+  });
+});
+
+describe('step', () => {
+  it('queues a connection’s lines while it waits on an effect and answers them in order', () => {
+    let { state, effects } = run([open('c1'), line('c1', 'REGISTER alice pw'), line('c1', 'CHANNELS')]);
+    expect(effects).toEqual([{ type: 'hashPassword', conn: 'c1', user: 'alice', password: 'pw' }]);
+    expect(state.conns.get('c1')?.queue).toHaveLength(1);
+    const hashed = run([{ kind: 'passwordHashed', conn: 'c1', user: 'alice', hash: 'h', at }], state);
+    expect(hashed.effects).toEqual([{ type: 'storeAccount', conn: 'c1', user: 'alice', hash: 'h' }]);
+    const stored = run([{ kind: 'accountStored', conn: 'c1', user: 'alice', hash: 'h', ok: true, at }], hashed.state);
+    expect(stored.lines.c1).toEqual(['RESULT REGISTER 1', 'RESULT CHANNELS']);
+    expect(stored.state.accounts.get('alice')).toBe('h');
+  });
+
+  it('answers REGISTER with 0 when the store fails, and frees the name', () => {
+    const { state } = run([open('c1'), line('c1', 'REGISTER alice pw'), { kind: 'passwordHashed', conn: 'c1', user: 'alice', hash: 'h', at }]);
+    const failed = run([{ kind: 'accountStored', conn: 'c1', user: 'alice', hash: 'h', ok: false, at }], state);
+    expect(failed.lines.c1).toEqual(['RESULT REGISTER 0']);
+    expect(failed.state.registering.size).toBe(0);
+  });
+
+  it('refuses a login whose name was taken while bcrypt ran', () => {
+    const stored = initialState({ maxUsers: 16 }, { accounts: [['alice', 'h']], channels: [] });
+    const { state } = run([open('c1'), line('c1', 'LOGIN alice pw'), open('c2'), line('c2', 'HELLO-FROM alice')], stored);
+    const checked = run([{ kind: 'passwordChecked', conn: 'c1', user: 'alice', ok: true, at }], state);
+    expect(checked.lines.c1).toEqual(['RESULT LOGIN 0']);
+  });
+
+  it('never writes a password into the log', () => {
+    const stored = initialState({ maxUsers: 16 }, { accounts: [['alice', 'h']], channels: [] });
+    let state = stored;
+    const events: unknown[] = [];
+    for (const command of [open('c1'), line('c1', 'REGISTER bob hunter2'), open('c2'), line('c2', 'LOGIN alice hunter2'), { kind: 'passwordChecked', conn: 'c2', user: 'alice', ok: false, at } as Command]) {
+      const t = step(state, command);
+      state = t.state;
+      events.push(...t.log);
+    }
+    expect(JSON.stringify(events)).not.toContain('hunter2');
+  });
+
+  it('forgets everything about a connection once it closed', () => {
+    const { state } = run([open('c1'), line('c1', 'NAME alice'), { kind: 'closed', conn: 'c1', cause: 'error', at }]);
+    expect(state.conns.size).toBe(0);
+    expect(state.online.size).toBe(0);
+  });
+
+  it('is total: no line, however odd, makes it throw', () => {
+    const odd = ['', ' ', 'SAY', 'SAY  ', 'JOIN a:b', 'WHISPER', 'NAME \u0000', '\uFFFD\uFFFD', 'QUIT', 'toString', '__proto__ x', 'SEND  x', 'HELLO-FROM \t'];
+    for (const dialect of ['HELLO-FROM z', 'LOGIN z z', 'NAME z', 'CHANNELS']) {
+      expect(() => run([open('c1'), line('c1', dialect), ...odd.map((t) => line('c1', t)), { kind: 'tooLong', conn: 'c1', at }])).not.toThrow();
+    }
+  });
+
+  it('ignores input from connections it does not know', () => {
+    expect(run([line('ghost', 'LIST'), { kind: 'closed', conn: 'ghost', cause: 'ended', at }]).lines).toEqual({});
+  });
+});

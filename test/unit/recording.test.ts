@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { parseRecording, unescapeBytes } from '../../src/recording/parse.js';
+import { formatLogLine } from '../../src/log/format.js';
+
+describe('recording format', () => {
+  it('reads every kind of event and the settings', () => {
+    const parsed = parseRecording('# c\n@max-users 2\na ~\na > HI\na >> x\\r\\n\na < YO\na <!\nb !\nb !w\n');
+    expect(parsed).toMatchObject({
+      settings: { 'max-users': '2' },
+      events: [{ op: 'open' }, { op: 'send' }, { op: 'send' }, { op: 'expect', text: 'YO' }, { op: 'expectClose' }, { op: 'close' }, { op: 'breakWrites' }],
+    });
+  });
+
+  it('names the line it cannot read', () => {
+    expect(parseRecording('a > ok\nwhat is this\n')).toEqual({ error: 'line 2: cannot read "what is this"' });
+  });
+
+  it('turns escapes into bytes and text into UTF-8', () => {
+    expect([...unescapeBytes('a\\0\\xff\\n')]).toEqual([97, 0, 255, 10]);
+    expect([...unescapeBytes('é')]).toEqual([0xc3, 0xa9]);
+  });
+});
+
+describe('log format', () => {
+  it('turns a pino record into a line a person reads', () => {
+    expect(formatLogLine('{"level":30,"time":"2026-01-01T12:00:01.234Z","msg":"alice logged in"}')).toBe('12:00:01.234 INFO  alice logged in');
+  });
+
+  it('passes through lines that are not JSON', () => {
+    expect(formatLogLine('not json')).toBe('not json');
+  });
+});
