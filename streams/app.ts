@@ -62,7 +62,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     closeGraceMs: config.limits.closeGraceMs,
   });
   log.log({
-    level: 'info', event: 'start', msg: `listening on ${config.address}:${port} (protocol ${config.protocol}, max users ${config.maxUsers})`,
+    level: 'info', event: 'start', msg: `server started on ${config.address}:${port} (protocol ${config.protocol}, max users ${config.maxUsers})`,
     address: config.address, port, protocol: config.protocol, db: config.db, peers: peers.length,
   });
   if (peers.length) log.log({ level: 'warn', event: 'federation', msg: `${peers.length} peer(s) configured; federation links are not built yet, so none are dialled` });

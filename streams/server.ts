@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     return;
   }
   const server = await startServer(result.config);
+  server.log.say(`listening on ${server.address}:${server.port}`);
   server.log.say('Server is on');
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
