@@ -6,6 +6,7 @@ import { parsePeers, type Peer } from '../src/config/peers.js';
 import { initialState } from '../src/core/state.js';
 import { connectionsOf } from './connections.js';
 import { effectRunner } from './effects.js';
+import { openHasher } from './hasher.js';
 import { openServerLog, type ServerLog } from './log.js';
 import { startPipeline } from './pipeline.js';
 import { openStore } from './store.js';
@@ -51,11 +52,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
   const { port } = server.address() as AddressInfo;
   const log = openServerLog(config.log, config.logLevel);
+  const hasher = openHasher(config.bcryptCost);
   server.on('error', (error) => log.log({ level: 'error', event: 'listenerError', msg: `listener error: ${error.message}` }));
   const pipeline = startPipeline(connectionsOf(server, config.protocol), {
     initial: initialState({ maxUsers: config.maxUsers }, stored),
     clock: Date.now,
-    runEffect: effectRunner(store, config.bcryptCost),
+    runEffect: effectRunner(store, hasher),
     log: log.log,
     maxLineLength: config.limits.maxLineLength,
     maxSendQueue: config.limits.maxSendQueue,
@@ -78,7 +80,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         await pipeline.stop();
         await closed;
-        await store.close();
+        await Promise.all([store.close(), hasher.close()]);
         log.log({ level: 'info', event: 'stopped', msg: 'server stopped' });
         log.close();
       })();

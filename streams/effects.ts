@@ -1,19 +1,19 @@
-// Effect runners: bcrypt (async API, so the event loop keeps serving) and the store.
-import bcrypt from 'bcryptjs';
+// Effect runners: bcrypt (on worker threads, so the event loop keeps serving) and the store.
+import type { Hasher } from './hasher.js';
 import type { EffectRunner } from './pipeline.js';
 import type { Store } from './store.js';
 
-export function effectRunner(store: Store, bcryptCost: number): EffectRunner {
+export function effectRunner(store: Store, hasher: Hasher): EffectRunner {
   return async (effect) => {
     switch (effect.type) {
       case 'hashPassword': {
         const { conn, user } = effect;
-        const hash = await bcrypt.hash(effect.password, bcryptCost).catch(() => null);
+        const hash = await hasher.hash(effect.password).catch(() => null);
         return { kind: 'passwordHashed', conn, user, hash };
       }
       case 'checkPassword': {
         const { conn, user } = effect;
-        const ok = await bcrypt.compare(effect.password, effect.hash).catch(() => false);
+        const ok = await hasher.compare(effect.password, effect.hash).catch(() => false);
         return { kind: 'passwordChecked', conn, user, ok };
       }
       case 'storeAccount': {

@@ -5,6 +5,7 @@ import { initialState } from '../../src/core/state.js';
 import type { ListenerMode } from '../../src/core/types.js';
 import { DEFAULT_LIMITS } from '../../src/config/limits.js';
 import { effectRunner } from '../effects.js';
+import { openHasher } from '../hasher.js';
 import { startPipeline, type Connection } from '../pipeline.js';
 import { openStore, type Store } from '../store.js';
 import { LineQueue, type ReplayConnection, type Transport } from './transport.js';
@@ -49,11 +50,12 @@ export interface MemoryServerOptions {
 
 export async function memoryTransport(options: MemoryServerOptions): Promise<Transport> {
   const store: Store = await openStore(options.dbFile);
+  const hasher = openHasher(options.bcryptCost ?? 4);
   const connection$ = new Subject<Connection>();
   const pipeline = startPipeline(connection$, {
     initial: initialState({ maxUsers: options.maxUsers ?? 16 }, await store.load()),
     clock: Date.now,
-    runEffect: effectRunner(store, options.bcryptCost ?? 4),
+    runEffect: effectRunner(store, hasher),
     log: options.log ?? (() => {}),
     maxLineLength: options.maxLineLength ?? DEFAULT_LIMITS.maxLineLength,
     maxSendQueue: DEFAULT_LIMITS.maxSendQueue,
@@ -90,7 +92,7 @@ export async function memoryTransport(options: MemoryServerOptions): Promise<Tra
     },
     async stop() {
       await pipeline.stop();
-      await store.close();
+      await Promise.all([store.close(), hasher.close()]);
     },
   };
 }
