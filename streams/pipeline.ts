@@ -33,7 +33,7 @@ export interface Pipeline {
   readonly state$: Observable<State>;
   /** Effects still under way; zero when the server has nothing left to finish. */
   pending(): number;
-  /** Closes every connection, lets running effects finish, and stops. */
+  /** Stops accepting, closes every connection, and waits (briefly) for running effects to finish. */
   stop(): Promise<void>;
 }
 
@@ -111,8 +111,14 @@ export function startPipeline(connection$: Observable<Connection>, options: Pipe
     pending: () => inFlight,
     async stop() {
       stop$.next();
-      if (inFlight > 0) await new Promise<void>((resolve) => { settled = resolve; });
       sink.closeAll();
+      // let database writes under way land before the store closes; bounded, so a stuck effect cannot hang shutdown
+      if (inFlight > 0) {
+        await new Promise<void>((resolve) => {
+          settled = resolve;
+          setTimeout(resolve, options.closeGraceMs).unref();
+        });
+      }
     },
   };
 }
