@@ -54,6 +54,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const log = openServerLog(config.log, config.logLevel);
   const hasher = openHasher(config.bcryptCost);
   server.on('error', (error) => log.log({ level: 'error', event: 'listenerError', msg: `listener error: ${error.message}` }));
+  server.on('drop', (drop) => log.log({
+    level: 'warn', event: 'refused', msg: `refused a connection from ${drop?.remoteAddress}:${drop?.remotePort}: ${config.limits.maxConnections} are open (CHAT_MAX_CONNECTIONS)`,
+    remote: { address: drop?.remoteAddress, port: drop?.remotePort },
+  }));
   const pipeline = startPipeline(connectionsOf(server, config.protocol), {
     initial: initialState({ maxUsers: config.maxUsers }, stored),
     clock: Date.now,
