@@ -19,7 +19,7 @@ describe('recordings replayed against a live server', () => {
     const recording = parseRecording(readFileSync(join(DIR, file), 'utf8'));
     if ('error' in recording) throw new Error(recording.error);
     const args = Object.entries(recording.settings).flatMap(([key, value]) => (SETTING_FLAGS[key] ? [SETTING_FLAGS[key], value] : []));
-    const env = recording.settings['max-line'] ? { CHAT_MAX_LINE: recording.settings['max-line'] } : {};
+    const env: Record<string, string> = recording.settings['max-line'] ? { CHAT_MAX_LINE: recording.settings['max-line'] } : {};
     const server = await startServerProcess({ args, env });
     const transport = tcpTransport('127.0.0.1', server.port);
     try {

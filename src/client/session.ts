@@ -1,0 +1,69 @@
+// The client as one pure function: update(state, event) → {state, out}. The I/O driver (streams/client.ts)
+// feeds it socket lines, typed lines and signals, and carries out what comes back.
+import { channels } from './channels.js';
+import { classify, findCommand, helpLines, note, runCommand, same, type DialectClient } from './commands.js';
+import { direct } from './direct.js';
+import { messenger } from './messenger.js';
+import { printable } from './text.js';
+import { exit, send, show, type ClientDialect, type ClientEvent, type ClientState, type Step } from './types.js';
+
+const RULES: Readonly<Record<ClientDialect, DialectClient>> = { messenger, channels, direct };
+
+export function update(state: ClientState, event: ClientEvent): Step {
+  const rules = RULES[state.dialect];
+  if (state.phase === 'done') return same(state);
+  switch (event.kind) {
+    case 'connected':
+      return withHelpOnceLive(state, rules.connected(state), rules);
+    case 'line':
+      return withHelpOnceLive(state, rules.receive(state, printable(event.text)), rules);
+    case 'input':
+      return state.phase === 'chatting' ? typed(rules, state, event.text) : same(state);
+    case 'leave':
+      return leave(rules, state);
+    case 'closed':
+      return closed(state);
+  }
+}
+
+export function promptOf(state: ClientState): string {
+  return RULES[state.dialect].prompt(state);
+}
+
+// the welcome is followed by the command list, whichever line made the client go live
+function withHelpOnceLive(before: ClientState, step: Step, rules: DialectClient): Step {
+  if (before.phase !== 'connecting' || step.state.phase !== 'chatting') return step;
+  return { state: step.state, out: [...step.out, ...helpLines(rules, step.state).map(show)] };
+}
+
+function typed(rules: DialectClient, state: ClientState, text: string): Step {
+  const what = classify(text);
+  switch (what.kind) {
+    case 'empty':
+      return same(state);
+    case 'plain':
+      return rules.plainText(state, what.text);
+    case 'command': {
+      if (what.name === 'help') return note(state, ...helpLines(rules, state));
+      if (what.name === 'quit') return leave(rules, state);
+      const command = findCommand(rules, what.name);
+      return command ? runCommand(command, state, what.args) : note(state, `unknown command /${what.name}; type /help for the list`);
+    }
+  }
+}
+
+// messenger says QUIT and waits for the server to close (after BYE); the others just hang up
+function leave(rules: DialectClient, state: ClientState): Step {
+  if (state.phase === 'connecting') return { state: { ...state, phase: 'done' }, out: [exit(0)] };
+  // a second Ctrl-C while waiting for the server: stop waiting
+  if (state.phase === 'quitting') return { state: { ...state, phase: 'done' }, out: [exit(0)] };
+  const quitting = { ...state, phase: 'quitting' as const };
+  return rules.goodbye ? { state: quitting, out: [send(rules.goodbye)] } : { state: quitting, out: [{ kind: 'hangup' }] };
+}
+
+function closed(state: ClientState): Step {
+  const done = { ...state, phase: 'done' as const };
+  if (state.phase === 'quitting') return { state: done, out: [exit(0)] };
+  if (state.phase === 'connecting') return { state: done, out: [exit(1, `${state.server} closed the connection before the login finished`)] };
+  return { state: done, out: [exit(1, `lost the connection to ${state.server}`)] };
+}
