@@ -20,7 +20,7 @@ export function logIn(state: State, conn: ConnId, user: string): Step {
   const next = { ...updateConn(state, conn, { user }), online: withMapEntry(state.online, user, conn) };
   return chain(next,
     (s) => send(s, connsOf(s, PRESENCE_DIALECTS, conn), { type: 'joined', user }),
-    (s) => note(s, 'info', 'login', `${user} logged in`, { conn, user, dialect: s.conns.get(conn)?.dialect, remote }),
+    (s) => note(s, 'info', 'login', `${user} logged in (${s.conns.get(conn)?.dialect}, ${conn})`, { conn, user, dialect: s.conns.get(conn)?.dialect, remote }),
   );
 }
 

@@ -28,7 +28,7 @@ function handle(state: State, command: Command): Step {
       const { conn, remote, listener } = command;
       const fixed = listener === 'auto' ? {} : { dialect: listener };
       return chain(withConn(state, { id: conn, remote, listener, waiting: false, queue: [], ...fixed }),
-        (s) => note(s, 'info', 'connection', `connection from ${remote.address}:${remote.port}`, { conn, remote }),
+        (s) => note(s, 'info', 'connection', `connection ${conn} from ${remote.address}:${remote.port}`, { conn, remote }),
       );
     }
     case 'line':
@@ -90,7 +90,8 @@ function closed(state: State, connId: ConnId, cause: 'ended' | 'error'): Step {
   return chain(state,
     (s) => logOut(s, connId, how),
     (s) => ({ ...none(s), state: { ...s, conns: withoutMapEntry(s.conns, connId) } }),
-    (s) => note(s, 'info', 'disconnect', `connection ${connId} closed (${cause})`, { conn: connId, user: conn.user }),
+    (s) => note(s, 'info', 'disconnect', `connection ${connId} from ${conn.remote.address}:${conn.remote.port} ${cause === 'ended' ? 'closed' : 'dropped (reset or error)'}`,
+      { conn: connId, user: conn.user, cause, remote: conn.remote }),
   );
 }
 
