@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 
 export const SERVER_ENTRY = resolve(import.meta.dirname, '../../dist/streams/server.js');
@@ -22,6 +23,8 @@ export interface StartOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Reuse a folder (and so its database and log) from an earlier run. */
   readonly dir?: string;
+  /** Prepend `--port 0` (default true); false to test the positional and env forms of the port. */
+  readonly portFlag?: boolean;
 }
 
 const tempDirs: string[] = [];
@@ -39,7 +42,7 @@ export function removeTempDirs(): void {
 /** Starts the server on a free port (port 0) and resolves once it printed `Server is on`. */
 export function startServerProcess(options: StartOptions = {}): Promise<ServerProcess> {
   const dir = options.dir ?? tempDir();
-  const child = spawn(process.execPath, [SERVER_ENTRY, '--port', '0', ...(options.args ?? [])], {
+  const child = spawn(process.execPath, [SERVER_ENTRY, ...(options.portFlag === false ? [] : ['--port', '0']), ...(options.args ?? [])], {
     cwd: dir,
     env: { ...process.env, CHAT_DB: join(dir, 'chat.db'), CHAT_LOG: join(dir, 'server.log'), CHAT_BCRYPT_COST: '4', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -69,6 +72,18 @@ export function startServerProcess(options: StartOptions = {}): Promise<ServerPr
     };
     child.stdout!.on('data', check);
     void exited.then((code) => { clearTimeout(timer); reject(new Error(`server exited with ${code} before it started:\n${out}\n${err}`)); });
+  });
+}
+
+/** A port nothing listens on right now (bound to 127.0.0.1:0, then released). */
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => done(port));
+    });
   });
 }
 

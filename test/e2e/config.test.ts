@@ -1,0 +1,168 @@
+// Starting the server: flags, env vars, .env, defaults, and the clear errors for bad configuration.
+import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { freePort, runServerToExit, tempDir } from '../support/server.js';
+import { ask, cleanup, cleanupAll, client, directUser, server } from './helpers.js';
+
+afterEach(cleanup);
+afterAll(cleanupAll);
+
+/** A failed start: non-zero exit, one line on stderr that says what is wrong, no stack trace, never `Server is on`. */
+function expectOneClearError(result: { code: number | null; stdout: string; stderr: string }, ...mentions: string[]): void {
+  expect(result.code).not.toBe(0);
+  expect(result.code).not.toBeNull(); // it exited by itself, not by our timeout
+  const lines = result.stderr.trim().split('\n');
+  expect(lines, result.stderr).toHaveLength(1);
+  expect(result.stderr).not.toMatch(/^\s+at /m);
+  for (const text of mentions) expect(lines[0]).toContain(text);
+  expect(result.stdout).not.toMatch(/Server is on/);
+}
+
+/** What the start line on stdout says: `… on ADDRESS:PORT (protocol X, max users N)`. */
+function listening(stdout: string): { port: number; protocol: string; maxUsers: number } {
+  const match = / on [^\s]+:(\d+) \(protocol (\w+), max users (\d+)\)/.exec(stdout);
+  expect(match, stdout).not.toBeNull();
+  return { port: Number(match![1]), protocol: match![2], maxUsers: Number(match![3]) };
+}
+
+describe('--help', () => {
+  it('lists every flag and exits 0', async () => {
+    const { code, stdout } = await runServerToExit(['--help']);
+    expect(code).toBe(0);
+    for (const flag of ['--address', '--port', '--protocol', '--db', '--log', '--max-users', '--peers', '--name', '--help']) {
+      expect(stdout).toContain(flag);
+    }
+    for (const variable of ['CHAT_PORT', 'CHAT_PROTOCOL', 'CHAT_MAX_USERS', 'CHAT_MAX_LINE']) expect(stdout).toContain(variable);
+    expect(stdout).not.toMatch(/Server is on/);
+  });
+
+  it('-h is the same as --help', async () => {
+    const [long, short] = await Promise.all([runServerToExit(['--help']), runServerToExit(['-h'])]);
+    expect(short.code).toBe(0);
+    expect(short.stdout).toBe(long.stdout);
+  });
+});
+
+describe('bad configuration: one clear message, non-zero exit', () => {
+  it.each([
+    ['--port abc', ['--port', 'abc']],
+    ['a positional port abc', ['abc']],
+    ['--port 70000', ['--port', '70000']],
+  ])('%s', async (_, args) => {
+    expectOneClearError(await runServerToExit(args), 'port');
+  });
+
+  it('CHAT_PORT=abc in the environment', async () => {
+    expectOneClearError(await runServerToExit([], { CHAT_PORT: 'abc' }), 'port', 'abc');
+  });
+
+  it('a port already in use is named in the message', async () => {
+    const occupier: Server = createServer();
+    await new Promise<void>((done) => occupier.listen(0, '127.0.0.1', done));
+    try {
+      const { port } = occupier.address() as { port: number };
+      const result = await runServerToExit(['--port', String(port)]);
+      expectOneClearError(result, String(port), 'in use');
+    } finally {
+      await new Promise<void>((done) => occupier.close(() => done()));
+    }
+  });
+
+  it('--peers naming a missing file', async () => {
+    expectOneClearError(await runServerToExit(['--port', '0', '--peers', '/nonexistent']), '/nonexistent');
+  });
+
+  it('a missing peers file in the positional form: server <port> <peers-file>', async () => {
+    expectOneClearError(await runServerToExit(['0', '/nonexistent/peers.txt']), '/nonexistent/peers.txt');
+  });
+
+  it('a peers file that is a directory (unreadable)', async () => {
+    const dir = tempDir();
+    expectOneClearError(await runServerToExit(['0', dir]), dir);
+  });
+
+  it('a peers file with a line that is not host:port', async () => {
+    const dir = tempDir();
+    const file = join(dir, 'peers.txt');
+    writeFileSync(file, '# peers\n127.0.0.1:5379\nnot a peer\n');
+    expectOneClearError(await runServerToExit(['0', file]), file, 'line 3');
+  });
+
+  it.each([['--protocol carrier-pigeon', ['--protocol', 'carrier-pigeon'], {}], ['CHAT_PROTOCOL=irc', [], { CHAT_PROTOCOL: 'irc' }]] as const)(
+    'an unknown protocol: %s', async (_, args, env) => {
+      expectOneClearError(await runServerToExit(['--port', '0', ...args], env), 'protocol');
+    });
+
+  it.each([['--max-users 0', ['--max-users', '0']], ['--max-users many', ['--max-users', 'many']]])('%s', async (_, args) => {
+    expectOneClearError(await runServerToExit(['--port', '0', ...args]), 'max users');
+  });
+
+  it('an unknown flag', async () => {
+    expectOneClearError(await runServerToExit(['--port', '0', '--colour', 'blue']), '--colour');
+  });
+});
+
+describe('where settings come from', () => {
+  it('defaults: protocol auto, 16 users', async () => {
+    const s = await server();
+    expect(listening(s.stdout())).toMatchObject({ protocol: 'auto', maxUsers: 16, port: s.port });
+  });
+
+  it('a .env file in the working folder beats the defaults', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, '.env'), '# local settings\nCHAT_MAX_USERS=3\nCHAT_PROTOCOL=messenger\n');
+    const s = await server({ dir });
+    expect(listening(s.stdout())).toMatchObject({ protocol: 'messenger', maxUsers: 3 });
+  });
+
+  it('the environment beats .env', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, '.env'), 'CHAT_MAX_USERS=3\nCHAT_PROTOCOL=messenger\n');
+    const s = await server({ dir, env: { CHAT_MAX_USERS: '5' } });
+    expect(listening(s.stdout())).toMatchObject({ protocol: 'messenger', maxUsers: 5 });
+  });
+
+  it('flags beat the environment and .env (a bad CHAT_PORT is not even read when --port is given)', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, '.env'), 'CHAT_MAX_USERS=3\nCHAT_PROTOCOL=messenger\nCHAT_PORT=nonsense\n');
+    const s = await server({ dir, env: { CHAT_MAX_USERS: '5', CHAT_PROTOCOL: 'channels', CHAT_PORT: 'abc' }, args: ['--max-users', '7', '--protocol', 'direct'] });
+    expect(listening(s.stdout())).toMatchObject({ protocol: 'direct', maxUsers: 7, port: s.port });
+  });
+
+  it('CHAT_MAX_USERS from .env is what the server enforces: the second user gets BUSY', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, '.env'), 'CHAT_MAX_USERS=1\n');
+    const s = await server({ dir });
+    await directUser(s.port, 'alice');
+    const bob = await client(s.port);
+    expect(await ask(bob, 'HELLO-FROM bob')).toBe('BUSY');
+    await bob.closed();
+  });
+
+  it('the bare positional form `server <port>` listens on that port', async () => {
+    const port = await freePort();
+    const s = await server({ portFlag: false, args: [String(port)] });
+    expect(s.port).toBe(port);
+    expect(listening(s.stdout()).port).toBe(port);
+    await directUser(port, 'alice');
+  });
+
+  it('CHAT_PORT in the environment is used when no port is given', async () => {
+    const port = await freePort();
+    const s = await server({ portFlag: false, env: { CHAT_PORT: String(port) } });
+    expect(s.port).toBe(port);
+  });
+
+  it('`server <port> <peers-file>` with a readable peers file starts on that port', async () => {
+    const port = await freePort();
+    const dir = tempDir();
+    const file = join(dir, 'peers.txt');
+    writeFileSync(file, '# federation peers\n\n127.0.0.1:1\nlocalhost:2\n');
+    const s = await server({ dir, portFlag: false, args: [String(port), file] });
+    expect(s.port).toBe(port);
+    const c = await client(port);
+    expect(await ask(c, 'CHANNELS')).toBe('RESULT CHANNELS');
+  });
+});

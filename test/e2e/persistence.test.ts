@@ -1,0 +1,54 @@
+// Accounts and channels survive a restart: a clean one (SIGTERM) and a crash (SIGKILL) right after the replies.
+import { afterAll, afterEach, expect, it } from 'vitest';
+import { ask, cleanup, cleanupAll, client, server } from './helpers.js';
+
+afterEach(cleanup);
+afterAll(cleanupAll);
+
+it('after SIGTERM and a restart, accounts log in, channels are listed, and their names stay taken', async () => {
+  const first = await server();
+  const c = await client(first.port);
+  expect(await ask(c, 'REGISTER alice s3cret')).toBe('RESULT REGISTER 1');
+  expect(await ask(c, 'REGISTER 張三 密碼')).toBe('RESULT REGISTER 1');
+  expect(await ask(c, 'LOGIN alice s3cret')).toBe('RESULT LOGIN 1');
+  expect(await ask(c, 'CREATE general')).toBe('RESULT CREATE general 1');
+  expect(await ask(c, 'CREATE 頻道')).toBe('RESULT CREATE 頻道 1');
+  expect(await first.stop('SIGTERM')).toBe(0);
+
+  const second = await server({ dir: first.dir });
+  const again = await client(second.port);
+  expect(await ask(again, 'CHANNELS')).toBe('RESULT CHANNELS general, 頻道');
+  expect(await ask(again, 'REGISTER alice other')).toBe('RESULT REGISTER 0');
+  expect(await ask(again, 'LOGIN alice wrong')).toBe('RESULT LOGIN 0');
+  expect(await ask(again, 'LOGIN alice s3cret')).toBe('RESULT LOGIN 1');
+  expect(await ask(again, 'CREATE general')).toBe('RESULT CREATE general 0');
+  expect(await ask(again, 'JOIN general')).toBe('RESULT JOIN general 1');
+  expect(await ask(again, 'SAY general back again')).toBe('RECV alice general back again');
+  const cjk = await client(second.port);
+  expect(await ask(cjk, 'LOGIN 張三 密碼')).toBe('RESULT LOGIN 1');
+});
+
+it('accounts and channels confirmed just before a SIGKILL are all there after a restart', async () => {
+  const first = await server({ args: ['--max-users', '64'] });
+  const names = Array.from({ length: 20 }, (_, i) => `user${i}`);
+  const registrars = await Promise.all(names.map(() => client(first.port)));
+  registrars.forEach((c, i) => c.send(`REGISTER ${names[i]} pw-${names[i]}`));
+  const creator = await client(first.port);
+  expect(await ask(creator, 'REGISTER creator pw')).toBe('RESULT REGISTER 1');
+  expect(await ask(creator, 'LOGIN creator pw')).toBe('RESULT LOGIN 1');
+  const channels = ['c1', 'c2', 'c3', 'c4', 'c5'];
+  creator.raw(channels.map((ch) => `CREATE ${ch}\n`).join(''));
+  const replies = await Promise.all([
+    ...registrars.map((c) => c.next()),
+    ...channels.map(() => creator.next()),
+  ]);
+  expect(replies.slice(0, names.length)).toEqual(names.map(() => 'RESULT REGISTER 1'));
+  expect(replies.slice(names.length)).toEqual(channels.map((ch) => `RESULT CREATE ${ch} 1`));
+  expect(await first.stop('SIGKILL')).toBeNull(); // killed, no shutdown work at all
+
+  const second = await server({ dir: first.dir, args: ['--max-users', '64'] });
+  const logins = await Promise.all(names.map(async (name) => ask(await client(second.port), `LOGIN ${name} pw-${name}`)));
+  expect(logins).toEqual(names.map(() => 'RESULT LOGIN 1'));
+  const observer = await client(second.port);
+  expect(await ask(observer, 'CHANNELS')).toBe(`RESULT CHANNELS ${channels.join(', ')}`);
+});
