@@ -60,6 +60,7 @@ describe('names', () => {
     expect(isDirectName('a\u3000b')).toBe(false);
     expect(isMessengerName('x'.repeat(33))).toBe(false);
     expect(isMessengerName('名前')).toBe(true);
+    expect(isDirectName('caf\uFFFD')).toBe(false);
   });
 
   it('finds control characters but allows tabs', () => {
