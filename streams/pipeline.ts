@@ -1,6 +1,6 @@
 // The server as one stream: sockets → lines → commands → step (pure) → writes, effects, log events.
 import { asapScheduler, concat, defer, EMPTY, from, merge, Observable, of, Subject } from 'rxjs';
-import { catchError, filter, map, mergeMap, observeOn, scan, share, takeUntil } from 'rxjs/operators';
+import { catchError, map, mergeMap, observeOn, scan, share, takeUntil } from 'rxjs/operators';
 import type { Duplex } from 'node:stream';
 import { step, type Transition } from '../src/core/step.js';
 import type { State } from '../src/core/state.js';
@@ -29,8 +29,6 @@ export interface PipelineOptions {
 }
 
 export interface Pipeline {
-  /** Every state the server passes through, for tests and tools. */
-  readonly state$: Observable<State>;
   /** Effects still under way; zero when the server has nothing left to finish. */
   pending(): number;
   /** Stops accepting, closes every connection, and waits (briefly) for running effects to finish. */
@@ -104,10 +102,7 @@ export function startPipeline(connection$: Observable<Connection>, options: Pipe
       if (inFlight === 0) settled?.();
     });
   });
-  const state$ = transition$.pipe(map((t) => t.state), filter(Boolean), share());
-
   return {
-    state$,
     pending: () => inFlight,
     async stop() {
       stop$.next();
