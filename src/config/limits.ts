@@ -1,7 +1,7 @@
 // Every limit, with why it has its value. Each can be overridden by the env var named beside it.
 
 export interface Limits {
-  /** CHAT_MAX_LINE: longest line accepted, in characters. Chat lines are short; 8 KiB leaves room for long pastes. */
+  /** CHAT_MAX_LINE: longest line accepted, in UTF-16 units (JavaScript string length; an emoji counts 2). Chat lines are short; 8 KiB leaves room for long pastes. */
   readonly maxLineLength: number;
   /** CHAT_MAX_SEND_QUEUE: bytes a client may leave unread before it is dropped as a slow reader (1 MiB ≈ thousands of lines). */
   readonly maxSendQueue: number;
