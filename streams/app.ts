@@ -36,7 +36,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     throw new StartupError(`cannot open the database ${config.db}: ${error.message} — pass --db or set CHAT_DB`);
   });
   const stored = await store.load();
-  const server = createServer();
+  // half-open: a client that finishes sending (`nc -N`, shutdown(SHUT_WR)) still gets every answer
+  const server = createServer({ allowHalfOpen: true });
   server.maxConnections = config.limits.maxConnections;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {

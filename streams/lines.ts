@@ -6,12 +6,14 @@ import type { CloseCause } from '../src/core/types.js';
 
 /** Emitted in place of a line longer than the limit; the line itself is dropped. */
 export const TOO_LONG = Symbol('line too long');
-export type LineEvent = string | typeof TOO_LONG;
+/** Emitted when the client finished sending (it may still be reading). */
+export const END_OF_INPUT = Symbol('end of input');
+export type LineEvent = string | typeof TOO_LONG | typeof END_OF_INPUT;
 
 /**
  * Emits each `\n`-terminated line (a trailing `\r` stripped, invalid UTF-8 replaced by U+FFFD), in
- * order, and completes with the close cause when the socket closes. An unterminated tail is dropped:
- * only complete lines are messages.
+ * order, END_OF_INPUT when the client half-closes, and completes when the socket closes. An
+ * unterminated tail is dropped: only complete lines are messages.
  */
 export function linesOf(socket: Duplex, maxLength: number, onClose: (cause: CloseCause) => void): Observable<LineEvent> {
   return new Observable<LineEvent>((subscriber) => {
@@ -31,7 +33,10 @@ export function linesOf(socket: Duplex, maxLength: number, onClose: (cause: Clos
       },
     });
     splitter.on('data', (event: LineEvent) => subscriber.next(event));
-    socket.on('end', () => { ended = true; });
+    socket.on('end', () => {
+      ended = true;
+      subscriber.next(END_OF_INPUT);
+    });
     socket.on('error', () => { cause = 'error'; });
     socket.once('close', () => {
       onClose(cause);

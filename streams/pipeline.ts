@@ -5,7 +5,7 @@ import type { Duplex } from 'node:stream';
 import { step, type Transition } from '../src/core/step.js';
 import type { State } from '../src/core/state.js';
 import type { CloseCause, Command, ConnId, Effect, EffectResult, ListenerMode, LogEvent, Remote } from '../src/core/types.js';
-import { linesOf, TOO_LONG } from './lines.js';
+import { END_OF_INPUT, linesOf, TOO_LONG } from './lines.js';
 import { SocketSink } from './sink.js';
 
 export interface Connection {
@@ -57,7 +57,10 @@ export function startPipeline(connection$: Observable<Connection>, options: Pipe
     return concat(
       of<Command>({ kind: 'connected', conn, remote, listener, at: clock() }),
       linesOf(socket, options.maxLineLength, (c) => { cause = c; }).pipe(
-        map((event): Command => (event === TOO_LONG ? { kind: 'tooLong', conn, at: clock() } : { kind: 'line', conn, text: event, at: clock() })),
+        map((event): Command =>
+          event === TOO_LONG ? { kind: 'tooLong', conn, at: clock() }
+            : event === END_OF_INPUT ? { kind: 'inputEnded', conn, at: clock() }
+            : { kind: 'line', conn, text: event, at: clock() }),
         catchError((error: unknown) => {
           log({ level: 'error', event: 'socketError', msg: `reading from ${conn} failed: ${String(error)}`, conn });
           socket.destroy();

@@ -13,8 +13,10 @@ export interface Conn {
   readonly waiting: boolean;
   /** Input that arrived while waiting, handled in order once the wait ends. */
   readonly queue: readonly Command[];
+  /** The client will send nothing more; close once everything it sent is answered. */
+  readonly inputEnded?: boolean;
   /** Set once the server decided to close it: later input is dropped. */
-  readonly closing?: 'quit' | 'refused';
+  readonly closing?: 'quit' | 'refused' | 'finished';
 }
 
 export interface Limits {

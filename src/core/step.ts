@@ -4,7 +4,7 @@ import { accountStored, channelStored, passwordChecked, passwordHashed } from '.
 import { detectDialect } from '../dialects/detect.js';
 import { delivered } from '../dialects/direct/handlers.js';
 import { refuseAndClose } from '../dialects/direct/handlers.js';
-import { andThen, chain, none, note, type Step } from './build.js';
+import { andThen, chain, effect, none, note, type Step } from './build.js';
 import { dispatch } from './dispatch.js';
 import { logOut } from './presence.js';
 import { updateConn, withConn, withoutMapEntry, type Conn, type State } from './state.js';
@@ -34,6 +34,8 @@ function handle(state: State, command: Command): Step {
     case 'line':
     case 'tooLong':
       return input(state, command);
+    case 'inputEnded':
+      return finishIfDone(updateConn(state, command.conn, { inputEnded: true }), command.conn);
     case 'closed':
       return closed(state, command.conn, command.cause);
     case 'delivered':
@@ -76,19 +78,33 @@ function resume(state: State, connId: ConnId, handleResult: (state: State) => St
   let result = handleResult(updateConn(state, connId, { waiting: false }));
   for (;;) {
     const conn = result.state.conns.get(connId);
-    if (!conn || conn.waiting || conn.queue.length === 0) return result;
+    if (!conn || conn.waiting) return result;
+    if (conn.queue.length === 0) return andThen(result, (s) => finishIfDone(s, connId));
     const [next, ...rest] = conn.queue;
     result = andThen(result, (s) => input(updateConn(s, connId, { queue: rest }), next as Extract<Command, { kind: 'line' | 'tooLong' }>));
   }
 }
 
+/** A connection whose input ended is closed once it waits on nothing and has nothing queued. */
+function finishIfDone(state: State, connId: ConnId): Step {
+  const conn = state.conns.get(connId);
+  if (!conn?.inputEnded || conn.closing || conn.waiting || conn.queue.length > 0) return none(state);
+  return chain(updateConn(state, connId, { closing: 'finished' }),
+    (s) => logOut(s, connId, leaveHow(conn, 'ended')),
+    (s) => effect(s, { type: 'close', conn: connId }),
+  );
+}
+
+// messenger users leave with QUIT; elsewhere closing the socket cleanly is the way to leave
+function leaveHow(conn: Conn, cause: 'ended' | 'error'): 'quit' | 'lost' {
+  return conn.closing === 'quit' || (conn.dialect !== 'messenger' && cause === 'ended') ? 'quit' : 'lost';
+}
+
 function closed(state: State, connId: ConnId, cause: 'ended' | 'error'): Step {
   const conn = state.conns.get(connId);
   if (!conn) return none(state);
-  // messenger users leave with QUIT; elsewhere closing the socket cleanly is the way to leave
-  const how = conn.closing === 'quit' || (conn.dialect !== 'messenger' && cause === 'ended') ? 'quit' : 'lost';
   return chain(state,
-    (s) => logOut(s, connId, how),
+    (s) => logOut(s, connId, leaveHow(conn, cause)),
     (s) => ({ ...none(s), state: { ...s, conns: withoutMapEntry(s.conns, connId) } }),
     (s) => note(s, 'info', 'disconnect', `connection ${connId} from ${conn.remote.address}:${conn.remote.port} ${cause === 'ended' ? 'closed' : 'dropped (reset or error)'}`,
       { conn: connId, user: conn.user, cause, remote: conn.remote }),

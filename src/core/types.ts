@@ -14,6 +14,8 @@ export type Command =
   | { readonly kind: 'connected'; readonly conn: ConnId; readonly remote: Remote; readonly listener: ListenerMode; readonly at: number }
   | { readonly kind: 'line'; readonly conn: ConnId; readonly text: string; readonly at: number }
   | { readonly kind: 'tooLong'; readonly conn: ConnId; readonly at: number }
+  /** The client finished sending (half-close): answer what it sent, then close. */
+  | { readonly kind: 'inputEnded'; readonly conn: ConnId; readonly at: number }
   | { readonly kind: 'closed'; readonly conn: ConnId; readonly cause: CloseCause; readonly at: number }
   | EffectResult;
 

@@ -6,7 +6,7 @@
 //   a >> A\r\n   a sends exactly these bytes (\r \n \t \0 \\ \xNN escapes)
 //   a < RESULT   the next line the server sends to a must be exactly this
 //   a <!         the server closes a (after the lines expected before)
-//   a !          a closes its end
+//   a !          a closes its sending side (it still reads until the server closes: expect `a <!`)
 //   a !w         writes to a fail from now on (in-process only: a broken socket)
 
 export type RecordedEvent =

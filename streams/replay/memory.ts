@@ -16,8 +16,9 @@ class MemorySocket extends Duplex {
   peer!: MemorySocket;
   failWrites = false;
 
-  constructor() {
-    super({ allowHalfOpen: false });
+  /** The server's end stays half-open like the real listener; the client's closes once the server's does, like a net client. */
+  constructor(allowHalfOpen: boolean) {
+    super({ allowHalfOpen });
   }
 
   override _read(): void {}
@@ -64,8 +65,8 @@ export async function memoryTransport(options: MemoryServerOptions): Promise<Tra
   let port = 40000;
   return {
     async open(): Promise<ReplayConnection> {
-      const client = new MemorySocket();
-      const server = new MemorySocket();
+      const client = new MemorySocket(false);
+      const server = new MemorySocket(true);
       client.peer = server;
       server.peer = client;
       const lines = new LineQueue();

@@ -3,7 +3,7 @@ import { chain, effect, note, send, type Step } from '../../core/build.js';
 import type { Ctx } from '../../core/dispatch.js';
 import type { MessengerError } from '../../core/messages.js';
 import { isMessengerName } from '../../core/names.js';
-import { isFull, isOnline, logIn, rename } from '../../core/presence.js';
+import { isFull, isOnline, logIn, logOut, rename } from '../../core/presence.js';
 import { connsOf, sortByCodePoint, updateConn, type State } from '../../core/state.js';
 import type { ConnId } from '../../core/types.js';
 import { PRIVATE_DIALECTS } from '../direct/handlers.js';
@@ -57,8 +57,10 @@ export function users({ state, conn }: Ctx): Step {
 // messenger: QUIT is answered with BYE, then the server closes; the others see `LEFT user quit`
 export function quit({ state, conn }: Ctx): Step {
   const text = conn.user ? `Goodbye, ${conn.user}.` : 'Goodbye.';
+  // the others see LEFT at once, not when the socket finally closes
   return chain(updateConn(state, conn.id, { closing: 'quit' }),
     (s) => send(s, conn.id, { type: 'bye', text }),
+    (s) => logOut(s, conn.id, 'quit'),
     (s) => effect(s, { type: 'close', conn: conn.id }),
   );
 }
