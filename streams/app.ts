@@ -60,7 +60,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     remote: { address: drop?.remoteAddress, port: drop?.remotePort },
   }));
   const pipeline = startPipeline(connectionsOf(server, config.protocol), {
-    initial: initialState({ maxUsers: config.maxUsers }, stored),
+    initial: initialState({ maxUsers: config.maxUsers, maxQueued: config.limits.maxQueued }, stored),
     clock: Date.now,
     runEffect: effectRunner(store, hasher),
     log: log.log,

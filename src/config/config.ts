@@ -41,7 +41,8 @@ Options (each also an env var, also read from ./.env; flags win over env, env ov
   -h, --help        show this help
 
 Also: CHAT_BCRYPT_COST (10), LOG_LEVEL (info), and the limits CHAT_MAX_LINE (${DEFAULT_LIMITS.maxLineLength}),
-CHAT_MAX_SEND_QUEUE (${DEFAULT_LIMITS.maxSendQueue}), CHAT_MAX_CONNECTIONS (${DEFAULT_LIMITS.maxConnections}), CHAT_CLOSE_GRACE_MS (${DEFAULT_LIMITS.closeGraceMs}).
+CHAT_MAX_SEND_QUEUE (${DEFAULT_LIMITS.maxSendQueue}), CHAT_MAX_CONNECTIONS (${DEFAULT_LIMITS.maxConnections}), CHAT_CLOSE_GRACE_MS (${DEFAULT_LIMITS.closeGraceMs}),
+CHAT_MAX_QUEUED (${DEFAULT_LIMITS.maxQueued}).
 `;
 
 function integer(text: string, name: string, min: number, max: number): number | string {

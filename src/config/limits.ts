@@ -9,6 +9,8 @@ export interface Limits {
   readonly maxConnections: number;
   /** CHAT_CLOSE_GRACE_MS: how long a connection the server closes may take to drain its last lines. */
   readonly closeGraceMs: number;
+  /** CHAT_MAX_QUEUED: lines a connection may send ahead while its LOGIN/REGISTER/SEND is still under way; more are dropped. */
+  readonly maxQueued: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -16,6 +18,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxSendQueue: 1024 * 1024,
   maxConnections: 1024,
   closeGraceMs: 2000,
+  maxQueued: 1000,
 };
 
 export const LIMIT_VARS: Readonly<Record<keyof Limits, string>> = {
@@ -23,4 +26,5 @@ export const LIMIT_VARS: Readonly<Record<keyof Limits, string>> = {
   maxSendQueue: 'CHAT_MAX_SEND_QUEUE',
   maxConnections: 'CHAT_MAX_CONNECTIONS',
   closeGraceMs: 'CHAT_CLOSE_GRACE_MS',
+  maxQueued: 'CHAT_MAX_QUEUED',
 };

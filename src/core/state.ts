@@ -21,6 +21,8 @@ export interface Conn {
 
 export interface Limits {
   readonly maxUsers: number;
+  /** Lines a connection may queue while it waits on an effect (DEFAULT_LIMITS.maxQueued when left out). */
+  readonly maxQueued?: number;
 }
 
 export interface State {

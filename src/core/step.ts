@@ -5,6 +5,7 @@ import { detectDialect } from '../dialects/detect.js';
 import { delivered } from '../dialects/direct/handlers.js';
 import { refuseAndClose } from '../dialects/direct/handlers.js';
 import { andThen, chain, effect, none, note, type Step } from './build.js';
+import { DEFAULT_LIMITS } from '../config/limits.js';
 import { dispatch } from './dispatch.js';
 import { logOut } from './presence.js';
 import { updateConn, withConn, withoutMapEntry, type Conn, type State } from './state.js';
@@ -55,7 +56,13 @@ function handle(state: State, command: Command): Step {
 function input(state: State, command: Extract<Command, { kind: 'line' | 'tooLong' }>): Step {
   const conn = state.conns.get(command.conn);
   if (!conn || conn.closing) return none(state);
-  if (conn.waiting) return none(withConn(state, { ...conn, queue: [...conn.queue, command] }));
+  if (conn.waiting) {
+    if (conn.queue.length < (state.limits.maxQueued ?? DEFAULT_LIMITS.maxQueued)) return none(withConn(state, { ...conn, queue: [...conn.queue, command] }));
+    return chain(state,
+      (s) => note(s, 'warn', 'overloaded', `dropped a line from ${conn.id}: too many sent while it waited`, { conn: conn.id }),
+      (s) => (conn.dialect ? RULES[conn.dialect].overloaded({ state: s, conn, args: [], at: command.at }) : none(s)),
+    );
+  }
   if (command.kind === 'line' && command.text === '') return none(state); // every dialect ignores empty lines
   const dialect = conn.dialect ?? (command.kind === 'line' ? detectDialect(command.text) : undefined);
   if (!dialect) {

@@ -91,6 +91,16 @@ describe('step', () => {
     expect(stored.state.accounts.get('alice')).toBe('h');
   });
 
+  it('drops lines past the queue limit while a connection waits, and logs it', () => {
+    const stored = initialState({ maxUsers: 16, maxQueued: 2 }, { accounts: [['alice', 'h']], channels: [] });
+    const queued = run([open('c1'), line('c1', 'LOGIN alice pw'), line('c1', 'CHANNELS'), line('c1', 'CHANNELS'), line('c1', 'CHANNELS')], stored);
+    expect(queued.state.conns.get('c1')?.queue).toHaveLength(2);
+    const answered = run([{ kind: 'passwordChecked', conn: 'c1', user: 'alice', ok: true, at }], queued.state);
+    expect(answered.lines.c1).toEqual(['RESULT LOGIN 1', 'RESULT CHANNELS', 'RESULT CHANNELS']);
+    const t = step(queued.state, line('c1', 'CHANNELS'));
+    expect(t.log.map((e) => e.event)).toEqual(['overloaded']);
+  });
+
   it('answers REGISTER with 0 when the store fails, and frees the name', () => {
     const { state } = run([open('c1'), line('c1', 'REGISTER alice pw'), { kind: 'passwordHashed', conn: 'c1', user: 'alice', hash: 'h', at }]);
     const failed = run([{ kind: 'accountStored', conn: 'c1', user: 'alice', hash: 'h', ok: false, at }], state);
