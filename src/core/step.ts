@@ -1,11 +1,10 @@
 // step(state, command): the whole server as a pure function. Total: bad input becomes a reply and a log line.
-import { RULES, ENCODERS } from '../dialects/index.js';
+import { DEFAULT_LIMITS } from '../config/limits.js';
 import { accountStored, channelStored, passwordChecked, passwordHashed } from '../dialects/channels/results.js';
 import { detectDialect } from '../dialects/detect.js';
-import { delivered } from '../dialects/direct/handlers.js';
-import { refuseAndClose } from '../dialects/direct/handlers.js';
+import { delivered, refuseAndClose } from '../dialects/direct/handlers.js';
+import { ENCODERS, RULES } from '../dialects/index.js';
 import { andThen, chain, effect, none, note, type Step } from './build.js';
-import { DEFAULT_LIMITS } from '../config/limits.js';
 import { dispatch } from './dispatch.js';
 import { logOut } from './presence.js';
 import { updateConn, withConn, withoutMapEntry, type Conn, type State } from './state.js';
@@ -55,7 +54,8 @@ function handle(state: State, command: Command): Step {
 /** A line (or an over-long one) from a connection: queued while it waits, else dispatched. */
 function input(state: State, command: Extract<Command, { kind: 'line' | 'tooLong' }>): Step {
   const conn = state.conns.get(command.conn);
-  if (!conn || conn.closing) return none(state);
+  // every dialect ignores empty lines
+  if (!conn || conn.closing || (command.kind === 'line' && command.text === '')) return none(state);
   if (conn.waiting) {
     if (conn.queue.length < (state.limits.maxQueued ?? DEFAULT_LIMITS.maxQueued)) return none(withConn(state, { ...conn, queue: [...conn.queue, command] }));
     return chain(state,
@@ -63,7 +63,6 @@ function input(state: State, command: Extract<Command, { kind: 'line' | 'tooLong
       (s) => (conn.dialect ? RULES[conn.dialect].overloaded({ state: s, conn, args: [], at: command.at }) : none(s)),
     );
   }
-  if (command.kind === 'line' && command.text === '') return none(state); // every dialect ignores empty lines
   const dialect = conn.dialect ?? (command.kind === 'line' ? detectDialect(command.text) : undefined);
   if (!dialect) {
     // auto: a first line no dialect knows gets the direct dialect's answer, the only one the specs define
