@@ -23,10 +23,6 @@ export class SocketSink {
     socket.once('close', () => this.sockets.delete(conn));
   }
 
-  get size(): number {
-    return this.sockets.size;
-  }
-
   write({ conn, line, ack }: Write): void {
     const socket = this.sockets.get(conn);
     if (!socket || socket.destroyed || socket.writableEnded) {

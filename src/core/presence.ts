@@ -2,10 +2,19 @@
 import { chain, none, note, send, type Step } from './build.js';
 import type { LeaveHow } from './messages.js';
 import { connsOf, updateConn, withMapEntry, withoutMapEntry, type State } from './state.js';
-import type { ConnId } from './types.js';
+import type { ConnId, Dialect } from './types.js';
 
 /** Presence notices reach the dialects that can show them. */
 const PRESENCE_DIALECTS = ['messenger'] as const;
+/** Dialects that can show a private message: SEND and WHISPER reach their users, and nobody else. */
+const PRIVATE_DIALECTS: readonly Dialect[] = ['direct', 'messenger'];
+
+/** The connection of an online user who can receive a private message (SEND, WHISPER). */
+export function privateRecipient(state: State, name: string): ConnId | undefined {
+  const target = state.online.get(name);
+  const dialect = target === undefined ? undefined : state.conns.get(target)?.dialect;
+  return dialect && PRIVATE_DIALECTS.includes(dialect) ? target : undefined;
+}
 
 export function isOnline(state: State, name: string): boolean {
   return state.online.has(name);

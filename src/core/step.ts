@@ -111,7 +111,7 @@ function closed(state: State, connId: ConnId, cause: 'ended' | 'error'): Step {
   if (!conn) return none(state);
   return chain(state,
     (s) => logOut(s, connId, leaveHow(conn, cause)),
-    (s) => ({ ...none(s), state: { ...s, conns: withoutMapEntry(s.conns, connId) } }),
+    (s) => none({ ...s, conns: withoutMapEntry(s.conns, connId) }),
     (s) => note(s, 'info', 'disconnect', `connection ${connId} from ${conn.remote.address}:${conn.remote.port} ${cause === 'ended' ? 'closed' : 'dropped (reset or error)'}`,
       { conn: connId, user: conn.user, cause, remote: conn.remote }),
   );

@@ -3,12 +3,9 @@ import { chain, effect, note, send, type Step } from '../../core/build.js';
 import type { Ctx } from '../../core/dispatch.js';
 import type { DirectRefusal } from '../../core/messages.js';
 import { isDirectName } from '../../core/names.js';
-import { isFull, isOnline, logIn } from '../../core/presence.js';
+import { isFull, isOnline, logIn, privateRecipient } from '../../core/presence.js';
 import { sortByCodePoint, updateConn, type State } from '../../core/state.js';
-import type { ConnId, Dialect } from '../../core/types.js';
-
-/** Dialects that can show a private message: SEND and WHISPER reach their users. */
-export const PRIVATE_DIALECTS: readonly Dialect[] = ['direct', 'messenger'];
+import type { ConnId } from '../../core/types.js';
 
 export function refuse(state: State, conn: ConnId, code: DirectRefusal): Step {
   return send(state, conn, { type: 'refused', code });
@@ -39,9 +36,8 @@ export function list({ state, conn }: Ctx): Step {
 export function sendTo({ state, conn, args: [name, raw] }: Ctx): Step {
   const text = raw.trim();
   if (name === '' || text === '') return refuse(state, conn.id, 'BAD-RQST-BODY');
-  const target = state.online.get(name);
-  const dialect = target === undefined ? undefined : state.conns.get(target)?.dialect;
-  if (target === undefined || !dialect || !PRIVATE_DIALECTS.includes(dialect)) return refuse(state, conn.id, 'BAD-DEST-USER');
+  const target = privateRecipient(state, name);
+  if (target === undefined) return refuse(state, conn.id, 'BAD-DEST-USER');
   const from = conn.user!;
   // direct: SEND-OK waits for the DELIVERY write to complete; the sink reports it as `delivered`
   return chain(updateConn(state, conn.id, { waiting: true }),

@@ -3,10 +3,9 @@ import { chain, effect, note, send, type Step } from '../../core/build.js';
 import type { Ctx } from '../../core/dispatch.js';
 import type { MessengerError } from '../../core/messages.js';
 import { isMessengerName } from '../../core/names.js';
-import { isFull, isOnline, logIn, logOut, rename } from '../../core/presence.js';
+import { isFull, isOnline, logIn, logOut, privateRecipient, rename } from '../../core/presence.js';
 import { connsOf, sortByCodePoint, updateConn, type State } from '../../core/state.js';
 import type { ConnId } from '../../core/types.js';
-import { PRIVATE_DIALECTS } from '../direct/handlers.js';
 
 export function error(state: State, conn: ConnId, code: MessengerError, text: string): Step {
   return send(state, conn, { type: 'error', code, text });
@@ -38,11 +37,8 @@ export function broadcast({ state, conn, args: [text] }: Ctx): Step {
 // messenger: a whisper goes to the recipient and is echoed to the sender; direct users get it as DELIVERY
 export function whisper({ state, conn, args: [to, text] }: Ctx): Step {
   if (to === '' || text.trim() === '') return error(state, conn.id, 'BAD-ARGUMENTS', 'usage: WHISPER user text');
-  const target = state.online.get(to);
-  const dialect = target === undefined ? undefined : state.conns.get(target)?.dialect;
-  if (target === undefined || !dialect || !PRIVATE_DIALECTS.includes(dialect)) {
-    return error(state, conn.id, 'NO-SUCH-USER', `${to} is not online`);
-  }
+  const target = privateRecipient(state, to);
+  if (target === undefined) return error(state, conn.id, 'NO-SUCH-USER', `${to} is not online`);
   const from = conn.user!;
   return chain(state,
     (s) => send(s, target === conn.id ? [target] : [target, conn.id], { type: 'private', from, to, text }),
