@@ -1,7 +1,7 @@
 // server.log (pino JSON lines) and the human-readable echo of it on stdout.
 import { pino, type Logger } from 'pino';
 import type { LogEvent } from '../src/core/types.js';
-import { formatRecord } from '../src/log/format.js';
+import { formatRecord, LEVEL_VALUES } from '../src/log/format.js';
 
 /** Console output is dropped past this many buffered bytes rather than stalling the server on a full pipe. */
 const STDOUT_BUFFER_LIMIT = 1024 * 1024;
@@ -13,7 +13,6 @@ export interface ServerLog {
   readonly close: () => void;
 }
 
-const LEVEL_VALUES: Readonly<Record<string, number>> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
 
 export function openServerLog(file: string, level: string, echo = true): ServerLog {
   const fileOut = pino.destination({ dest: file, sync: false, mkdir: true });

@@ -2,6 +2,7 @@
 // caller reads the environment and the .env file and hands them in.
 import { parseArgs } from 'node:util';
 import type { ListenerMode } from '../core/types.js';
+import { LEVEL_VALUES } from '../log/format.js';
 import { DEFAULT_LIMITS, LIMIT_VARS, type Limits } from './limits.js';
 
 export interface Config {
@@ -23,7 +24,7 @@ export type ConfigResult = { readonly config: Config } | { readonly help: true }
 type Env = Readonly<Record<string, string | undefined>>;
 
 const PROTOCOLS: readonly ListenerMode[] = ['auto', 'channels', 'direct', 'messenger'];
-const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const LOG_LEVELS = Object.keys(LEVEL_VALUES);
 
 export const HELP = `Usage: chat-server [port] [peers-file] [options]
 

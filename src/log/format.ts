@@ -1,6 +1,8 @@
 // One server.log record as a line a person reads: `12:00:01.234 INFO  alice in general: hi`.
 
-const LEVELS: Readonly<Record<number, string>> = { 10: 'TRACE', 20: 'DEBUG', 30: 'INFO', 40: 'WARN', 50: 'ERROR', 60: 'FATAL' };
+/** pino's level names and numbers; `silent` logs nothing. */
+export const LEVEL_VALUES: Readonly<Record<string, number>> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
+const LEVELS: Readonly<Record<number, string>> = Object.fromEntries(Object.entries(LEVEL_VALUES).map(([name, value]) => [value, name.toUpperCase()]));
 
 export function formatRecord(record: { readonly time?: unknown; readonly level?: unknown; readonly msg?: unknown }): string {
   const time = typeof record.time === 'string' ? record.time.slice(11, 23) : typeof record.time === 'number' ? new Date(record.time).toISOString().slice(11, 23) : '';
