@@ -24,7 +24,7 @@ export interface Transport {
 export class LineQueue {
   private buffer = '';
   private readonly lines: string[] = [];
-  private ended = false;
+  private done = false;
   private readonly waiters = new Set<() => void>();
 
   push(chunk: string): void {
@@ -38,7 +38,7 @@ export class LineQueue {
   }
 
   end(): void {
-    this.ended = true;
+    this.done = true;
     this.wake();
   }
 
@@ -49,7 +49,7 @@ export class LineQueue {
   next(timeoutMs: number): Promise<string> {
     return this.wait(timeoutMs, 'a line', () => {
       if (this.lines.length) return { value: this.lines.shift()! };
-      if (this.ended) throw new Error('the server closed the connection instead');
+      if (this.done) throw new Error('the server closed the connection instead');
       return undefined;
     });
   }
@@ -57,8 +57,13 @@ export class LineQueue {
   closed(timeoutMs: number): Promise<void> {
     return this.wait(timeoutMs, 'the server to close the connection', () => {
       if (this.lines.length) throw new Error(`expected the connection to close, but got ${JSON.stringify(this.lines[0])}`);
-      return this.ended ? { value: undefined } : undefined;
+      return this.done ? { value: undefined } : undefined;
     });
+  }
+
+  /** Resolves once the stream ended, whatever is still unread. */
+  ended(timeoutMs: number): Promise<void> {
+    return this.wait(timeoutMs, 'the server to close the connection', () => (this.done ? { value: undefined } : undefined));
   }
 
   private wait<T>(timeoutMs: number, what: string, ready: () => { value: T } | undefined): Promise<T> {
