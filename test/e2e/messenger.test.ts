@@ -76,25 +76,26 @@ describe('naming', () => {
   });
 });
 
+/** alice, bob and carol online, each having seen the JOINED notices of those after them. */
+async function threeUsers() {
+  const alice = await messengerUser(port, 'alice');
+  const bob = await messengerUser(port, 'bob');
+  const carol = await messengerUser(port, 'carol');
+  expect(await alice.next()).toBe('JOINED bob');
+  expect(await alice.next()).toBe('JOINED carol');
+  expect(await bob.next()).toBe('JOINED carol');
+  return [alice, bob, carol] as const;
+}
+
 describe('messages', () => {
   it('BROADCAST reaches everyone, the sender included', async () => {
-    const alice = await messengerUser(port, 'alice');
-    const bob = await messengerUser(port, 'bob');
-    const carol = await messengerUser(port, 'carol');
-    expect(await alice.next()).toBe('JOINED bob');
-    expect(await alice.next()).toBe('JOINED carol');
-    expect(await bob.next()).toBe('JOINED carol');
+    const [alice, bob, carol] = await threeUsers();
     alice.send('BROADCAST hello  all of you!');
     for (const c of [alice, bob, carol]) expect(await c.next()).toBe('BROADCAST alice hello  all of you!');
   });
 
   it('WHISPER reaches the recipient and is echoed to the sender, and nobody else sees it', async () => {
-    const alice = await messengerUser(port, 'alice');
-    const bob = await messengerUser(port, 'bob');
-    const carol = await messengerUser(port, 'carol');
-    expect(await alice.next()).toBe('JOINED bob');
-    expect(await alice.next()).toBe('JOINED carol');
-    expect(await bob.next()).toBe('JOINED carol');
+    const [alice, bob, carol] = await threeUsers();
     alice.send('WHISPER bob just  between us');
     expect(await bob.next()).toBe('WHISPER alice bob just  between us');
     expect(await alice.next()).toBe('WHISPER alice bob just  between us');
