@@ -3,12 +3,10 @@ import { createServer, type AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../src/config/config.js';
 import { parsePeers, type Peer } from '../src/config/peers.js';
-import { initialState } from '../src/core/state.js';
+import { composeServer } from './compose.js';
 import { connectionsOf } from './connections.js';
-import { effectRunner } from './effects.js';
 import { openHasher } from './hasher.js';
 import { openServerLog, type ServerLog } from './log.js';
-import { startPipeline } from './pipeline.js';
 import { openStore } from './store.js';
 
 export interface RunningServer {
@@ -35,7 +33,6 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const store = await openStore(config.db).catch((error: Error) => {
     throw new StartupError(`cannot open the database ${config.db}: ${error.message} — pass --db or set CHAT_DB`);
   });
-  const stored = await store.load();
   // half-open: a client that finishes sending (`nc -N`, shutdown(SHUT_WR)) still gets every answer
   const server = createServer({ allowHalfOpen: true });
   server.maxConnections = config.limits.maxConnections;
@@ -59,14 +56,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
     level: 'warn', event: 'refused', msg: `refused a connection from ${drop?.remoteAddress}:${drop?.remotePort}: ${config.limits.maxConnections} are open (CHAT_MAX_CONNECTIONS)`,
     remote: { address: drop?.remoteAddress, port: drop?.remotePort },
   }));
-  const pipeline = startPipeline(connectionsOf(server, config.protocol), {
-    initial: initialState({ maxUsers: config.maxUsers, maxQueued: config.limits.maxQueued }, stored),
-    clock: Date.now,
-    runEffect: effectRunner(store, hasher),
+  const pipeline = await composeServer({
+    connection$: connectionsOf(server, config.protocol),
+    store,
+    hasher,
     log: log.log,
-    maxLineLength: config.limits.maxLineLength,
-    maxSendQueue: config.limits.maxSendQueue,
-    closeGraceMs: config.limits.closeGraceMs,
+    maxUsers: config.maxUsers,
+    limits: config.limits,
   });
   log.log({
     level: 'info', event: 'start', msg: `server started on ${config.address}:${port} (protocol ${config.protocol}, max users ${config.maxUsers})`,

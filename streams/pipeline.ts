@@ -1,12 +1,14 @@
-// The server as one stream: sockets → lines → commands → step (pure) → writes, effects, log events.
-import { asapScheduler, concat, defer, EMPTY, from, merge, Observable, of, Subject } from 'rxjs';
+// The server as one stream: sockets → lines → commands → step (pure) → outbound, effects, log events.
+import { asapScheduler, concat, defer, EMPTY, merge, Observable, of, Subject } from 'rxjs';
 import { catchError, map, mergeMap, observeOn, scan, share, takeUntil } from 'rxjs/operators';
 import type { Duplex } from 'node:stream';
-import { step, type Transition } from '../src/core/step.js';
+import type { Sent } from '../src/core/build.js';
+import { failedResult } from '../src/core/effects.js';
 import type { State } from '../src/core/state.js';
+import type { StepFn, Transition } from '../src/core/step.js';
 import type { CloseCause, Command, ConnId, Effect, EffectResult, ListenerMode, LogEvent, Remote } from '../src/core/types.js';
 import { END_OF_INPUT, linesOf, TOO_LONG } from './lines.js';
-import { SocketSink } from './sink.js';
+import type { SocketSink } from './sink.js';
 
 export interface Connection {
   readonly socket: Duplex;
@@ -14,17 +16,22 @@ export interface Connection {
   readonly listener: ListenerMode;
 }
 
-/** Runs an effect that produces a result (everything but `close`); never rejects. */
-export type EffectRunner = (effect: Exclude<Effect, { type: 'close' }>) => Promise<DistributiveOmit<EffectResult, 'at'>>;
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** Runs an effect that produces a result (everything but `close`). A rejection becomes the effect's failure result. */
+export type EffectRunner = (effect: Exclude<Effect, { type: 'close' }>) => Promise<DistributiveOmit<EffectResult, 'at'>>;
 
-export interface PipelineOptions {
+export interface PipelineParts {
   readonly initial: State;
+  readonly step: StepFn;
+  readonly sink: SocketSink;
+  /** Delivers one outbound message (the router). */
+  readonly route: (sent: Sent) => void;
+  /** Where write acknowledgements and other edge feedback re-enter the command stream. */
+  readonly feedback$: Subject<Command>;
   readonly clock: () => number;
   readonly runEffect: EffectRunner;
   readonly log: (event: LogEvent) => void;
   readonly maxLineLength: number;
-  readonly maxSendQueue: number;
   readonly closeGraceMs: number;
 }
 
@@ -35,20 +42,28 @@ export interface Pipeline {
   stop(): Promise<void>;
 }
 
-export function startPipeline(connection$: Observable<Connection>, options: PipelineOptions): Pipeline {
-  const { clock, log } = options;
-  const feedback$ = new Subject<Command>();
+export function startPipeline(connection$: Observable<Connection>, parts: PipelineParts): Pipeline {
+  const { clock, sink, feedback$ } = parts;
   const stop$ = new Subject<void>();
   let nextId = 0;
   let inFlight = 0;
   let settled: (() => void) | undefined;
 
-  const sink = new SocketSink({
-    maxSendQueue: options.maxSendQueue,
-    closeGraceMs: options.closeGraceMs,
-    log,
-    ack: (conn, ok) => feedback$.next({ kind: 'delivered', conn, ok, at: clock() }),
-  });
+  /** Logs an event; a logger that throws costs at most the connection the event is about. */
+  const log = (event: LogEvent) => {
+    try {
+      parts.log(event);
+    } catch (error) {
+      const conn = typeof event.conn === 'string' ? event.conn : undefined;
+      if (conn) sink.destroy(conn);
+      const report = `logging ${event.event} failed${conn ? `, closing ${conn}` : ''}: ${(error as Error).stack ?? String(error)}\n`;
+      try {
+        parts.log({ level: 'error', event: 'logFailed', msg: `logging ${event.event} failed${conn ? `, closing ${conn}` : ''}: ${String(error)}`, conn, stack: (error as Error).stack });
+      } catch {
+        process.stderr.write(report);
+      }
+    }
+  };
 
   const commandsOf = ({ socket, remote, listener }: Connection): Observable<Command> => {
     const conn: ConnId = `c${++nextId}`;
@@ -56,13 +71,13 @@ export function startPipeline(connection$: Observable<Connection>, options: Pipe
     let cause: CloseCause = 'ended';
     return concat(
       of<Command>({ kind: 'connected', conn, remote, listener, at: clock() }),
-      linesOf(socket, options.maxLineLength, (c) => { cause = c; }).pipe(
+      linesOf(socket, parts.maxLineLength, (c) => { cause = c; }).pipe(
         map((event): Command =>
           event === TOO_LONG ? { kind: 'tooLong', conn, at: clock() }
             : event === END_OF_INPUT ? { kind: 'inputEnded', conn, at: clock() }
             : { kind: 'line', conn, text: event, at: clock() }),
         catchError((error: unknown) => {
-          log({ level: 'error', event: 'socketError', msg: `reading from ${conn} failed: ${String(error)}`, conn });
+          log({ level: 'error', event: 'socketError', msg: `reading from ${conn} failed: ${String(error)}`, conn, stack: (error as Error).stack });
           socket.destroy();
           return EMPTY;
         }),
@@ -78,13 +93,13 @@ export function startPipeline(connection$: Observable<Connection>, options: Pipe
     feedback$.pipe(observeOn(asapScheduler)),
   );
 
-  const start: Transition = { state: options.initial, out: [], effects: [], log: [] };
+  const start: Transition = { state: parts.initial, out: [], effects: [], log: [] };
   const transition$ = command$.pipe(
     scan((previous: Transition, command: Command): Transition => {
       try {
-        return step(previous.state, command);
+        return parts.step(previous.state, command);
       } catch (error) {
-        // step is total by design; should it ever throw, keep the state and go on
+        // step is total by design; should it ever throw, keep the last state (it is persistent) and go on
         log({ level: 'error', event: 'bug', msg: `step failed on ${command.kind}: ${String(error)}`, stack: (error as Error).stack });
         return { ...start, state: previous.state };
       }
@@ -92,19 +107,38 @@ export function startPipeline(connection$: Observable<Connection>, options: Pipe
     share(),
   );
 
-  // Subscription order is the order of work for each transition: log it, write it, then run its effects
-  // (so a `close` effect comes after the last line written to that connection).
-  transition$.pipe(mergeMap((t) => from(t.log))).subscribe(log);
-  transition$.pipe(mergeMap((t) => from(t.out))).subscribe((write) => sink.write(write));
-  transition$.pipe(mergeMap((t) => from(t.effects))).subscribe((e) => {
+  const route = (sent: Sent) => {
+    try {
+      parts.route(sent);
+    } catch (error) {
+      log({ level: 'error', event: 'bug', msg: `routing a ${sent.msg.type} message failed: ${String(error)}`, stack: (error as Error).stack });
+    }
+  };
+
+  const run = (e: Effect) => {
     if (e.type === 'close') return sink.close(e.conn);
     inFlight++;
-    void options.runEffect(e).then((result) => {
-      inFlight--;
-      feedback$.next({ ...result, at: clock() } as Command);
-      if (inFlight === 0) settled?.();
-    });
+    void Promise.resolve()
+      .then(() => parts.runEffect(e))
+      .catch((error: unknown) => {
+        log({ level: 'error', event: 'effectFailed', msg: `${e.type} for ${e.conn} failed: ${String(error)}`, conn: e.conn, stack: (error as Error).stack });
+        return failedResult(e);
+      })
+      .then((result) => {
+        inFlight--;
+        feedback$.next({ ...result, at: clock() } as Command);
+        if (inFlight === 0) settled?.();
+      });
+  };
+
+  // The order of work for each transition: log it, write it, then run its effects (so a `close` effect
+  // comes after the last line written to that connection).
+  transition$.subscribe((t) => {
+    for (const event of t.log) log(event);
+    for (const sent of t.out) route(sent);
+    for (const e of t.effects) run(e);
   });
+
   return {
     pending: () => inFlight,
     async stop() {
@@ -114,7 +148,7 @@ export function startPipeline(connection$: Observable<Connection>, options: Pipe
       if (inFlight > 0) {
         await new Promise<void>((resolve) => {
           settled = resolve;
-          setTimeout(resolve, options.closeGraceMs).unref();
+          setTimeout(resolve, parts.closeGraceMs).unref();
         });
       }
     },

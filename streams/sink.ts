@@ -1,6 +1,6 @@
-// The one place that writes to sockets: batching per tick, a send-queue cap, and write acknowledgements.
+// The one place that writes to sockets: batching per tick, a send-queue cap, and write outcomes.
 import type { Duplex } from 'node:stream';
-import type { ConnId, LogEvent, Write } from '../src/core/types.js';
+import type { ConnId, LogEvent } from '../src/core/types.js';
 
 export interface SinkOptions {
   /** Bytes a connection may have queued before it counts as a slow reader and is dropped. */
@@ -8,8 +8,6 @@ export interface SinkOptions {
   /** How long a connection we close may take to drain before it is destroyed. */
   readonly closeGraceMs: number;
   readonly log: (event: LogEvent) => void;
-  /** Reports whether an acknowledged write reached the socket. */
-  readonly ack: (conn: ConnId, ok: boolean) => void;
 }
 
 export class SocketSink {
@@ -23,14 +21,15 @@ export class SocketSink {
     socket.once('close', () => this.sockets.delete(conn));
   }
 
-  write({ conn, line, ack }: Write): void {
+  /** Writes one line; `done` (if given) learns whether it reached the socket. */
+  write(conn: ConnId, line: string, done?: (ok: boolean) => void): void {
     const socket = this.sockets.get(conn);
     if (!socket || socket.destroyed || socket.writableEnded) {
-      if (ack) this.options.ack(ack, false);
+      done?.(false);
       return;
     }
     this.cork(socket);
-    socket.write(line + '\n', ack ? (error) => this.options.ack(ack, !error) : undefined);
+    socket.write(line + '\n', done ? (error) => done(!error) : undefined);
     if (socket.writableLength > this.options.maxSendQueue) {
       this.options.log({ level: 'warn', event: 'slowReader', msg: `dropped connection ${conn}: more than ${this.options.maxSendQueue} bytes unread`, conn });
       socket.destroy();
@@ -43,6 +42,11 @@ export class SocketSink {
     if (!socket) return;
     socket.end();
     setTimeout(() => socket.destroy(), this.options.closeGraceMs).unref();
+  }
+
+  /** Cuts a connection at once (its socket misbehaved). */
+  destroy(conn: ConnId): void {
+    this.sockets.get(conn)?.destroy();
   }
 
   closeAll(): void {

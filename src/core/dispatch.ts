@@ -3,7 +3,6 @@
 import type { Step } from './build.js';
 import { hasControlCharacters } from './names.js';
 import type { Conn, State } from './state.js';
-import type { Dialect } from './types.js';
 
 export interface Ctx {
   readonly state: State;
@@ -28,7 +27,6 @@ export interface Row {
 }
 
 export interface DialectRules {
-  readonly dialect: Dialect;
   readonly table: ReadonlyMap<string, Row>;
   readonly unknownVerb: (ctx: Ctx, verb: string) => Step;
   readonly notLoggedIn: (ctx: Ctx, verb: string) => Step;

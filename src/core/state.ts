@@ -1,18 +1,28 @@
-// The server's whole state: immutable records and maps. Helpers copy only the map they change.
-import type { Command, ConnId, Dialect, ListenerMode, Remote } from './types.js';
+// The server's whole state, in persistent collections (Immutable.js hash maps, sorted B+ trees): every
+// change makes a new version in O(log n) and shares the rest, so `step` stays a pure function and an
+// outbound message can be resolved against the very version it was sent in.
+import { List, Map as IMap, OrderedMap, Set as ISet } from 'immutable';
+import { SortedNames } from './sorted.js';
+import type { Capability, Command, ConnId, DialectName, ListenerMode, Remote } from './types.js';
+
+export type QueuedInput = Extract<Command, { kind: 'line' | 'tooLong' }>;
 
 export interface Conn {
   readonly id: ConnId;
   readonly remote: Remote;
   readonly listener: ListenerMode;
   /** Fixed by the listener, or by the first line on an `auto` listener. */
-  readonly dialect?: Dialect;
+  readonly dialect?: DialectName;
+  /** What this connection's dialect can show (its module's capabilities); empty until the dialect is known. */
+  readonly can: ReadonlySet<Capability>;
   /** The name this connection is logged in as. */
   readonly user?: string;
+  /** Channels this connection's user is a member of. */
+  readonly channels: ISet<string>;
   /** True while an effect this connection started (bcrypt, a write, a store) is under way. */
   readonly waiting: boolean;
   /** Input that arrived while waiting, handled in order once the wait ends. */
-  readonly queue: readonly Command[];
+  readonly queue: List<QueuedInput>;
   /** The client will send nothing more; close once everything it sent is answered. */
   readonly inputEnded?: boolean;
   /** Set once the server decided to close it: later input is dropped. */
@@ -21,23 +31,31 @@ export interface Conn {
 
 export interface Limits {
   readonly maxUsers: number;
-  /** Lines a connection may queue while it waits on an effect (DEFAULT_LIMITS.maxQueued when left out). */
-  readonly maxQueued?: number;
+  /** Lines a connection may queue while it waits on an effect. */
+  readonly maxQueued: number;
 }
 
 export interface State {
   readonly limits: Limits;
-  readonly conns: ReadonlyMap<ConnId, Conn>;
+  readonly conns: IMap<ConnId, Conn>;
   /** Every online user of every dialect: name → connection. One namespace. */
-  readonly online: ReadonlyMap<string, ConnId>;
+  readonly online: IMap<string, ConnId>;
+  /** Online users by connection, in the order they logged in (a rename keeps its place). */
+  readonly loginOrder: OrderedMap<ConnId, string>;
+  /** Online user names, sorted by code point. */
+  readonly names: SortedNames;
+  /** Online connections by what their dialect can show. */
+  readonly capable: IMap<Capability, ISet<ConnId>>;
   /** Registered accounts: name → bcrypt hash (never a password). */
-  readonly accounts: ReadonlyMap<string, string>;
+  readonly accounts: IMap<string, string>;
   /** Names whose registration is being hashed or stored. */
-  readonly registering: ReadonlySet<string>;
-  /** Channels: name → member user names. */
-  readonly channels: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly registering: ISet<string>;
+  /** Channels: name → member connections. */
+  readonly channels: IMap<string, ISet<ConnId>>;
+  /** Channel names, sorted by code point. */
+  readonly channelNames: SortedNames;
   /** Channels whose creation is being stored. */
-  readonly creating: ReadonlySet<string>;
+  readonly creating: ISet<string>;
 }
 
 export interface Stored {
@@ -45,40 +63,31 @@ export interface Stored {
   readonly channels: Iterable<string>;
 }
 
+export const NO_CAPABILITIES: ReadonlySet<Capability> = new Set();
+
 export function initialState(limits: Limits, stored: Stored = { accounts: [], channels: [] }): State {
+  const channelNames = [...stored.channels];
   return {
     limits,
-    conns: new Map(),
-    online: new Map(),
-    accounts: new Map(stored.accounts),
-    registering: new Set(),
-    channels: new Map([...stored.channels].map((name) => [name, new Set<string>()])),
-    creating: new Set(),
+    conns: IMap(),
+    online: IMap(),
+    loginOrder: OrderedMap(),
+    names: SortedNames.of(),
+    capable: IMap(),
+    accounts: IMap([...stored.accounts].map(([name, hash]): [string, string] => [name, hash])),
+    registering: ISet(),
+    channels: IMap(channelNames.map((name): [string, ISet<ConnId>] => [name, ISet()])),
+    channelNames: SortedNames.of(channelNames),
+    creating: ISet(),
   };
 }
 
-export function withMapEntry<K, V>(map: ReadonlyMap<K, V>, key: K, value: V): ReadonlyMap<K, V> {
-  return new Map(map).set(key, value);
-}
-
-export function withoutMapEntry<K, V>(map: ReadonlyMap<K, V>, key: K): ReadonlyMap<K, V> {
-  const copy = new Map(map);
-  copy.delete(key);
-  return copy;
-}
-
-export function withSetEntry<T>(set: ReadonlySet<T>, value: T): ReadonlySet<T> {
-  return new Set(set).add(value);
-}
-
-export function withoutSetEntry<T>(set: ReadonlySet<T>, value: T): ReadonlySet<T> {
-  const copy = new Set(set);
-  copy.delete(value);
-  return copy;
+export function newConn(id: ConnId, remote: Remote, listener: ListenerMode): Conn {
+  return { id, remote, listener, can: NO_CAPABILITIES, channels: ISet(), waiting: false, queue: List() };
 }
 
 export function withConn(state: State, conn: Conn): State {
-  return { ...state, conns: withMapEntry(state.conns, conn.id, conn) };
+  return { ...state, conns: state.conns.set(conn.id, conn) };
 }
 
 export function updateConn(state: State, id: ConnId, change: Partial<Conn>): State {
@@ -86,33 +95,75 @@ export function updateConn(state: State, id: ConnId, change: Partial<Conn>): Sta
   return conn ? withConn(state, { ...conn, ...change }) : state;
 }
 
-export function withMember(state: State, channel: string, user: string): State {
-  const members = state.channels.get(channel) ?? new Set<string>();
-  return { ...state, channels: withMapEntry(state.channels, channel, withSetEntry(members, user)) };
+export function withoutConn(state: State, id: ConnId): State {
+  return { ...state, conns: state.conns.delete(id) };
 }
 
-/** Connections of online users whose dialect is one of `dialects`, except `except`. */
-export function connsOf(state: State, dialects: readonly Dialect[], except?: ConnId): ConnId[] {
-  const ids: ConnId[] = [];
-  for (const id of state.online.values()) {
-    const conn = state.conns.get(id);
-    if (id !== except && conn?.dialect && dialects.includes(conn.dialect)) ids.push(id);
+/** `user` is online on `conn`: every index learns it. */
+export function withOnline(state: State, id: ConnId, user: string): State {
+  const conn = state.conns.get(id);
+  if (!conn) return state;
+  let capable = state.capable;
+  for (const capability of conn.can) capable = capable.set(capability, (capable.get(capability) ?? ISet<ConnId>()).add(id));
+  return {
+    ...withConn(state, { ...conn, user }),
+    online: state.online.set(user, id),
+    loginOrder: state.loginOrder.set(id, user),
+    names: state.names.with(user),
+    capable,
+  };
+}
+
+/** `conn` is no longer online: out of every index and every channel. */
+export function withoutOnline(state: State, id: ConnId): State {
+  const conn = state.conns.get(id);
+  if (conn?.user === undefined) return state;
+  let capable = state.capable;
+  for (const capability of conn.can) capable = capable.update(capability, (set) => set?.delete(id) ?? ISet());
+  let channels = state.channels;
+  for (const channel of conn.channels) channels = channels.update(channel, (members) => members?.delete(id) ?? ISet());
+  return {
+    ...withConn(state, { ...conn, user: undefined, channels: ISet() }),
+    online: state.online.delete(conn.user),
+    loginOrder: state.loginOrder.delete(id),
+    names: state.names.without(conn.user),
+    capable,
+    channels,
+  };
+}
+
+/** The user on `conn` is now called `to`; their place in the login order stays. */
+export function withRename(state: State, id: ConnId, to: string): State {
+  const conn = state.conns.get(id);
+  if (conn?.user === undefined) return state;
+  return {
+    ...withConn(state, { ...conn, user: to }),
+    online: state.online.delete(conn.user).set(to, id),
+    loginOrder: state.loginOrder.set(id, to),
+    names: state.names.without(conn.user).with(to),
+  };
+}
+
+export function withChannel(state: State, channel: string): State {
+  if (state.channels.has(channel)) return state;
+  return { ...state, channels: state.channels.set(channel, ISet()), channelNames: state.channelNames.with(channel) };
+}
+
+export function withMember(state: State, channel: string, id: ConnId): State {
+  const conn = state.conns.get(id);
+  const members = state.channels.get(channel);
+  if (!conn || !members) return state;
+  return { ...withConn(state, { ...conn, channels: conn.channels.add(channel) }), channels: state.channels.set(channel, members.add(id)) };
+}
+
+const inLoginOrder = new WeakMap<OrderedMap<ConnId, string>, readonly string[]>();
+
+/** Online users in the order they logged in; the same array until someone logs in, out or renames. */
+export function usersInLoginOrder(state: State): readonly string[] {
+  let names = inLoginOrder.get(state.loginOrder);
+  if (!names) {
+    names = Object.freeze([...state.loginOrder.values()]);
+    inLoginOrder.set(state.loginOrder, names);
   }
-  return ids;
-}
-
-export function sortByCodePoint(names: Iterable<string>): string[] {
-  return [...names].sort(compareCodePoints);
-}
-
-// `<` compares UTF-16 code units, which puts U+10000 and up (😀) before U+E000–U+FFFF (ｚ); compare code points
-function compareCodePoints(a: string, b: string): number {
-  const length = Math.min(a.length, b.length);
-  for (let i = 0; i < length; i++) {
-    const x = a.codePointAt(i)!;
-    const y = b.codePointAt(i)!;
-    if (x !== y) return x - y;
-    if (x > 0xffff) i++;
-  }
-  return a.length - b.length;
+  return names;
 }

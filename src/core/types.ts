@@ -1,10 +1,20 @@
-// The vocabulary of the pure core: what comes in (Command), what goes out (Write, Effect, LogEvent).
+// The vocabulary of the pure core: what comes in (Command), what goes out (Outbound, Effect, LogEvent).
 import type { Msg } from './messages.js';
 
 export type ConnId = string;
-export type Dialect = 'channels' | 'direct' | 'messenger';
-export type ListenerMode = Dialect | 'auto';
+/** A dialect's name, as its module in the registry calls it. The core names none of them. */
+export type DialectName = string;
+export type ListenerMode = DialectName | 'auto';
 export interface Remote { readonly address: string; readonly port: number }
+
+/** What a dialect's clients can be shown besides the replies to their own lines. */
+export type Capability =
+  /** JOINED / LEFT / RENAMED notices about other users */
+  | 'presence'
+  /** messages to everyone */
+  | 'broadcast'
+  /** messages from one user to another (SEND, WHISPER) */
+  | 'private';
 
 /** How a connection ended, as the socket saw it: a clean end of stream, or an error/reset. */
 export type CloseCause = 'ended' | 'error';
@@ -19,13 +29,15 @@ export type Command =
   | { readonly kind: 'closed'; readonly conn: ConnId; readonly cause: CloseCause; readonly at: number }
   | EffectResult;
 
-/** Results of effects, fed back into the command stream. */
+/** Results of effects, fed back into the command stream. Each connection waits for the one it started. */
 export type EffectResult =
   | { readonly kind: 'delivered'; readonly conn: ConnId; readonly ok: boolean; readonly at: number }
   | { readonly kind: 'passwordHashed'; readonly conn: ConnId; readonly user: string; readonly hash: string | null; readonly at: number }
   | { readonly kind: 'accountStored'; readonly conn: ConnId; readonly user: string; readonly hash: string; readonly ok: boolean; readonly at: number }
   | { readonly kind: 'passwordChecked'; readonly conn: ConnId; readonly user: string; readonly ok: boolean; readonly at: number }
   | { readonly kind: 'channelStored'; readonly conn: ConnId; readonly channel: string; readonly ok: boolean; readonly at: number };
+
+export type EffectResultKind = EffectResult['kind'];
 
 /** Slow or outside work the edges carry out; each result re-enters as an EffectResult. */
 export type Effect =
@@ -35,17 +47,20 @@ export type Effect =
   | { readonly type: 'storeChannel'; readonly conn: ConnId; readonly channel: string }
   | { readonly type: 'close'; readonly conn: ConnId };
 
-/** A message for some connections, in dialect-neutral form. `ack` asks the sink to report the write's outcome. */
-export interface Outbound {
-  readonly to: readonly ConnId[];
-  readonly msg: Msg;
-  readonly ack?: ConnId;
-}
+/**
+ * Who a message is for. The core decides who; the router at the edge resolves an audience to sockets
+ * (and, later, to federation links and other nodes) against the state the message was sent in.
+ */
+export type Audience =
+  | { readonly kind: 'conn'; readonly conn: ConnId }
+  | { readonly kind: 'user'; readonly user: string }
+  | { readonly kind: 'channel'; readonly channel: string; readonly except?: ConnId }
+  | { readonly kind: 'capable'; readonly capability: Capability; readonly except?: ConnId };
 
-/** One encoded line for one connection. With `ack`, the sink feeds back `delivered` for that connection. */
-export interface Write {
-  readonly conn: ConnId;
-  readonly line: string;
+/** A message for an audience, in dialect-neutral form. `ack` asks the router to report the write's outcome to that connection. */
+export interface Outbound {
+  readonly to: Audience;
+  readonly msg: Msg;
   readonly ack?: ConnId;
 }
 

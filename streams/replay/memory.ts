@@ -1,12 +1,11 @@
 // An in-process server for replays: the real pipeline, the real store in a temp file, in-memory sockets.
 import { Duplex } from 'node:stream';
 import { Subject } from 'rxjs';
-import { initialState } from '../../src/core/state.js';
 import type { ListenerMode } from '../../src/core/types.js';
 import { DEFAULT_LIMITS } from '../../src/config/limits.js';
-import { effectRunner } from '../effects.js';
+import { composeServer } from '../compose.js';
 import { openHasher } from '../hasher.js';
-import { startPipeline, type Connection } from '../pipeline.js';
+import type { Connection } from '../pipeline.js';
 import { openStore, type Store } from '../store.js';
 import { LineQueue, type ReplayConnection, type Transport } from './transport.js';
 import type { LogEvent } from '../../src/core/types.js';
@@ -53,14 +52,13 @@ export async function memoryTransport(options: MemoryServerOptions): Promise<Tra
   const store: Store = await openStore(options.dbFile);
   const hasher = openHasher(options.bcryptCost ?? 4);
   const connection$ = new Subject<Connection>();
-  const pipeline = startPipeline(connection$, {
-    initial: initialState({ maxUsers: options.maxUsers ?? 16 }, await store.load()),
-    clock: Date.now,
-    runEffect: effectRunner(store, hasher),
+  const pipeline = await composeServer({
+    connection$,
+    store,
+    hasher,
     log: options.log ?? (() => {}),
-    maxLineLength: options.maxLineLength ?? DEFAULT_LIMITS.maxLineLength,
-    maxSendQueue: DEFAULT_LIMITS.maxSendQueue,
-    closeGraceMs: DEFAULT_LIMITS.closeGraceMs,
+    maxUsers: options.maxUsers ?? 16,
+    limits: { ...DEFAULT_LIMITS, ...(options.maxLineLength ? { maxLineLength: options.maxLineLength } : {}) },
   });
   let port = 40000;
   return {

@@ -28,11 +28,11 @@ it('names online in messenger or channels are IN-USE for HELLO-FROM, and a messe
   expect(await ask(m, 'NAME carl')).toMatch(/^ERROR NAME-TAKEN( |$)/);
 });
 
-it('LIST and USERS list everyone online in every dialect', async () => {
+it('LIST (in login order) and USERS (sorted) list everyone online in every dialect', async () => {
   const d = await directUser(port, 'dora');
   await channelsUser(port, 'carl');
   const m = await messengerUser(port, 'mia');
-  expect(await ask(d, 'LIST')).toBe('LIST-OK carl,dora,mia');
+  expect(await ask(d, 'LIST')).toBe('LIST-OK dora,carl,mia');
   expect(await ask(m, 'USERS')).toBe('USERS carl, dora, mia');
 });
 

@@ -119,12 +119,11 @@ describe('before login', () => {
 });
 
 describe('LIST', () => {
-  it('lists every logged-in user, the asker too, sorted, joined by commas without spaces', async () => {
+  it('lists every logged-in user, the asker too, in login order, joined by commas without spaces', async () => {
     const own = await server();
-    const carol = await directUser(own.port, 'carol');
-    await directUser(own.port, 'alice');
-    await directUser(own.port, 'bob');
-    expect(await ask(carol, 'LIST')).toBe('LIST-OK alice,bob,carol');
+    const zed = await directUser(own.port, 'zed');
+    for (const name of ['Bob', 'amy', 'Carl']) await directUser(own.port, name);
+    expect(await ask(zed, 'LIST')).toBe('LIST-OK zed,Bob,amy,Carl');
   });
 
   it('a user whose connection drops is no longer listed, and the name is free again', async () => {

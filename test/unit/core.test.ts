@@ -1,22 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { splitArgs } from '../../src/core/dispatch.js';
-import { codePoints, hasControlCharacters, isChannelsName, isDirectName, isMessengerName } from '../../src/core/names.js';
-import { initialState, type State } from '../../src/core/state.js';
-import { step } from '../../src/core/step.js';
+import { DIALECTS, initialState, step } from '../../src/chat.js';
+import { forEachDelivery } from '../../src/core/audience.js';
+import { codePoints, hasControlCharacters, isName } from '../../src/core/names.js';
+import type { State } from '../../src/core/state.js';
 import type { Command } from '../../src/core/types.js';
-import { detectDialect } from '../../src/dialects/detect.js';
+import { isChannelsName } from '../../src/dialects/channels/names.js';
 
 const at = 0;
+const LIMITS = { maxUsers: 16, maxQueued: 1000 };
 const remote = { address: '127.0.0.1', port: 1 };
 
 /** Runs commands through step and returns the final state and every line written, per connection. */
-function run(commands: Command[], state: State = initialState({ maxUsers: 16 })) {
+function run(commands: Command[], state: State = initialState(LIMITS)) {
   const lines: Record<string, string[]> = {};
   const effects = [];
   for (const command of commands) {
     const t = step(state, command);
     state = t.state;
-    for (const w of t.out) (lines[w.conn] ??= []).push(w.line);
+    for (const sent of t.out) forEachDelivery(DIALECTS, sent, (conn, text) => (lines[conn] ??= []).push(text));
     effects.push(...t.effects);
   }
   return { state, lines, effects };
@@ -53,14 +55,15 @@ describe('names', () => {
     expect(isChannelsName('😀'.repeat(65))).toBe(false);
   });
 
-  it('applies each dialect’s rules', () => {
+  it('applies one policy to every dialect, and each dialect’s own rules on top', () => {
     expect(isChannelsName('a@b')).toBe(false);
-    expect(isDirectName('a@b')).toBe(true);
-    expect(isDirectName('a,b')).toBe(false);
-    expect(isDirectName('a\u3000b')).toBe(false);
-    expect(isMessengerName('x'.repeat(33))).toBe(false);
-    expect(isMessengerName('名前')).toBe(true);
-    expect(isDirectName('caf\uFFFD')).toBe(false);
+    expect(isName('a@b')).toBe(true);
+    expect(isName('a,b')).toBe(false);
+    expect(isChannelsName('a,b')).toBe(false);
+    expect(isName('a\u3000b')).toBe(false);
+    expect(isName('x'.repeat(33), 32)).toBe(false);
+    expect(isName('名前', 32)).toBe(true);
+    expect(isName('caf\uFFFD')).toBe(false);
   });
 
   it('finds control characters but allows tabs', () => {
@@ -71,11 +74,12 @@ describe('names', () => {
 
 describe('dialect detection', () => {
   it('picks the dialect from the first verb', () => {
-    expect(detectDialect('HELLO-FROM x')).toBe('direct');
-    expect(detectDialect('CHANNELS')).toBe('channels');
-    expect(detectDialect('NAME x')).toBe('messenger');
-    expect(detectDialect('LIST')).toBeUndefined();
-    expect(detectDialect('constructor')).toBeUndefined();
+    const detect = (line: string) => DIALECTS.detect(line)?.name;
+    expect(detect('HELLO-FROM x')).toBe('direct');
+    expect(detect('CHANNELS')).toBe('channels');
+    expect(detect('NAME x')).toBe('messenger');
+    expect(detect('GARBAGE')).toBeUndefined();
+    expect(detect('constructor')).toBeUndefined();
   });
 });
 
@@ -83,7 +87,7 @@ describe('step', () => {
   it('queues a connection’s lines while it waits on an effect and answers them in order', () => {
     let { state, effects } = run([open('c1'), line('c1', 'REGISTER alice pw'), line('c1', 'CHANNELS')]);
     expect(effects).toEqual([{ type: 'hashPassword', conn: 'c1', user: 'alice', password: 'pw' }]);
-    expect(state.conns.get('c1')?.queue).toHaveLength(1);
+    expect(state.conns.get('c1')?.queue.size).toBe(1);
     const hashed = run([{ kind: 'passwordHashed', conn: 'c1', user: 'alice', hash: 'h', at }], state);
     expect(hashed.effects).toEqual([{ type: 'storeAccount', conn: 'c1', user: 'alice', hash: 'h' }]);
     const stored = run([{ kind: 'accountStored', conn: 'c1', user: 'alice', hash: 'h', ok: true, at }], hashed.state);
@@ -94,7 +98,7 @@ describe('step', () => {
   it('drops lines past the queue limit while a connection waits, and logs it', () => {
     const stored = initialState({ maxUsers: 16, maxQueued: 2 }, { accounts: [['alice', 'h']], channels: [] });
     const queued = run([open('c1'), line('c1', 'LOGIN alice pw'), line('c1', 'CHANNELS'), line('c1', 'CHANNELS'), line('c1', 'CHANNELS')], stored);
-    expect(queued.state.conns.get('c1')?.queue).toHaveLength(2);
+    expect(queued.state.conns.get('c1')?.queue.size).toBe(2);
     const answered = run([{ kind: 'passwordChecked', conn: 'c1', user: 'alice', ok: true, at }], queued.state);
     expect(answered.lines.c1).toEqual(['RESULT LOGIN 1', 'RESULT CHANNELS', 'RESULT CHANNELS']);
     const t = step(queued.state, line('c1', 'CHANNELS'));
@@ -109,14 +113,14 @@ describe('step', () => {
   });
 
   it('refuses a login whose name was taken while bcrypt ran', () => {
-    const stored = initialState({ maxUsers: 16 }, { accounts: [['alice', 'h']], channels: [] });
+    const stored = initialState(LIMITS, { accounts: [['alice', 'h']], channels: [] });
     const { state } = run([open('c1'), line('c1', 'LOGIN alice pw'), open('c2'), line('c2', 'HELLO-FROM alice')], stored);
     const checked = run([{ kind: 'passwordChecked', conn: 'c1', user: 'alice', ok: true, at }], state);
     expect(checked.lines.c1).toEqual(['RESULT LOGIN 0']);
   });
 
   it('never writes a password into the log', () => {
-    const stored = initialState({ maxUsers: 16 }, { accounts: [['alice', 'h']], channels: [] });
+    const stored = initialState(LIMITS, { accounts: [['alice', 'h']], channels: [] });
     let state = stored;
     const events: unknown[] = [];
     for (const command of [open('c1'), line('c1', 'REGISTER bob hunter2'), open('c2'), line('c2', 'LOGIN alice hunter2'), { kind: 'passwordChecked', conn: 'c2', user: 'alice', ok: false, at } as Command]) {

@@ -1,15 +1,24 @@
 // Every line the channels dialect sends, in one place.
 import type { Msg } from '../../core/messages.js';
 
+export type Verb = 'REGISTER' | 'LOGIN' | 'CREATE' | 'JOIN' | 'SAY' | 'CHANNELS';
+
+export function result(verb: Verb, ok: boolean, subject?: string): string {
+  return `RESULT ${verb}${subject ? ` ${subject}` : ''} ${ok ? 1 : 0}`;
+}
+
+const joined = new WeakMap<readonly string[], string>();
+// channels: joined by ", "; with no channels, exactly `RESULT CHANNELS`; built once per version of the list
+export function channelList(names: readonly string[]): string {
+  let line = joined.get(names);
+  if (line === undefined) joined.set(names, (line = names.length ? `RESULT CHANNELS ${names.join(', ')}` : 'RESULT CHANNELS'));
+  return line;
+}
+
 export function encodeChannels(msg: Msg): string | undefined {
   switch (msg.type) {
-    case 'result': {
-      const subject = msg.subject ? ` ${msg.subject}` : '';
-      return `RESULT ${msg.verb}${subject} ${msg.ok ? 1 : 0}`;
-    }
-    // channels: with no channels, exactly `RESULT CHANNELS`
-    case 'channelList':
-      return msg.names.length ? `RESULT CHANNELS ${msg.names.join(', ')}` : 'RESULT CHANNELS';
+    case 'reply':
+      return msg.line;
     case 'recv':
       return `RECV ${msg.from} ${msg.channel} ${msg.text}`;
     default:

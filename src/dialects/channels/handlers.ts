@@ -1,22 +1,22 @@
 // The channels dialect's verbs: accounts, channels and channel messages.
-import { chain, effect, note, send, type Step } from '../../core/build.js';
+import { chain, effect, note, reply, send, type Step } from '../../core/build.js';
 import type { Ctx } from '../../core/dispatch.js';
-import type { ChannelsVerb } from '../../core/messages.js';
-import { isChannelsName } from '../../core/names.js';
 import { isFull, isOnline } from '../../core/presence.js';
-import { sortByCodePoint, updateConn, withSetEntry, withMember, type State } from '../../core/state.js';
+import { updateConn, withMember, type State } from '../../core/state.js';
 import type { ConnId } from '../../core/types.js';
+import { channelList, result, type Verb } from './codec.js';
+import { isChannelsName } from './names.js';
 
-export function result(state: State, conn: ConnId, verb: ChannelsVerb, ok: boolean, subject?: string): Step {
-  return send(state, conn, { type: 'result', verb, ok, ...(subject ? { subject } : {}) });
+export function answer(state: State, conn: ConnId, verb: Verb, ok: boolean, subject?: string): Step {
+  return reply(state, conn, result(verb, ok, subject));
 }
 
 /** The failure reply of a verb, for bad arguments or a missing login. */
-export function failure(verb: ChannelsVerb) {
+export function failure(verb: Verb) {
   return ({ state, conn, args }: Ctx): Step =>
     verb === 'CHANNELS'
       ? note(state, 'debug', 'badArguments', 'CHANNELS takes no arguments', { conn: conn.id })
-      : result(state, conn.id, verb, false, verb === 'CREATE' || verb === 'JOIN' ? args[0] : undefined);
+      : answer(state, conn.id, verb, false, verb === 'CREATE' || verb === 'JOIN' ? args[0] : undefined);
 }
 
 function wait(state: State, conn: ConnId): State {
@@ -26,17 +26,18 @@ function wait(state: State, conn: ConnId): State {
 // channels: REGISTER → 0 if the name exists or is invalid; only a bcrypt hash is ever stored
 export function register({ state, conn, args: [user, password] }: Ctx): Step {
   if (!isChannelsName(user) || !password || state.accounts.has(user) || state.registering.has(user)) {
-    return result(state, conn.id, 'REGISTER', false);
+    return answer(state, conn.id, 'REGISTER', false);
   }
-  const next = { ...wait(state, conn.id), registering: withSetEntry(state.registering, user) };
+  const next = { ...wait(state, conn.id), registering: state.registering.add(user) };
   return effect(next, { type: 'hashPassword', conn: conn.id, user, password });
 }
 
-// channels: LOGIN → 0 for no such user, a wrong password, a user online anywhere, or a connection already logged in
+// channels: LOGIN → 0 for no such user, a wrong password, a user online anywhere, or a connection already
+// logged in; also for an account stored before the name policy forbade its name
 export function login({ state, conn, args: [user, password] }: Ctx): Step {
   const hash = state.accounts.get(user);
-  if (conn.user !== undefined || hash === undefined || !password || isOnline(state, user) || isFull(state)) {
-    return result(state, conn.id, 'LOGIN', false);
+  if (conn.user !== undefined || hash === undefined || !password || !isChannelsName(user) || isOnline(state, user) || isFull(state)) {
+    return answer(state, conn.id, 'LOGIN', false);
   }
   return effect(wait(state, conn.id), { type: 'checkPassword', conn: conn.id, user, password, hash });
 }
@@ -44,41 +45,33 @@ export function login({ state, conn, args: [user, password] }: Ctx): Step {
 // channels: CREATE → 0 if the name is invalid or the channel exists; the creator is not joined
 export function create({ state, conn, args: [channel] }: Ctx): Step {
   if (!isChannelsName(channel) || state.channels.has(channel) || state.creating.has(channel)) {
-    return result(state, conn.id, 'CREATE', false, channel);
+    return answer(state, conn.id, 'CREATE', false, channel);
   }
-  const next = { ...wait(state, conn.id), creating: withSetEntry(state.creating, channel) };
+  const next = { ...wait(state, conn.id), creating: state.creating.add(channel) };
   return effect(next, { type: 'storeChannel', conn: conn.id, channel });
 }
 
 // channels: JOIN → 0 if there is no such channel or the user is a member already
 export function join({ state, conn, args: [channel] }: Ctx): Step {
-  const members = state.channels.get(channel);
   const user = conn.user!;
-  if (!members || members.has(user)) return result(state, conn.id, 'JOIN', false, channel);
-  return chain(withMember(state, channel, user),
-    (s) => result(s, conn.id, 'JOIN', true, channel),
+  if (!state.channels.has(channel) || conn.channels.has(channel)) return answer(state, conn.id, 'JOIN', false, channel);
+  return chain(withMember(state, channel, conn.id),
+    (s) => answer(s, conn.id, 'JOIN', true, channel),
     (s) => note(s, 'info', 'join', `${user} joined ${channel}`, { conn: conn.id, user, channel }),
   );
 }
 
 // channels: SAY → RECV to every member, the sender included; any failure is `RESULT SAY 0`
 export function say({ state, conn, args: [channel, text] }: Ctx): Step {
-  const members = state.channels.get(channel);
   const from = conn.user!;
-  if (!members || !members.has(from) || text.trim() === '') return result(state, conn.id, 'SAY', false);
-  const to: ConnId[] = [];
-  for (const member of members) {
-    const id = state.online.get(member);
-    if (id !== undefined) to.push(id);
-  }
+  if (!conn.channels.has(channel) || text.trim() === '') return answer(state, conn.id, 'SAY', false);
   return chain(state,
-    (s) => send(s, to, { type: 'recv', from, channel, text }),
+    (s) => send(s, { kind: 'channel', channel }, { type: 'recv', from, channel, text }),
     (s) => note(s, 'info', 'message', `${from} in ${channel}: ${text}`, { conn: conn.id, user: from, channel, text }),
   );
 }
 
 // channels: CHANNELS works without a login; sorted by code point
 export function channels({ state, conn }: Ctx): Step {
-  return send(state, conn.id, { type: 'channelList', names: sortByCodePoint(state.channels.keys()) });
+  return reply(state, conn.id, channelList(state.channelNames.toArray()));
 }
-

@@ -1,61 +1,59 @@
 // What the channels dialect does when its effects (bcrypt, the database) come back.
-import { chain, effect, note, type Step } from '../../core/build.js';
+import { chain, effect, note } from '../../core/build.js';
+import type { ResultHandler } from '../../core/dialect.js';
 import { isFull, isOnline, logIn } from '../../core/presence.js';
-import { withMapEntry, withoutSetEntry, type State } from '../../core/state.js';
-import type { EffectResult } from '../../core/types.js';
-import { result } from './handlers.js';
+import { updateConn, withChannel } from '../../core/state.js';
+import { answer } from './handlers.js';
 
-type Result<K extends EffectResult['kind']> = Extract<EffectResult, { kind: K }>;
-
-export function passwordHashed(state: State, { conn, user, hash }: Result<'passwordHashed'>): Step {
+export const passwordHashed: ResultHandler<'passwordHashed'> = (state, { conn, user, hash }) => {
   if (hash === null) {
-    const next = { ...state, registering: withoutSetEntry(state.registering, user) };
-    return chain(next,
-      (s) => result(s, conn, 'REGISTER', false),
+    return chain({ ...state, registering: state.registering.delete(user) },
+      (s) => answer(s, conn, 'REGISTER', false),
       (s) => note(s, 'error', 'hashFailed', `could not hash the password for ${user}`, { conn, user }),
     );
   }
-  return effect(state, { type: 'storeAccount', conn, user, hash });
-}
+  // still waiting: the answer comes once the account is stored
+  return effect(updateConn(state, conn, { waiting: true }), { type: 'storeAccount', conn, user, hash });
+};
 
 // channels: reply only once the account is on disk, so a crash after `RESULT REGISTER 1` loses nothing
-export function accountStored(state: State, { conn, user, hash, ok }: Result<'accountStored'>): Step {
-  const registering = withoutSetEntry(state.registering, user);
+export const accountStored: ResultHandler<'accountStored'> = (state, { conn, user, hash, ok }) => {
+  const registering = state.registering.delete(user);
   if (!ok) {
     return chain({ ...state, registering },
-      (s) => result(s, conn, 'REGISTER', false),
+      (s) => answer(s, conn, 'REGISTER', false),
       (s) => note(s, 'error', 'storeFailed', `could not store the account ${user}`, { conn, user }),
     );
   }
-  return chain({ ...state, registering, accounts: withMapEntry(state.accounts, user, hash) },
-    (s) => result(s, conn, 'REGISTER', true),
+  return chain({ ...state, registering, accounts: state.accounts.set(user, hash) },
+    (s) => answer(s, conn, 'REGISTER', true),
     (s) => note(s, 'info', 'register', `${user} registered`, { conn, user }),
   );
-}
+};
 
-export function passwordChecked(state: State, { conn, user, ok }: Result<'passwordChecked'>): Step {
+export const passwordChecked: ResultHandler<'passwordChecked'> = (state, { conn, user, ok }) => {
   const current = state.conns.get(conn);
   if (!current) return note(state, 'info', 'loginAbandoned', `${user}'s connection closed before the password check ended`, { conn, user });
   // the world may have moved while bcrypt ran: check the name and the limit again
   if (!ok || current.user !== undefined || isOnline(state, user) || isFull(state)) {
     return chain(state,
-      (s) => result(s, conn, 'LOGIN', false),
-      (s) => note(s, 'warn', 'loginRefused', `login as ${user} refused`, { conn, user, reason: ok ? 'taken' : 'password' }),
+      (s) => answer(s, conn, 'LOGIN', false),
+      (s) => note(s, 'warn', 'loginRefused', `login as ${user} refused`, { conn, user, reason: ok ? 'taken' : 'password', remote: current.remote }),
     );
   }
-  return chain(state, (s) => result(s, conn, 'LOGIN', true), (s) => logIn(s, conn, user));
-}
+  return chain(state, (s) => answer(s, conn, 'LOGIN', true), (s) => logIn(s, conn, user));
+};
 
-export function channelStored(state: State, { conn, channel, ok }: Result<'channelStored'>): Step {
-  const creating = withoutSetEntry(state.creating, channel);
+export const channelStored: ResultHandler<'channelStored'> = (state, { conn, channel, ok }) => {
+  const creating = state.creating.delete(channel);
   if (!ok) {
     return chain({ ...state, creating },
-      (s) => result(s, conn, 'CREATE', false, channel),
+      (s) => answer(s, conn, 'CREATE', false, channel),
       (s) => note(s, 'error', 'storeFailed', `could not store the channel ${channel}`, { conn, channel }),
     );
   }
-  return chain({ ...state, creating, channels: withMapEntry(state.channels, channel, new Set<string>()) },
-    (s) => result(s, conn, 'CREATE', true, channel),
+  return chain(withChannel({ ...state, creating }, channel),
+    (s) => answer(s, conn, 'CREATE', true, channel),
     (s) => note(s, 'info', 'create', `channel ${channel} created`, { conn, channel }),
   );
-}
+};

@@ -13,7 +13,6 @@ const table = new Map<string, Row>([
 ]);
 
 export const channelsRules: DialectRules = {
-  dialect: 'channels',
   table,
   // channels: messages outside the protocol may be ignored; we log them
   unknownVerb: ({ state, conn }, verb) => note(state, 'info', 'unknownVerb', `ignored unknown verb ${JSON.stringify(verb.slice(0, 32))}`, { conn: conn.id }),

@@ -18,7 +18,6 @@ const table = new Map<string, Row>([
 ]);
 
 export const directRules: DialectRules = {
-  dialect: 'direct',
   table,
   unknownVerb: badHeader,
   notLoggedIn: badHeader,

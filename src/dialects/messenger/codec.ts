@@ -1,13 +1,31 @@
 // Every line the messenger dialect sends, in one place (documented in protocol.txt).
 import type { Msg } from '../../core/messages.js';
 
+export type ErrorCode =
+  | 'NAME-REQUIRED' | 'NAME-TAKEN' | 'NAME-INVALID' | 'NO-SUCH-USER' | 'UNKNOWN-COMMAND'
+  | 'BAD-ARGUMENTS' | 'LINE-TOO-LONG' | 'SERVER-FULL' | 'SLOW-DOWN';
+
+export function welcome(name: string, online: number): string {
+  const others = online - 1;
+  const company = others === 0 ? 'nobody else is here yet' : others === 1 ? '1 other user is here' : `${others} other users are here`;
+  return `WELCOME ${name} Welcome, ${name}! ${company}. Type /help for commands.`;
+}
+
+export const bye = (text: string) => `BYE ${text}`;
+export const error = (code: ErrorCode, text: string) => `ERROR ${code} ${text}`;
+
+const joined = new WeakMap<readonly string[], string>();
+// messenger: sorted names joined by ", "; built once per version of the list
+export function userList(names: readonly string[]): string {
+  let line = joined.get(names);
+  if (line === undefined) joined.set(names, (line = `USERS ${names.join(', ')}`));
+  return line;
+}
+
 export function encodeMessenger(msg: Msg): string | undefined {
   switch (msg.type) {
-    case 'welcome': {
-      const others = msg.online - 1;
-      const company = others === 0 ? 'nobody else is here yet' : others === 1 ? '1 other user is here' : `${others} other users are here`;
-      return `WELCOME ${msg.name} Welcome, ${msg.name}! ${company}. Type /help for commands.`;
-    }
+    case 'reply':
+      return msg.line;
     case 'joined':
       return `JOINED ${msg.user}`;
     case 'left':
@@ -18,12 +36,6 @@ export function encodeMessenger(msg: Msg): string | undefined {
       return `BROADCAST ${msg.from} ${msg.text}`;
     case 'private':
       return `WHISPER ${msg.from} ${msg.to} ${msg.text}`;
-    case 'userList':
-      return `USERS ${msg.names.join(', ')}`;
-    case 'bye':
-      return `BYE ${msg.text}`;
-    case 'error':
-      return `ERROR ${msg.code} ${msg.text}`;
     default:
       return undefined;
   }

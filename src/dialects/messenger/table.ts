@@ -1,8 +1,8 @@
 // The messenger dialect's verbs: arguments, login guard, handler, failure reply.
 import type { Ctx, DialectRules, Row } from '../../core/dispatch.js';
-import { broadcast, error, name, quit, users, whisper } from './handlers.js';
+import { broadcast, fail, name, quit, users, whisper } from './handlers.js';
 
-const usage = (text: string) => ({ state, conn }: Ctx) => error(state, conn.id, 'BAD-ARGUMENTS', `usage: ${text}`);
+const usage = (text: string) => ({ state, conn }: Ctx) => fail(state, conn.id, 'BAD-ARGUMENTS', `usage: ${text}`);
 
 const table = new Map<string, Row>([
   ['NAME', { handler: name, needsLogin: false, arity: 1, text: true, fail: usage('NAME username') }],
@@ -14,14 +14,13 @@ const table = new Map<string, Row>([
 ]);
 
 export const messengerRules: DialectRules = {
-  dialect: 'messenger',
   table,
   unknownVerb: ({ state, conn }, verb) =>
     conn.user === undefined
-      ? error(state, conn.id, 'NAME-REQUIRED', 'send NAME username first')
-      : error(state, conn.id, 'UNKNOWN-COMMAND', `unknown command ${verb.slice(0, 32)}`),
+      ? fail(state, conn.id, 'NAME-REQUIRED', 'send NAME username first')
+      : fail(state, conn.id, 'UNKNOWN-COMMAND', `unknown command ${verb.slice(0, 32)}`),
   // messenger: anything before NAME gets ERROR NAME-REQUIRED
-  notLoggedIn: ({ state, conn }) => error(state, conn.id, 'NAME-REQUIRED', 'send NAME username first'),
-  tooLong: ({ state, conn }) => error(state, conn.id, 'LINE-TOO-LONG', 'that line was too long and was dropped'),
-  overloaded: ({ state, conn }) => error(state, conn.id, 'SLOW-DOWN', 'too many lines at once; that one was dropped'),
+  notLoggedIn: ({ state, conn }) => fail(state, conn.id, 'NAME-REQUIRED', 'send NAME username first'),
+  tooLong: ({ state, conn }) => fail(state, conn.id, 'LINE-TOO-LONG', 'that line was too long and was dropped'),
+  overloaded: ({ state, conn }) => fail(state, conn.id, 'SLOW-DOWN', 'too many lines at once; that one was dropped'),
 };

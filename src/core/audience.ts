@@ -1,0 +1,55 @@
+// Resolving an audience to connections, and a message to each connection's own line. Pure; the router
+// in streams/ calls it with the sockets' writer.
+import type { Sent } from './build.js';
+import type { Registry } from './dialect.js';
+import type { State } from './state.js';
+import type { Audience, ConnId, DialectName } from './types.js';
+
+/** Calls `visit` for each connection an audience names, as of `state`. */
+export function forEachRecipient(state: State, to: Audience, visit: (conn: ConnId) => void): void {
+  switch (to.kind) {
+    case 'conn':
+      if (state.conns.has(to.conn)) visit(to.conn);
+      return;
+    case 'user': {
+      const conn = state.online.get(to.user);
+      if (conn !== undefined) visit(conn);
+      return;
+    }
+    case 'channel':
+      state.channels.get(to.channel)?.forEach((conn) => { if (conn !== to.except) visit(conn); });
+      return;
+    case 'capable':
+      state.capable.get(to.capability)?.forEach((conn) => { if (conn !== to.except) visit(conn); });
+      return;
+  }
+}
+
+/**
+ * Hands each recipient of `sent` its line: encoded once per dialect, skipped where the dialect cannot
+ * show it. Returns how many lines were handed out.
+ */
+export function forEachDelivery(registry: Registry, sent: Sent, write: (conn: ConnId, line: string) => void): number {
+  const { state, msg } = sent;
+  let count = 0;
+  let lastDialect: DialectName | undefined;
+  let lastLine: string | undefined;
+  const lines = new Map<DialectName, string | undefined>();
+  forEachRecipient(state, sent.to, (conn) => {
+    const dialect = state.conns.get(conn)?.dialect;
+    if (dialect === undefined) return;
+    let line: string | undefined;
+    if (msg.type === 'reply') line = msg.line;
+    else if (dialect === lastDialect) line = lastLine;
+    else {
+      if (!lines.has(dialect)) lines.set(dialect, registry.dialects.get(dialect)?.encode(msg));
+      line = lines.get(dialect);
+      lastDialect = dialect;
+      lastLine = line;
+    }
+    if (line === undefined) return;
+    count++;
+    write(conn, line);
+  });
+  return count;
+}

@@ -1,0 +1,45 @@
+// The composition root: the one place the pure core, the dialects and the edges are put together.
+// `npm start`, the in-process replay and the tests all build their server here.
+import { Observable, Subject } from 'rxjs';
+import { DIALECTS, initialState, step } from '../src/chat.js';
+import type { Limits } from '../src/config/limits.js';
+import type { Command, LogEvent } from '../src/core/types.js';
+import { effectRunner } from './effects.js';
+import type { Hasher } from './hasher.js';
+import { startPipeline, type Connection, type Pipeline } from './pipeline.js';
+import { createRouter } from './router.js';
+import { SocketSink } from './sink.js';
+import type { Store } from './store.js';
+
+export interface ServerParts {
+  readonly connection$: Observable<Connection>;
+  readonly store: Store;
+  readonly hasher: Hasher;
+  readonly log: (event: LogEvent) => void;
+  readonly maxUsers: number;
+  readonly limits: Limits;
+  readonly clock?: () => number;
+}
+
+export async function composeServer({ connection$, store, hasher, log, maxUsers, limits, clock = Date.now }: ServerParts): Promise<Pipeline> {
+  const feedback$ = new Subject<Command>();
+  const sink = new SocketSink({ maxSendQueue: limits.maxSendQueue, closeGraceMs: limits.closeGraceMs, log });
+  const route = createRouter({
+    registry: DIALECTS,
+    sink,
+    log,
+    ack: (conn, ok) => feedback$.next({ kind: 'delivered', conn, ok, at: clock() }),
+  });
+  return startPipeline(connection$, {
+    initial: initialState({ maxUsers, maxQueued: limits.maxQueued }, await store.load()),
+    step,
+    sink,
+    route,
+    feedback$,
+    clock,
+    runEffect: effectRunner(store, hasher),
+    log,
+    maxLineLength: limits.maxLineLength,
+    closeGraceMs: limits.closeGraceMs,
+  });
+}

@@ -1,0 +1,33 @@
+// The router: resolves each outbound message's audience (against the state it was sent in), has each
+// recipient's dialect encode it once, and hands the lines to the socket sink. Federation links and a
+// cluster backplane plug in here, beside the sink.
+import { forEachDelivery } from '../src/core/audience.js';
+import type { Sent } from '../src/core/build.js';
+import type { Registry } from '../src/core/dialect.js';
+import type { ConnId, LogEvent } from '../src/core/types.js';
+import type { SocketSink } from './sink.js';
+
+export interface RouterOptions {
+  readonly registry: Registry;
+  readonly sink: SocketSink;
+  readonly log: (event: LogEvent) => void;
+  /** Reports whether an acknowledged message reached its recipient's socket. */
+  readonly ack: (conn: ConnId, ok: boolean) => void;
+}
+
+export function createRouter({ registry, sink, log, ack }: RouterOptions): (sent: Sent) => void {
+  return (sent) => {
+    const done = sent.ack === undefined ? undefined : (ok: boolean) => ack(sent.ack!, ok);
+    const count = forEachDelivery(registry, sent, (conn, line) => {
+      try {
+        sink.write(conn, line, done);
+      } catch (error) {
+        // a socket that throws costs its own connection, nobody else's
+        log({ level: 'error', event: 'writeFailed', msg: `writing to ${conn} failed, closing it: ${String(error)}`, conn, stack: (error as Error).stack });
+        sink.destroy(conn);
+        done?.(false);
+      }
+    });
+    if (count === 0) done?.(false);
+  };
+}
