@@ -1,4 +1,5 @@
-// Effect runners: bcrypt (on worker threads, so the event loop keeps serving) and the store.
+// Effect runners: bcrypt (on worker threads, so the event loop keeps serving) and the store. A runner that
+// fails rejects; the pipeline logs why and turns it into the effect's failure result.
 import type { Hasher } from './hasher.js';
 import type { EffectRunner } from './pipeline.js';
 import type { Store } from './store.js';
@@ -8,22 +9,22 @@ export function effectRunner(store: Store, hasher: Hasher): EffectRunner {
     switch (effect.type) {
       case 'hashPassword': {
         const { conn, user } = effect;
-        const hash = await hasher.hash(effect.password).catch(() => null);
+        const hash = await hasher.hash(effect.password);
         return { kind: 'passwordHashed', conn, user, hash };
       }
       case 'checkPassword': {
         const { conn, user } = effect;
-        const ok = await hasher.compare(effect.password, effect.hash).catch(() => false);
+        const ok = await hasher.compare(effect.password, effect.hash);
         return { kind: 'passwordChecked', conn, user, ok };
       }
       case 'storeAccount': {
         const { conn, user, hash } = effect;
-        const ok = await store.putAccount(user, hash).then(() => true, () => false);
+        const ok = await store.putAccount(user, hash).then(() => true);
         return { kind: 'accountStored', conn, user, hash, ok };
       }
       case 'storeChannel': {
         const { conn, channel } = effect;
-        const ok = await store.putChannel(channel).then(() => true, () => false);
+        const ok = await store.putChannel(channel).then(() => true);
         return { kind: 'channelStored', conn, channel, ok };
       }
     }

@@ -17,9 +17,9 @@ function workerFile(): string {
   return existsSync(beside) ? beside : fileURLToPath(new URL('../dist/streams/bcrypt-worker.js', import.meta.url));
 }
 
-export function openHasher(cost: number): Hasher {
+export function openHasher(cost: number, filename = workerFile()): Hasher {
   const pool = new Piscina<HashTask, string | boolean>({
-    filename: workerFile(),
+    filename,
     minThreads: 0,
     maxThreads: Math.max(1, Math.min(4, availableParallelism())),
     idleTimeout: 30_000,

@@ -4,16 +4,20 @@ import { Subject } from 'rxjs';
 import type { ListenerMode } from '../../src/core/types.js';
 import { DEFAULT_LIMITS } from '../../src/config/limits.js';
 import { composeServer } from '../compose.js';
-import { openHasher } from '../hasher.js';
+import { openHasher, type Hasher } from '../hasher.js';
 import type { Connection } from '../pipeline.js';
 import { openStore, type Store } from '../store.js';
 import { LineQueue, type ReplayConnection, type Transport } from './transport.js';
 import type { LogEvent } from '../../src/core/types.js';
 
+type WriteCallback = (error: Error | null | undefined) => void;
+
 /** One end of an in-memory socket pair; what one end writes, the other reads. */
 class MemorySocket extends Duplex {
   peer!: MemorySocket;
   failWrites = false;
+  /** A socket whose write() throws outright, as a misbehaving stream might. */
+  throwOnWrite = false;
 
   /** The server's end stays half-open like the real listener; the client's closes once the server's does, like a net client. */
   constructor(allowHalfOpen: boolean) {
@@ -21,6 +25,13 @@ class MemorySocket extends Duplex {
   }
 
   override _read(): void {}
+
+  override write(chunk: unknown, callback?: WriteCallback): boolean;
+  override write(chunk: unknown, encoding: BufferEncoding, callback?: WriteCallback): boolean;
+  override write(chunk: unknown, encoding?: BufferEncoding | WriteCallback, callback?: WriteCallback): boolean {
+    if (this.throwOnWrite) throw new Error('this socket throws on write');
+    return typeof encoding === 'function' ? super.write(chunk, encoding) : super.write(chunk, encoding ?? 'utf8', callback);
+  }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
     if (this.failWrites) return done(new Error('EPIPE: the socket is broken'));
@@ -46,11 +57,13 @@ export interface MemoryServerOptions {
   readonly maxLineLength?: number;
   readonly bcryptCost?: number;
   readonly log?: (event: LogEvent) => void;
+  /** Where passwords are hashed (default: the bcrypt worker pool at `bcryptCost`). */
+  readonly hasher?: Hasher;
 }
 
 export async function memoryTransport(options: MemoryServerOptions): Promise<Transport> {
   const store: Store = await openStore(options.dbFile);
-  const hasher = openHasher(options.bcryptCost ?? 4);
+  const hasher = options.hasher ?? openHasher(options.bcryptCost ?? 4);
   const connection$ = new Subject<Connection>();
   const pipeline = await composeServer({
     connection$,
@@ -80,6 +93,7 @@ export async function memoryTransport(options: MemoryServerOptions): Promise<Tra
         closed: (ms) => lines.closed(ms),
         unread: () => lines.unread(),
         breakWrites: () => { server.failWrites = true; },
+        throwOnWrite: () => { server.throwOnWrite = true; },
       };
     },
     async settle() {

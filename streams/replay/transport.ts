@@ -11,6 +11,8 @@ export interface ReplayConnection {
   unread(): readonly string[];
   /** Writes to this connection fail from now on (only an in-memory server can do this). */
   breakWrites?(): void;
+  /** Writes to this connection throw from now on (in memory only). */
+  throwOnWrite?(): void;
 }
 
 export interface Transport {
