@@ -5,23 +5,22 @@ import type { Registry } from './dialect.js';
 import type { State } from './state.js';
 import type { Audience, ConnId, DialectName } from './types.js';
 
-/** Calls `visit` for each connection an audience names, as of `state`. */
-export function forEachRecipient(state: State, to: Audience, visit: (conn: ConnId) => void): void {
+/** Calls `visit` for each connection an audience names (with its dialect), as of `state`. */
+export function forEachRecipient(state: State, to: Audience, visit: (conn: ConnId, dialect: DialectName) => void): void {
   switch (to.kind) {
     case 'conn':
-      if (state.conns.has(to.conn)) visit(to.conn);
-      return;
     case 'user': {
-      const conn = state.online.get(to.user);
-      if (conn !== undefined) visit(conn);
+      const conn = to.kind === 'conn' ? to.conn : state.online.get(to.user);
+      const dialect = conn === undefined ? undefined : state.conns.get(conn)?.dialect;
+      if (dialect !== undefined) visit(conn!, dialect);
       return;
     }
     case 'channel':
-      state.channels.get(to.channel)?.forEach((conn) => { if (conn !== to.except) visit(conn); });
+    case 'capable': {
+      const members = to.kind === 'channel' ? state.channels.get(to.channel) : state.capable.get(to.capability);
+      members?.forEach((conn, dialect) => { if (conn !== to.except) visit(conn, dialect); });
       return;
-    case 'capable':
-      state.capable.get(to.capability)?.forEach((conn) => { if (conn !== to.except) visit(conn); });
-      return;
+    }
   }
 }
 
@@ -35,9 +34,7 @@ export function forEachDelivery(registry: Registry, sent: Sent, write: (conn: Co
   let lastDialect: DialectName | undefined;
   let lastLine: string | undefined;
   const lines = new Map<DialectName, string | undefined>();
-  forEachRecipient(state, sent.to, (conn) => {
-    const dialect = state.conns.get(conn)?.dialect;
-    if (dialect === undefined) return;
+  forEachRecipient(state, sent.to, (conn, dialect) => {
     let line: string | undefined;
     if (msg.type === 'reply') line = msg.line;
     else if (dialect === lastDialect) line = lastLine;

@@ -1,10 +1,11 @@
-// A persistent set of names kept sorted by code point (a copy-on-write B+ tree): adding or removing a
-// name costs O(log n), and the sorted list is built once per version and then reused.
+// Persistent sorted maps (a copy-on-write B+ tree, sorted-btree): `with` and `without` cost O(log n) and
+// share the rest of the tree, iteration runs over arrays in the leaves (fast enough for a fan-out to
+// 100k members), and the sorted key and value lists are built once per version and then reused.
 import btree from 'sorted-btree';
 
 // sorted-btree is CommonJS with `exports.default`: Node hands over the exports object, vitest the class itself
 const BTree = ((btree as unknown as { default?: typeof btree.default }).default ?? btree) as typeof btree.default;
-type Tree = InstanceType<typeof BTree<string, undefined>>;
+type Tree<K, V> = InstanceType<typeof BTree<K, V>>;
 
 // `<` compares UTF-16 code units, which puts U+10000 and up (😀) before U+E000–U+FFFF (ｚ); compare code points
 export function compareCodePoints(a: string, b: string): number {
@@ -18,39 +19,57 @@ export function compareCodePoints(a: string, b: string): number {
   return a.length - b.length;
 }
 
-export class SortedNames {
-  private list?: readonly string[];
+export class SortedMap<K, V> {
+  private keyList?: readonly K[];
+  private valueList?: readonly V[];
 
-  private constructor(private readonly tree: Tree) {
+  private constructor(private readonly tree: Tree<K, V>) {
     tree.freeze();
   }
 
-  static of(names: Iterable<string> = []): SortedNames {
-    return new SortedNames(new BTree<string, undefined>([...names].map((name): [string, undefined] => [name, undefined]), compareCodePoints));
+  /** A map sorted by `compare` (default: `<` on numbers and strings). */
+  static of<K, V>(entries: Iterable<readonly [K, V]> = [], compare?: (a: K, b: K) => number): SortedMap<K, V> {
+    return new SortedMap(new BTree<K, V>([...entries].map(([k, v]): [K, V] => [k, v]), compare));
   }
 
   get size(): number {
     return this.tree.size;
   }
 
-  has(name: string): boolean {
-    return this.tree.has(name);
+  has(key: K): boolean {
+    return this.tree.has(key);
   }
 
-  with(name: string): SortedNames {
-    return this.has(name) ? this : new SortedNames(this.tree.with(name));
+  get(key: K): V | undefined {
+    return this.tree.get(key);
   }
 
-  without(name: string): SortedNames {
-    return this.has(name) ? new SortedNames(this.tree.without(name)) : this;
+  with(key: K, value: V): SortedMap<K, V> {
+    return this.tree.has(key) && this.tree.get(key) === value ? this : new SortedMap(this.tree.with(key, value, true) as Tree<K, V>);
   }
 
-  /** Every name in code point order; the same array until the set changes. */
-  toArray(): readonly string[] {
-    return (this.list ??= Object.freeze(this.tree.keysArray()));
+  without(key: K): SortedMap<K, V> {
+    return this.tree.has(key) ? new SortedMap(this.tree.without(key)) : this;
+  }
+
+  forEach(visit: (key: K, value: V) => void): void {
+    this.tree.forEachPair((key, value) => { visit(key, value); });
+  }
+
+  /** The keys in order; the same array until the map changes. */
+  keys(): readonly K[] {
+    return (this.keyList ??= Object.freeze(this.tree.keysArray()));
+  }
+
+  /** The values in key order; the same array until the map changes. */
+  values(): readonly V[] {
+    return (this.valueList ??= Object.freeze(this.tree.valuesArray()));
   }
 }
 
-export function sortByCodePoint(names: Iterable<string>): string[] {
-  return [...names].sort(compareCodePoints);
+/** A persistent set of names in code point order. */
+export type SortedNames = SortedMap<string, true>;
+
+export function sortedNames(names: Iterable<string> = []): SortedNames {
+  return SortedMap.of([...names].map((name): [string, true] => [name, true]), compareCodePoints);
 }

@@ -1,8 +1,8 @@
 // The server's whole state, in persistent collections (Immutable.js hash maps, sorted B+ trees): every
 // change makes a new version in O(log n) and shares the rest, so `step` stays a pure function and an
 // outbound message can be resolved against the very version it was sent in.
-import { List, Map as IMap, OrderedMap, Set as ISet } from 'immutable';
-import { SortedNames } from './sorted.js';
+import { List, Map as IMap, Set as ISet } from 'immutable';
+import { SortedMap, sortedNames, type SortedNames } from './sorted.js';
 import type { Capability, Command, ConnId, DialectName, ListenerMode, Remote } from './types.js';
 
 export type QueuedInput = Extract<Command, { kind: 'line' | 'tooLong' }>;
@@ -17,6 +17,8 @@ export interface Conn {
   readonly can: ReadonlySet<Capability>;
   /** The name this connection is logged in as. */
   readonly user?: string;
+  /** Its place in the login order, while logged in. */
+  readonly loginSeq?: number;
   /** Channels this connection's user is a member of. */
   readonly channels: ISet<string>;
   /** True while an effect this connection started (bcrypt, a write, a store) is under way. */
@@ -40,18 +42,19 @@ export interface State {
   readonly conns: IMap<ConnId, Conn>;
   /** Every online user of every dialect: name → connection. One namespace. */
   readonly online: IMap<string, ConnId>;
-  /** Online users by connection, in the order they logged in (a rename keeps its place). */
-  readonly loginOrder: OrderedMap<ConnId, string>;
+  /** Online user names by when they logged in (a rename keeps its place). */
+  readonly loginOrder: SortedMap<number, string>;
+  readonly nextLoginSeq: number;
   /** Online user names, sorted by code point. */
   readonly names: SortedNames;
   /** Online connections by what their dialect can show. */
-  readonly capable: IMap<Capability, ISet<ConnId>>;
+  readonly capable: IMap<Capability, Members>;
   /** Registered accounts: name → bcrypt hash (never a password). */
   readonly accounts: IMap<string, string>;
   /** Names whose registration is being hashed or stored. */
   readonly registering: ISet<string>;
   /** Channels: name → member connections. */
-  readonly channels: IMap<string, ISet<ConnId>>;
+  readonly channels: IMap<string, Members>;
   /** Channel names, sorted by code point. */
   readonly channelNames: SortedNames;
   /** Channels whose creation is being stored. */
@@ -63,7 +66,11 @@ export interface Stored {
   readonly channels: Iterable<string>;
 }
 
+/** A group of connections that may receive one message, each with its dialect (so the router encodes once per dialect without a lookup). */
+export type Members = SortedMap<ConnId, DialectName>;
+
 export const NO_CAPABILITIES: ReadonlySet<Capability> = new Set();
+const NO_MEMBERS: Members = SortedMap.of();
 
 export function initialState(limits: Limits, stored: Stored = { accounts: [], channels: [] }): State {
   const channelNames = [...stored.channels];
@@ -71,13 +78,14 @@ export function initialState(limits: Limits, stored: Stored = { accounts: [], ch
     limits,
     conns: IMap(),
     online: IMap(),
-    loginOrder: OrderedMap(),
-    names: SortedNames.of(),
+    loginOrder: SortedMap.of(),
+    nextLoginSeq: 0,
+    names: sortedNames(),
     capable: IMap(),
     accounts: IMap([...stored.accounts].map(([name, hash]): [string, string] => [name, hash])),
     registering: ISet(),
-    channels: IMap(channelNames.map((name): [string, ISet<ConnId>] => [name, ISet()])),
-    channelNames: SortedNames.of(channelNames),
+    channels: IMap(channelNames.map((name): [string, Members] => [name, NO_MEMBERS])),
+    channelNames: sortedNames(channelNames),
     creating: ISet(),
   };
 }
@@ -102,14 +110,16 @@ export function withoutConn(state: State, id: ConnId): State {
 /** `user` is online on `conn`: every index learns it. */
 export function withOnline(state: State, id: ConnId, user: string): State {
   const conn = state.conns.get(id);
-  if (!conn) return state;
+  if (!conn?.dialect) return state;
   let capable = state.capable;
-  for (const capability of conn.can) capable = capable.set(capability, (capable.get(capability) ?? ISet<ConnId>()).add(id));
+  for (const capability of conn.can) capable = capable.set(capability, (capable.get(capability) ?? NO_MEMBERS).with(id, conn.dialect));
+  const loginSeq = state.nextLoginSeq;
   return {
-    ...withConn(state, { ...conn, user }),
+    ...withConn(state, { ...conn, user, loginSeq }),
     online: state.online.set(user, id),
-    loginOrder: state.loginOrder.set(id, user),
-    names: state.names.with(user),
+    loginOrder: state.loginOrder.with(loginSeq, user),
+    nextLoginSeq: loginSeq + 1,
+    names: state.names.with(user, true),
     capable,
   };
 }
@@ -119,13 +129,13 @@ export function withoutOnline(state: State, id: ConnId): State {
   const conn = state.conns.get(id);
   if (conn?.user === undefined) return state;
   let capable = state.capable;
-  for (const capability of conn.can) capable = capable.update(capability, (set) => set?.delete(id) ?? ISet());
+  for (const capability of conn.can) capable = capable.update(capability, (members = NO_MEMBERS) => members.without(id));
   let channels = state.channels;
-  for (const channel of conn.channels) channels = channels.update(channel, (members) => members?.delete(id) ?? ISet());
+  for (const channel of conn.channels) channels = channels.update(channel, (members = NO_MEMBERS) => members.without(id));
   return {
-    ...withConn(state, { ...conn, user: undefined, channels: ISet() }),
+    ...withConn(state, { ...conn, user: undefined, loginSeq: undefined, channels: ISet() }),
     online: state.online.delete(conn.user),
-    loginOrder: state.loginOrder.delete(id),
+    loginOrder: conn.loginSeq === undefined ? state.loginOrder : state.loginOrder.without(conn.loginSeq),
     names: state.names.without(conn.user),
     capable,
     channels,
@@ -139,31 +149,24 @@ export function withRename(state: State, id: ConnId, to: string): State {
   return {
     ...withConn(state, { ...conn, user: to }),
     online: state.online.delete(conn.user).set(to, id),
-    loginOrder: state.loginOrder.set(id, to),
-    names: state.names.without(conn.user).with(to),
+    loginOrder: conn.loginSeq === undefined ? state.loginOrder : state.loginOrder.with(conn.loginSeq, to),
+    names: state.names.without(conn.user).with(to, true),
   };
 }
 
 export function withChannel(state: State, channel: string): State {
   if (state.channels.has(channel)) return state;
-  return { ...state, channels: state.channels.set(channel, ISet()), channelNames: state.channelNames.with(channel) };
+  return { ...state, channels: state.channels.set(channel, NO_MEMBERS), channelNames: state.channelNames.with(channel, true) };
 }
 
 export function withMember(state: State, channel: string, id: ConnId): State {
   const conn = state.conns.get(id);
   const members = state.channels.get(channel);
-  if (!conn || !members) return state;
-  return { ...withConn(state, { ...conn, channels: conn.channels.add(channel) }), channels: state.channels.set(channel, members.add(id)) };
+  if (!conn?.dialect || !members) return state;
+  return { ...withConn(state, { ...conn, channels: conn.channels.add(channel) }), channels: state.channels.set(channel, members.with(id, conn.dialect)) };
 }
-
-const inLoginOrder = new WeakMap<OrderedMap<ConnId, string>, readonly string[]>();
 
 /** Online users in the order they logged in; the same array until someone logs in, out or renames. */
 export function usersInLoginOrder(state: State): readonly string[] {
-  let names = inLoginOrder.get(state.loginOrder);
-  if (!names) {
-    names = Object.freeze([...state.loginOrder.values()]);
-    inLoginOrder.set(state.loginOrder, names);
-  }
-  return names;
+  return state.loginOrder.values();
 }

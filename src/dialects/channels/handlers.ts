@@ -73,5 +73,5 @@ export function say({ state, conn, args: [channel, text] }: Ctx): Step {
 
 // channels: CHANNELS works without a login; sorted by code point
 export function channels({ state, conn }: Ctx): Step {
-  return reply(state, conn.id, channelList(state.channelNames.toArray()));
+  return reply(state, conn.id, channelList(state.channelNames.keys()));
 }

@@ -50,7 +50,7 @@ export function whisper({ state, conn, args: [to, text] }: Ctx): Step {
 
 // messenger: every online user of every dialect, sorted by code point
 export function users({ state, conn }: Ctx): Step {
-  return reply(state, conn.id, userList(state.names.toArray()));
+  return reply(state, conn.id, userList(state.names.keys()));
 }
 
 // messenger: QUIT is answered with BYE, then the server closes; the others see `LEFT user quit`
