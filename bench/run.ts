@@ -2,6 +2,7 @@
 // numbers and ratios measured in the same run; none asserts a timing.
 import { pipelineBench } from './pipeline.js';
 import { stepBench } from './step.js';
+import { tcpScale } from './tcp-scale.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -9,6 +10,7 @@ const named = args.filter((a) => !a.startsWith('--'));
 
 const BENCHES: Readonly<Record<string, () => Promise<void> | void>> = {
   step: () => stepBench({ quick }),
+  scale: () => tcpScale({ quick }),
   pipeline: () => pipelineBench(),
 };
 

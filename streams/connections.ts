@@ -8,7 +8,7 @@ export function connectionsOf(server: Server, listener: ListenerMode): Observabl
   return new Observable<Connection>((subscriber) => {
     const onConnection = (socket: Socket) => {
       socket.setNoDelay(true);
-      // errors surface as the close cause in linesOf; without a listener they would crash the process
+      // errors surface as the close cause in commandsOf; without a listener they would crash the process
       socket.on('error', () => {});
       subscriber.next({ socket, listener, remote: { address: socket.remoteAddress ?? 'unknown', port: socket.remotePort ?? 0 } });
     };

@@ -1,27 +1,38 @@
-// A socket's bytes as an observable of decoded lines (split2). The only place input is framed.
+// A socket as an observable of the commands it causes: connected, each decoded line (split2), the end of
+// its input, and its close. The only place input is framed.
 import { Observable } from 'rxjs';
 import split2 from 'split2';
 import type { Duplex } from 'node:stream';
-import type { CloseCause } from '../src/core/types.js';
+import type { CloseCause, Command, ConnId, ListenerMode, LogEvent, Remote } from '../src/core/types.js';
 
-/** Emitted in place of a line longer than the limit; the line itself is dropped. */
-export const TOO_LONG = Symbol('line too long');
-/** Emitted when the client finished sending (it may still be reading). */
-export const END_OF_INPUT = Symbol('end of input');
-export type LineEvent = string | typeof TOO_LONG | typeof END_OF_INPUT;
+/** Stands in for a line longer than the limit; the line itself is dropped. */
+const TOO_LONG = Symbol('line too long');
+
+export interface SocketInput {
+  readonly conn: ConnId;
+  readonly socket: Duplex;
+  readonly remote: Remote;
+  readonly listener: ListenerMode;
+  readonly maxLineLength: number;
+  readonly clock: () => number;
+  readonly log: (event: LogEvent) => void;
+}
 
 /**
- * Emits each `\n`-terminated line (a trailing `\r` stripped, invalid UTF-8 replaced by U+FFFD), in
- * order, END_OF_INPUT when the client half-closes, and completes when the socket closes. An
- * unterminated tail is dropped: only complete lines are messages.
+ * Emits `connected`, then a `line` for each `\n`-terminated line (a trailing `\r` stripped, invalid UTF-8
+ * replaced by U+FFFD) or `tooLong` for one over the limit, `inputEnded` when the client half-closes, and
+ * `closed` when the socket closes; then completes. An unterminated tail is dropped: only complete lines
+ * are messages. One observable and one splitter a socket, fed by hand rather than piped: a chat server
+ * holds many idle sockets, and each layer costs memory on every one of them.
  */
-export function linesOf(socket: Duplex, maxLength: number, onClose: (cause: CloseCause) => void): Observable<LineEvent> {
-  return new Observable<LineEvent>((subscriber) => {
+export function commandsOf({ conn, socket, remote, listener, maxLineLength, clock, log }: SocketInput): Observable<Command> {
+  return new Observable<Command>((subscriber) => {
     let ended = false;
     let cause: CloseCause = 'ended';
+    subscriber.next({ kind: 'connected', conn, remote, listener, at: clock() });
     // skipOverflow is split2's documented option; its type definitions lag behind
-    const options: split2.Options & { skipOverflow: boolean } = { maxLength, skipOverflow: true };
-    const splitter = split2(/\r?\n/, (line: string) => (ended ? undefined : line.length > maxLength ? TOO_LONG : line), options);
+    const options: split2.Options & { skipOverflow: boolean } = { maxLength: maxLineLength, skipOverflow: true };
+    const splitter = split2(/\r?\n/, (line: string) => (ended ? undefined : line.length > maxLineLength ? TOO_LONG : line), options);
     // split2 skips a line whose unterminated part outgrows maxLength, silently; its `overflow` flag turns on
     // at that moment, so watching the flag lets us report the dropped line instead of losing it unseen.
     let overflow = false;
@@ -32,19 +43,31 @@ export function linesOf(socket: Duplex, maxLength: number, onClose: (cause: Clos
         overflow = value;
       },
     });
-    splitter.on('data', (event: LineEvent) => subscriber.next(event));
-    socket.on('end', () => {
+    splitter.on('data', (line: string | typeof TOO_LONG) =>
+      subscriber.next(line === TOO_LONG ? { kind: 'tooLong', conn, at: clock() } : { kind: 'line', conn, text: line, at: clock() }));
+    splitter.on('error', (error: Error) => {
+      log({ level: 'error', event: 'socketError', msg: `reading from ${conn} failed: ${error.message}`, conn, stack: error.stack });
+      socket.destroy();
+    });
+    const onData = (chunk: Buffer) => splitter.write(chunk);
+    const onEnd = () => {
       ended = true;
-      subscriber.next(END_OF_INPUT);
-    });
-    socket.on('error', () => { cause = 'error'; });
-    socket.once('close', () => {
-      onClose(cause);
+      subscriber.next({ kind: 'inputEnded', conn, at: clock() });
+    };
+    const onError = () => { cause = 'error'; };
+    const onClose = () => {
+      subscriber.next({ kind: 'closed', conn, cause, at: clock() });
       subscriber.complete();
-    });
-    socket.pipe(splitter);
+    };
+    socket.on('data', onData);
+    socket.on('end', onEnd);
+    socket.on('error', onError);
+    socket.once('close', onClose);
     return () => {
-      socket.unpipe(splitter);
+      socket.off('data', onData);
+      socket.off('end', onEnd);
+      socket.off('error', onError);
+      socket.off('close', onClose);
       splitter.destroy();
     };
   });

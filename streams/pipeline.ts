@@ -1,13 +1,13 @@
 // The server as one stream: sockets → lines → commands → step (pure) → outbound, effects, log events.
-import { asapScheduler, concat, defer, EMPTY, merge, Observable, of, Subject } from 'rxjs';
-import { catchError, map, mergeMap, observeOn, scan, share, takeUntil } from 'rxjs/operators';
+import { asapScheduler, merge, Observable, Subject } from 'rxjs';
+import { mergeMap, observeOn, scan, share, takeUntil } from 'rxjs/operators';
 import type { Duplex } from 'node:stream';
 import type { Sent } from '../src/core/build.js';
 import { failedResult } from '../src/core/effects.js';
 import type { State } from '../src/core/state.js';
 import type { StepFn, Transition } from '../src/core/step.js';
-import type { CloseCause, Command, ConnId, Effect, EffectResult, ListenerMode, LogEvent, Remote } from '../src/core/types.js';
-import { END_OF_INPUT, linesOf, TOO_LONG } from './lines.js';
+import type { Command, ConnId, Effect, EffectResult, ListenerMode, LogEvent, Remote } from '../src/core/types.js';
+import { commandsOf } from './lines.js';
 import type { SocketSink } from './sink.js';
 
 export interface Connection {
@@ -65,31 +65,16 @@ export function startPipeline(connection$: Observable<Connection>, parts: Pipeli
     }
   };
 
-  const commandsOf = ({ socket, remote, listener }: Connection): Observable<Command> => {
+  const connectionCommands = ({ socket, remote, listener }: Connection): Observable<Command> => {
     const conn: ConnId = `c${++nextId}`;
     sink.add(conn, socket);
-    let cause: CloseCause = 'ended';
-    return concat(
-      of<Command>({ kind: 'connected', conn, remote, listener, at: clock() }),
-      linesOf(socket, parts.maxLineLength, (c) => { cause = c; }).pipe(
-        map((event): Command =>
-          event === TOO_LONG ? { kind: 'tooLong', conn, at: clock() }
-            : event === END_OF_INPUT ? { kind: 'inputEnded', conn, at: clock() }
-            : { kind: 'line', conn, text: event, at: clock() }),
-        catchError((error: unknown) => {
-          log({ level: 'error', event: 'socketError', msg: `reading from ${conn} failed: ${String(error)}`, conn, stack: (error as Error).stack });
-          socket.destroy();
-          return EMPTY;
-        }),
-      ),
-      defer(() => of<Command>({ kind: 'closed', conn, cause, at: clock() })),
-    );
+    return commandsOf({ conn, socket, remote, listener, maxLineLength: parts.maxLineLength, clock, log });
   };
 
   // Effect results and write acknowledgements re-enter through one scheduler hop, never synchronously
   // from inside a subscriber, so a command is always fully handled before the next one starts.
   const command$ = merge(
-    connection$.pipe(takeUntil(stop$), mergeMap(commandsOf)),
+    connection$.pipe(takeUntil(stop$), mergeMap(connectionCommands)),
     feedback$.pipe(observeOn(asapScheduler)),
   );
 
