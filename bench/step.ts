@@ -33,7 +33,7 @@ function* lines(from: number, count: number, text: (i: number) => string): Gener
 /** N users of one dialect, all online; channels users are also members of one channel, `room`. */
 function populated(n: number, dialect: 'direct' | 'messenger' | 'channels'): State {
   const accounts = dialect === 'channels' ? Array.from({ length: n + 1 }, (_, i) => [`u${i}`, 'hash'] as const) : [];
-  let state = initialState({ maxUsers: n + 10_000, maxQueued: 1000 }, { accounts, channels: ['room'] });
+  let state = initialState({ maxUsers: n + 10_000, maxQueued: 1000, maxLineLength: 8192 }, { accounts, channels: ['room'] });
   state = apply(state, connects(0, n));
   if (dialect === 'direct') return apply(state, lines(0, n, (i) => `HELLO-FROM u${i}`));
   if (dialect === 'messenger') return apply(state, lines(0, n, (i) => `NAME u${i}`));

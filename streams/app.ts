@@ -3,8 +3,11 @@ import { createServer, type AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import type { Config } from '../src/config/config.js';
 import { parsePeers, type Peer } from '../src/config/peers.js';
+import { merge, ReplaySubject } from 'rxjs';
+import type { State } from '../src/core/state.js';
 import { composeServer } from './compose.js';
 import { connectionsOf } from './connections.js';
+import { linksTo } from './links.js';
 import { openHasher } from './hasher.js';
 import { openServerLog, type ServerLog } from './log.js';
 import { openStore } from './store.js';
@@ -56,8 +59,15 @@ export async function startServer(config: Config): Promise<RunningServer> {
     level: 'warn', event: 'refused', msg: `refused a connection from ${drop?.remoteAddress}:${drop?.remotePort}: ${config.limits.maxConnections} are open (CHAT_MAX_CONNECTIONS)`,
     remote: { address: drop?.remoteAddress, port: drop?.remotePort },
   }));
+  // the link dialler watches the state, which only exists once the pipeline runs: a subject joins the two
+  const state$ = new ReplaySubject<State>(1);
   const pipeline = await composeServer({
-    connection$: connectionsOf(server, config.protocol),
+    connection$: merge(
+      connectionsOf(server, config.protocol),
+      linksTo(peers, { localAddress: config.address, retryMaxMs: config.limits.linkRetryMaxMs, state$ }),
+    ),
+    states: state$,
+    federation: { name: config.name, peers },
     store,
     hasher,
     log: log.log,
@@ -68,7 +78,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
     level: 'info', event: 'start', msg: `server started on ${config.address}:${port} (protocol ${config.protocol}, max users ${config.maxUsers})`,
     address: config.address, port, protocol: config.protocol, db: config.db, peers: peers.length,
   });
-  if (peers.length) log.log({ level: 'warn', event: 'federation', msg: `${peers.length} peer(s) configured; federation links are not built yet, so none are dialled` });
+  if (peers.length) {
+    log.log({ level: 'info', event: 'federation', msg: `federating as ${config.name} with ${peers.map((p) => `${p.host}:${p.port}`).join(', ')}`, name: config.name, peers });
+  }
 
   let stopping: Promise<void> | undefined;
   return {

@@ -3,6 +3,8 @@
 import { Observable, Subject } from 'rxjs';
 import { DIALECTS, initialState, step } from '../src/chat.js';
 import type { Limits } from '../src/config/limits.js';
+import { link } from '../src/dialects/link/index.js';
+import type { Federation, State } from '../src/core/state.js';
 import type { Command, LogEvent } from '../src/core/types.js';
 import { effectRunner } from './effects.js';
 import type { Hasher } from './hasher.js';
@@ -18,10 +20,13 @@ export interface ServerParts {
   readonly log: (event: LogEvent) => void;
   readonly maxUsers: number;
   readonly limits: Limits;
+  readonly federation?: Federation;
   readonly clock?: () => number;
+  /** Learns the state after each command. */
+  readonly states?: { next(state: State): void };
 }
 
-export async function composeServer({ connection$, store, hasher, log, maxUsers, limits, clock = Date.now }: ServerParts): Promise<Pipeline> {
+export async function composeServer({ connection$, store, hasher, log, maxUsers, limits, federation, clock = Date.now, states }: ServerParts): Promise<Pipeline> {
   const feedback$ = new Subject<Command>();
   const sink = new SocketSink({ maxSendQueue: limits.maxSendQueue, closeGraceMs: limits.closeGraceMs, log });
   const route = createRouter({
@@ -29,9 +34,10 @@ export async function composeServer({ connection$, store, hasher, log, maxUsers,
     sink,
     log,
     ack: (conn, ok) => feedback$.next({ kind: 'delivered', conn, ok, at: clock() }),
+    maxSendQueue: (dialect) => (dialect === link.name ? limits.linkMaxSendQueue : limits.maxSendQueue),
   });
   return startPipeline(connection$, {
-    initial: initialState({ maxUsers, maxQueued: limits.maxQueued }, await store.load()),
+    initial: initialState({ maxUsers, maxQueued: limits.maxQueued, maxLineLength: limits.maxLineLength }, await store.load(), federation),
     step,
     sink,
     route,
@@ -39,7 +45,9 @@ export async function composeServer({ connection$, store, hasher, log, maxUsers,
     clock,
     runEffect: effectRunner(store, hasher),
     log,
-    maxLineLength: limits.maxLineLength,
+    // framed up to the longest line any dialect allows (a federation link's); each dialect's limit is applied in the core
+    maxLineLength: limits.maxLineLength + DIALECTS.maxLineSlack,
     closeGraceMs: limits.closeGraceMs,
+    ...(states ? { states } : {}),
   });
 }

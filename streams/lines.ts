@@ -3,7 +3,7 @@
 import { Observable } from 'rxjs';
 import split2 from 'split2';
 import type { Duplex } from 'node:stream';
-import type { CloseCause, Command, ConnId, ListenerMode, LogEvent, Remote } from '../src/core/types.js';
+import type { CloseCause, Command, ConnId, ListenerMode, LogEvent, PeerAddress, Remote } from '../src/core/types.js';
 
 /** Stands in for a line longer than the limit; the line itself is dropped. */
 const TOO_LONG = Symbol('line too long');
@@ -13,6 +13,7 @@ export interface SocketInput {
   readonly socket: Duplex;
   readonly remote: Remote;
   readonly listener: ListenerMode;
+  readonly dialled?: PeerAddress;
   readonly maxLineLength: number;
   readonly clock: () => number;
   readonly log: (event: LogEvent) => void;
@@ -25,11 +26,11 @@ export interface SocketInput {
  * are messages. One observable and one splitter a socket, fed by hand rather than piped: a chat server
  * holds many idle sockets, and each layer costs memory on every one of them.
  */
-export function commandsOf({ conn, socket, remote, listener, maxLineLength, clock, log }: SocketInput): Observable<Command> {
+export function commandsOf({ conn, socket, remote, listener, dialled, maxLineLength, clock, log }: SocketInput): Observable<Command> {
   return new Observable<Command>((subscriber) => {
     let ended = false;
     let cause: CloseCause = 'ended';
-    subscriber.next({ kind: 'connected', conn, remote, listener, at: clock() });
+    subscriber.next({ kind: 'connected', conn, remote, listener, ...(dialled ? { dialled } : {}), at: clock() });
     // skipOverflow is split2's documented option; its type definitions lag behind
     const options: split2.Options & { skipOverflow: boolean } = { maxLength: maxLineLength, skipOverflow: true };
     const splitter = split2(/\r?\n/, (line: string) => (ended ? undefined : line.length > maxLineLength ? TOO_LONG : line), options);

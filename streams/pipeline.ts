@@ -6,7 +6,7 @@ import type { Sent } from '../src/core/build.js';
 import { failedResult } from '../src/core/effects.js';
 import type { State } from '../src/core/state.js';
 import type { StepFn, Transition } from '../src/core/step.js';
-import type { Command, ConnId, Effect, EffectResult, ListenerMode, LogEvent, Remote } from '../src/core/types.js';
+import type { Command, ConnId, Effect, EffectResult, ListenerMode, LogEvent, PeerAddress, Remote } from '../src/core/types.js';
 import { commandsOf } from './lines.js';
 import type { SocketSink } from './sink.js';
 
@@ -14,6 +14,8 @@ export interface Connection {
   readonly socket: Duplex;
   readonly remote: Remote;
   readonly listener: ListenerMode;
+  /** Set on a federation link this server dialled: the peer it dialled. */
+  readonly dialled?: PeerAddress;
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -33,6 +35,8 @@ export interface PipelineParts {
   readonly log: (event: LogEvent) => void;
   readonly maxLineLength: number;
   readonly closeGraceMs: number;
+  /** Learns the state after each command (what edges like the link dialler need to see). */
+  readonly states?: { next(state: State): void };
 }
 
 export interface Pipeline {
@@ -65,10 +69,10 @@ export function startPipeline(connection$: Observable<Connection>, parts: Pipeli
     }
   };
 
-  const connectionCommands = ({ socket, remote, listener }: Connection): Observable<Command> => {
+  const connectionCommands = ({ socket, remote, listener, dialled }: Connection): Observable<Command> => {
     const conn: ConnId = `c${++nextId}`;
     sink.add(conn, socket);
-    return commandsOf({ conn, socket, remote, listener, maxLineLength: parts.maxLineLength, clock, log });
+    return commandsOf({ conn, socket, remote, listener, dialled, maxLineLength: parts.maxLineLength, clock, log });
   };
 
   // Effect results and write acknowledgements re-enter through one scheduler hop, never synchronously
@@ -116,9 +120,11 @@ export function startPipeline(connection$: Observable<Connection>, parts: Pipeli
       });
   };
 
+  parts.states?.next(parts.initial);
   // The order of work for each transition: log it, write it, then run its effects (so a `close` effect
   // comes after the last line written to that connection).
   transition$.subscribe((t) => {
+    parts.states?.next(t.state);
     for (const event of t.log) log(event);
     for (const sent of t.out) route(sent);
     for (const e of t.effects) run(e);

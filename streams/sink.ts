@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { ConnId, LogEvent } from '../src/core/types.js';
 
 export interface SinkOptions {
-  /** Bytes a connection may have queued before it counts as a slow reader and is dropped. */
+  /** Bytes a connection may have queued before it counts as a slow reader and is dropped (unless a write says otherwise). */
   readonly maxSendQueue: number;
   /** How long a connection we close may take to drain before it is destroyed. */
   readonly closeGraceMs: number;
@@ -21,8 +21,8 @@ export class SocketSink {
     socket.once('close', () => this.sockets.delete(conn));
   }
 
-  /** Writes one line; `done` (if given) learns whether it reached the socket. */
-  write(conn: ConnId, line: string, done?: (ok: boolean) => void): void {
+  /** Writes one line; `done` (if given) learns whether it reached the socket. Past `maxSendQueue` unread bytes the reader is dropped. */
+  write(conn: ConnId, line: string, done?: (ok: boolean) => void, maxSendQueue = this.options.maxSendQueue): void {
     const socket = this.sockets.get(conn);
     if (!socket || socket.destroyed || socket.writableEnded) {
       done?.(false);
@@ -30,8 +30,8 @@ export class SocketSink {
     }
     this.cork(socket);
     socket.write(line + '\n', done ? (error) => done(!error) : undefined);
-    if (socket.writableLength > this.options.maxSendQueue) {
-      this.options.log({ level: 'warn', event: 'slowReader', msg: `dropped connection ${conn}: more than ${this.options.maxSendQueue} bytes unread`, conn });
+    if (socket.writableLength > maxSendQueue) {
+      this.options.log({ level: 'warn', event: 'slowReader', msg: `dropped connection ${conn}: more than ${maxSendQueue} bytes unread`, conn });
       socket.destroy();
     }
   }

@@ -13,7 +13,8 @@ export interface Config {
   readonly log: string;
   readonly maxUsers: number;
   readonly peers?: string;
-  readonly name?: string;
+  /** This server's name towards its federation peers: --name, or its listen address. */
+  readonly name: string;
   readonly bcryptCost: number;
   readonly logLevel: string;
   readonly limits: Limits;
@@ -38,12 +39,12 @@ Options (each also an env var, also read from ./.env; flags win over env, env ov
   --log FILE        JSON log file                         CHAT_LOG         (./server.log)
   --max-users N     most users logged in at once          CHAT_MAX_USERS   (16)
   --peers FILE      federation peers, one host:port a line CHAT_PEERS
-  --name NAME       this server's name towards peers      CHAT_NAME
+  --name NAME       this server's name towards peers      CHAT_NAME        (the address)
   -h, --help        show this help
 
 Also: CHAT_BCRYPT_COST (10), LOG_LEVEL (info), and the limits CHAT_MAX_LINE (${DEFAULT_LIMITS.maxLineLength}),
 CHAT_MAX_SEND_QUEUE (${DEFAULT_LIMITS.maxSendQueue}), CHAT_MAX_CONNECTIONS (${DEFAULT_LIMITS.maxConnections}), CHAT_CLOSE_GRACE_MS (${DEFAULT_LIMITS.closeGraceMs}),
-CHAT_MAX_QUEUED (${DEFAULT_LIMITS.maxQueued}).
+CHAT_MAX_QUEUED (${DEFAULT_LIMITS.maxQueued}), CHAT_LINK_MAX_SEND_QUEUE (${DEFAULT_LIMITS.linkMaxSendQueue}), CHAT_LINK_RETRY_MAX_MS (${DEFAULT_LIMITS.linkRetryMaxMs}).
 `;
 
 function integer(text: string, name: string, min: number, max: number): number | string {
@@ -95,10 +96,14 @@ export function parseConfig(argv: readonly string[], env: Env, dotenv: Env = {})
   }
 
   const peers = pick(values.peers ?? positionals[1], 'CHAT_PEERS');
-  const name = pick(values.name, 'CHAT_NAME');
+  const address = pick(values.address, 'CHAT_ADDRESS') ?? '127.0.0.1';
+  // federation: a server is known to its peers by its name, its listen address unless told otherwise
+  const name = pick(values.name, 'CHAT_NAME') ?? address;
+  if (/[\s,@]/u.test(name)) return { error: `the server name may not hold spaces, commas or @, got ${JSON.stringify(name)} — pass --name or set CHAT_NAME` };
   return {
     config: {
-      address: pick(values.address, 'CHAT_ADDRESS') ?? '127.0.0.1',
+      address,
+      name,
       port,
       protocol: protocol as ListenerMode,
       db: pick(values.db, 'CHAT_DB') ?? './data/chat.db',
@@ -108,7 +113,6 @@ export function parseConfig(argv: readonly string[], env: Env, dotenv: Env = {})
       logLevel,
       limits: limits as unknown as Limits,
       ...(peers ? { peers } : {}),
-      ...(name ? { name } : {}),
     },
   };
 }

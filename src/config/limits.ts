@@ -11,6 +11,10 @@ export interface Limits {
   readonly closeGraceMs: number;
   /** CHAT_MAX_QUEUED: lines a connection may send ahead while its LOGIN/REGISTER/SEND is still under way; more are dropped. */
   readonly maxQueued: number;
+  /** CHAT_LINK_MAX_SEND_QUEUE: bytes a federation link may leave unread before it is dropped and dialled again; a link carries a whole server's traffic, so far more than a client's. */
+  readonly linkMaxSendQueue: number;
+  /** CHAT_LINK_RETRY_MAX_MS: the longest wait between attempts to dial a peer that is down (the wait doubles from half a second up to this). */
+  readonly linkRetryMaxMs: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -19,6 +23,8 @@ export const DEFAULT_LIMITS: Limits = {
   maxConnections: 1024,
   closeGraceMs: 2000,
   maxQueued: 1000,
+  linkMaxSendQueue: 16 * 1024 * 1024,
+  linkRetryMaxMs: 30_000,
 };
 
 export const LIMIT_VARS: Readonly<Record<keyof Limits, string>> = {
@@ -27,4 +33,6 @@ export const LIMIT_VARS: Readonly<Record<keyof Limits, string>> = {
   maxConnections: 'CHAT_MAX_CONNECTIONS',
   closeGraceMs: 'CHAT_CLOSE_GRACE_MS',
   maxQueued: 'CHAT_MAX_QUEUED',
+  linkMaxSendQueue: 'CHAT_LINK_MAX_SEND_QUEUE',
+  linkRetryMaxMs: 'CHAT_LINK_RETRY_MAX_MS',
 };

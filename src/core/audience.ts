@@ -9,8 +9,9 @@ import type { Audience, ConnId, DialectName } from './types.js';
 export function forEachRecipient(state: State, to: Audience, visit: (conn: ConnId, dialect: DialectName) => void): void {
   switch (to.kind) {
     case 'conn':
-    case 'user': {
-      const conn = to.kind === 'conn' ? to.conn : state.online.get(to.user);
+    case 'user':
+    case 'peer': {
+      const conn = to.kind === 'conn' ? to.conn : to.kind === 'user' ? state.online.get(to.user) : state.links.get(to.peer);
       const dialect = conn === undefined ? undefined : state.conns.get(conn)?.dialect;
       if (dialect !== undefined) visit(conn!, dialect);
       return;
@@ -28,7 +29,7 @@ export function forEachRecipient(state: State, to: Audience, visit: (conn: ConnI
  * Hands each recipient of `sent` its line: encoded once per dialect, skipped where the dialect cannot
  * show it. Returns how many lines were handed out.
  */
-export function forEachDelivery(registry: Registry, sent: Sent, write: (conn: ConnId, line: string) => void): number {
+export function forEachDelivery(registry: Registry, sent: Sent, write: (conn: ConnId, line: string, dialect: DialectName) => void): number {
   const { state, msg } = sent;
   let count = 0;
   let lastDialect: DialectName | undefined;
@@ -46,7 +47,7 @@ export function forEachDelivery(registry: Registry, sent: Sent, write: (conn: Co
     }
     if (line === undefined) return;
     count++;
-    write(conn, line);
+    write(conn, line, dialect);
   });
   return count;
 }

@@ -2,9 +2,9 @@
 // capabilities and its handlers for effect results. The core knows dialects only through this contract
 // and a registry built from them; `src/dialects/index.ts` lists the modules.
 import type { Step } from './build.js';
-import type { DialectRules } from './dispatch.js';
+import type { Ctx, DialectRules } from './dispatch.js';
 import type { Encoder } from './messages.js';
-import type { State } from './state.js';
+import type { Conn, State } from './state.js';
 import type { Capability, DialectName, EffectResult, EffectResultKind } from './types.js';
 
 export type ResultHandler<K extends EffectResultKind = EffectResultKind> = (state: State, result: Extract<EffectResult, { kind: K }>) => Step;
@@ -21,6 +21,12 @@ export interface DialectModule {
   readonly cleanCloseIsQuit: boolean;
   /** Handlers for the results of the effects its verbs start, by result kind. */
   readonly onResult: { readonly [K in EffectResultKind]?: ResultHandler<K> };
+  /** How many characters past the client line limit its lines may run (a server-to-server dialect wraps client text). */
+  readonly lineSlack?: number;
+  /** A connection this server dialled in this dialect opened (the server speaks first). */
+  readonly onDialled?: (ctx: Ctx) => Step;
+  /** One of its connections closed, before the core forgets it. */
+  readonly onClosed?: (state: State, conn: Conn) => Step;
 }
 
 export interface Registry {
@@ -30,6 +36,8 @@ export interface Registry {
   /** The dialect that answers a first line no dialect knows. */
   readonly fallback: DialectModule;
   resultHandler(kind: EffectResultKind): ResultHandler | undefined;
+  /** The most any dialect's lines may run past the client line limit: the edge frames lines up to that. */
+  readonly maxLineSlack: number;
 }
 
 /** Builds the registry; two dialects claiming one verb or one result kind is a programming error, caught at start. */
@@ -57,5 +65,6 @@ export function registry(modules: readonly DialectModule[], fallback: DialectNam
       return byVerb.get(space < 0 ? line : line.slice(0, space));
     },
     resultHandler: (kind) => results.get(kind),
+    maxLineSlack: Math.max(0, ...modules.map((m) => m.lineSlack ?? 0)),
   };
 }

@@ -62,7 +62,8 @@ export function dispatch(rules: DialectRules, state: State, conn: Conn, text: st
   if (!row) return rules.unknownVerb({ state, conn, args: [], at }, verb);
   const args = splitArgs(rest, row);
   const ctx: Ctx = { state, conn, args: args ?? rest?.split(' ') ?? [], at };
-  if (row.needsLogin && conn.user === undefined) return rules.notLoggedIn(ctx, verb);
+  // logged in: a user, or an accepted federation link
+  if (row.needsLogin && conn.user === undefined && conn.peer === undefined) return rules.notLoggedIn(ctx, verb);
   if (!args || hasControlCharacters(text)) return row.fail(ctx);
   return row.handler(ctx);
 }

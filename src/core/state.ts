@@ -3,7 +3,7 @@
 // outbound message can be resolved against the very version it was sent in.
 import { List, Map as IMap, Set as ISet } from 'immutable';
 import { SortedMap, sortedNames, type SortedNames } from './sorted.js';
-import type { Capability, Command, ConnId, DialectName, ListenerMode, Remote } from './types.js';
+import type { Capability, Command, ConnId, DialectName, ListenerMode, PeerAddress, Remote } from './types.js';
 
 export type QueuedInput = Extract<Command, { kind: 'line' | 'tooLong' }>;
 
@@ -19,8 +19,14 @@ export interface Conn {
   readonly user?: string;
   /** Its place in the login order, while logged in. */
   readonly loginSeq?: number;
-  /** Channels this connection's user is a member of. */
+  /** Channels this connection's user is a member of: local ones bare, remote ones as `channel:server`. */
   readonly channels: ISet<string>;
+  /** Remote channels (`channel:server`) this user asked to join, waiting for the owner's answer. */
+  readonly joining: ISet<string>;
+  /** A federation link: the peer this server dialled (an outgoing link). */
+  readonly dialled?: PeerAddress;
+  /** A federation link, once accepted: the name its server is known by. */
+  readonly peer?: string;
   /** True while an effect this connection started (bcrypt, a write, a store) is under way. */
   readonly waiting: boolean;
   /** Input that arrived while waiting, handled in order once the wait ends. */
@@ -35,10 +41,29 @@ export interface Limits {
   readonly maxUsers: number;
   /** Lines a connection may queue while it waits on an effect. */
   readonly maxQueued: number;
+  /** Longest line a client may send, in UTF-16 units; a dialect's `lineSlack` adds to it. */
+  readonly maxLineLength: number;
 }
+
+/** This server among its federation peers. */
+export interface Federation {
+  /** The name this server announces, and by which its users and channels are known elsewhere. */
+  readonly name: string;
+  /** The servers it may link with: a link is accepted only from one of these addresses. */
+  readonly peers: readonly PeerAddress[];
+}
+
+export const NO_FEDERATION: Federation = { name: 'localhost', peers: [] };
 
 export interface State {
   readonly limits: Limits;
+  readonly federation: Federation;
+  /** The link in use to each federated server, by its name. */
+  readonly links: IMap<string, ConnId>;
+  /** Each federated server's channels (bare names), by server name. */
+  readonly remoteChannels: IMap<string, ISet<string>>;
+  /** Remote members of local channels: channel → `user@server` → server. */
+  readonly remoteMembers: IMap<string, SortedMap<string, string>>;
   readonly conns: IMap<ConnId, Conn>;
   /** Every online user of every dialect: name → connection. One namespace. */
   readonly online: IMap<string, ConnId>;
@@ -55,7 +80,7 @@ export interface State {
   readonly registering: ISet<string>;
   /** Channels: name → member connections. */
   readonly channels: IMap<string, Members>;
-  /** Channel names, sorted by code point. */
+  /** Channel names as CHANNELS lists them, local ones bare and remote ones as `channel:server`, sorted by code point. */
   readonly channelNames: SortedNames;
   /** Channels whose creation is being stored. */
   readonly creating: ISet<string>;
@@ -72,10 +97,14 @@ export type Members = SortedMap<ConnId, DialectName>;
 export const NO_CAPABILITIES: ReadonlySet<Capability> = new Set();
 const NO_MEMBERS: Members = SortedMap.of();
 
-export function initialState(limits: Limits, stored: Stored = { accounts: [], channels: [] }): State {
+export function initialState(limits: Limits, stored: Stored = { accounts: [], channels: [] }, federation: Federation = NO_FEDERATION): State {
   const channelNames = [...stored.channels];
   return {
     limits,
+    federation,
+    links: IMap(),
+    remoteChannels: IMap(),
+    remoteMembers: IMap(),
     conns: IMap(),
     online: IMap(),
     loginOrder: SortedMap.of(),
@@ -91,7 +120,7 @@ export function initialState(limits: Limits, stored: Stored = { accounts: [], ch
 }
 
 export function newConn(id: ConnId, remote: Remote, listener: ListenerMode): Conn {
-  return { id, remote, listener, can: NO_CAPABILITIES, channels: ISet(), waiting: false, queue: List() };
+  return { id, remote, listener, can: NO_CAPABILITIES, channels: ISet(), joining: ISet(), waiting: false, queue: List() };
 }
 
 export function withConn(state: State, conn: Conn): State {
@@ -131,9 +160,9 @@ export function withoutOnline(state: State, id: ConnId): State {
   let capable = state.capable;
   for (const capability of conn.can) capable = capable.update(capability, (members = NO_MEMBERS) => members.without(id));
   let channels = state.channels;
-  for (const channel of conn.channels) channels = channels.update(channel, (members = NO_MEMBERS) => members.without(id));
+  for (const channel of conn.channels) if (channels.has(channel)) channels = channels.update(channel, (members = NO_MEMBERS) => members.without(id));
   return {
-    ...withConn(state, { ...conn, user: undefined, loginSeq: undefined, channels: ISet() }),
+    ...withConn(state, { ...conn, user: undefined, loginSeq: undefined, channels: ISet(), joining: ISet() }),
     online: state.online.delete(conn.user),
     loginOrder: conn.loginSeq === undefined ? state.loginOrder : state.loginOrder.without(conn.loginSeq),
     names: state.names.without(conn.user),

@@ -22,11 +22,13 @@ export function createStep(registry: Registry): StepFn {
   function handle(state: State, command: Command): Step {
     switch (command.kind) {
       case 'connected': {
-        const { conn, remote, listener } = command;
+        const { conn, remote, listener, dialled } = command;
         const fixed = listener === 'auto' ? undefined : registry.dialects.get(listener);
-        const fresh = newConn(conn, remote, listener);
-        return chain(withConn(state, fixed ? { ...fresh, dialect: fixed.name, can: fixed.capabilities } : fresh),
-          (s) => note(s, 'info', 'connection', `connection ${conn} from ${remote.address}:${remote.port}`, { conn, remote }),
+        const fresh = { ...newConn(conn, remote, listener), ...(dialled ? { dialled } : {}) };
+        const opened = fixed ? { ...fresh, dialect: fixed.name, can: fixed.capabilities } : fresh;
+        return chain(withConn(state, opened),
+          (s) => note(s, 'info', 'connection', dialled ? `connection ${conn} to ${remote.address}:${remote.port}` : `connection ${conn} from ${remote.address}:${remote.port}`, { conn, remote }),
+          (s) => (dialled && fixed?.onDialled ? fixed.onDialled(ctxOf(s, opened, command.at)) : none(s)),
         );
       }
       case 'line':
@@ -72,9 +74,11 @@ export function createStep(registry: Registry): StepFn {
       }
     }
     const next = current === conn ? state : withConn(state, current);
-    return command.kind === 'line'
-      ? dispatch(module.rules, next, current, command.text, command.at)
-      : module.rules.tooLong(ctxOf(next, current, command.at));
+    // the edge frames lines up to the longest any dialect allows; each dialect's own limit is kept here
+    const tooLong = command.kind === 'tooLong' || command.text.length > state.limits.maxLineLength + (module.lineSlack ?? 0);
+    return tooLong
+      ? module.rules.tooLong(ctxOf(next, current, command.at))
+      : dispatch(module.rules, next, current, command.text, command.at);
   }
 
   /** An effect this connection waited on came back: handle it, then the input that queued meanwhile. */
@@ -114,7 +118,9 @@ export function createStep(registry: Registry): StepFn {
   function closed(state: State, connId: ConnId, cause: 'ended' | 'error'): Step {
     const conn = state.conns.get(connId);
     if (!conn) return none(state);
+    const module = dialectOf(conn);
     return chain(state,
+      (s) => (module?.onClosed ? module.onClosed(s, conn) : none(s)),
       (s) => logOut(s, connId, leaveHow(conn, cause)),
       (s) => none(withoutConn(s, connId)),
       (s) => note(s, 'info', 'disconnect', `connection ${connId} from ${conn.remote.address}:${conn.remote.port} ${cause === 'ended' ? 'closed' : 'dropped (reset or error)'}`,

@@ -6,6 +6,8 @@ export type ConnId = string;
 export type DialectName = string;
 export type ListenerMode = DialectName | 'auto';
 export interface Remote { readonly address: string; readonly port: number }
+/** A federation peer as the peers file lists it. */
+export interface PeerAddress { readonly host: string; readonly port: number }
 
 /** What a dialect's clients can be shown besides the replies to their own lines. */
 export type Capability =
@@ -21,7 +23,8 @@ export type CloseCause = 'ended' | 'error';
 
 /** Everything that can happen to the server. Each command carries its time; the core never reads a clock. */
 export type Command =
-  | { readonly kind: 'connected'; readonly conn: ConnId; readonly remote: Remote; readonly listener: ListenerMode; readonly at: number }
+  /** A socket opened: accepted on a listener, or dialled by this server to a federation peer (`dialled`). */
+  | { readonly kind: 'connected'; readonly conn: ConnId; readonly remote: Remote; readonly listener: ListenerMode; readonly dialled?: PeerAddress; readonly at: number }
   | { readonly kind: 'line'; readonly conn: ConnId; readonly text: string; readonly at: number }
   | { readonly kind: 'tooLong'; readonly conn: ConnId; readonly at: number }
   /** The client finished sending (half-close): answer what it sent, then close. */
@@ -55,7 +58,9 @@ export type Audience =
   | { readonly kind: 'conn'; readonly conn: ConnId }
   | { readonly kind: 'user'; readonly user: string }
   | { readonly kind: 'channel'; readonly channel: string; readonly except?: ConnId }
-  | { readonly kind: 'capable'; readonly capability: Capability; readonly except?: ConnId };
+  | { readonly kind: 'capable'; readonly capability: Capability; readonly except?: ConnId }
+  /** The link to a federated server, by the name it is known by. */
+  | { readonly kind: 'peer'; readonly peer: string };
 
 /** A message for an audience, in dialect-neutral form. `ack` asks the router to report the write's outcome to that connection. */
 export interface Outbound {

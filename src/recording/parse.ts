@@ -2,6 +2,7 @@
 //
 //   # comment                         @max-users 2        a setting for the in-process server
 //   a ~          connection a opens (also implied by its first use)
+//   a ~ 127.0.0.2  connection a opens from this address (a federation peer, say)
 //   a > LOGIN x  a sends a line (a `\n` is added)
 //   a >> A\r\n   a sends exactly these bytes (\r \n \t \0 \\ \xNN escapes)
 //   a < RESULT   the next line the server sends to a must be exactly this
@@ -10,7 +11,7 @@
 //   a !w         writes to a fail from now on (in-process only: a broken socket)
 
 export type RecordedEvent =
-  | { readonly op: 'open'; readonly conn: string; readonly line: number }
+  | { readonly op: 'open'; readonly conn: string; readonly from?: string; readonly line: number }
   | { readonly op: 'send'; readonly conn: string; readonly bytes: Uint8Array; readonly line: number }
   | { readonly op: 'expect'; readonly conn: string; readonly text: string; readonly line: number }
   | { readonly op: 'expectClose'; readonly conn: string; readonly line: number }
@@ -60,7 +61,7 @@ export function parseRecording(text: string): Recording | { readonly error: stri
     if (!match) return { error: `line ${line}: cannot read ${JSON.stringify(source)}` };
     const [, conn, op, rest] = match;
     switch (op) {
-      case '~': events.push({ op: 'open', conn, line }); break;
+      case '~': events.push(rest ? { op: 'open', conn, from: rest.trim(), line } : { op: 'open', conn, line }); break;
       case '>': events.push({ op: 'send', conn, bytes: encoder.encode((rest ?? '') + '\n'), line }); break;
       case '>>': events.push({ op: 'send', conn, bytes: unescapeBytes(rest ?? ''), line }); break;
       case '<': events.push({ op: 'expect', conn, text: rest ?? '', line }); break;

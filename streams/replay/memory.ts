@@ -9,6 +9,7 @@ import type { Connection } from '../pipeline.js';
 import { openStore, type Store } from '../store.js';
 import { LineQueue, type ReplayConnection, type Transport } from './transport.js';
 import type { LogEvent } from '../../src/core/types.js';
+import type { Federation } from '../../src/core/state.js';
 
 type WriteCallback = (error: Error | null | undefined) => void;
 
@@ -59,6 +60,8 @@ export interface MemoryServerOptions {
   readonly log?: (event: LogEvent) => void;
   /** Where passwords are hashed (default: the bcrypt worker pool at `bcryptCost`). */
   readonly hasher?: Hasher;
+  /** This server among federation peers (links come in as connections from the peers' addresses; none are dialled). */
+  readonly federation?: Federation;
 }
 
 export async function memoryTransport(options: MemoryServerOptions): Promise<Transport> {
@@ -71,11 +74,12 @@ export async function memoryTransport(options: MemoryServerOptions): Promise<Tra
     hasher,
     log: options.log ?? (() => {}),
     maxUsers: options.maxUsers ?? 16,
+    ...(options.federation ? { federation: options.federation } : {}),
     limits: { ...DEFAULT_LIMITS, ...(options.maxLineLength ? { maxLineLength: options.maxLineLength } : {}) },
   });
   let port = 40000;
   return {
-    async open(): Promise<ReplayConnection> {
+    async open(_name: string, from = '127.0.0.1'): Promise<ReplayConnection> {
       const client = new MemorySocket(false);
       const server = new MemorySocket(true);
       client.peer = server;
@@ -85,7 +89,7 @@ export async function memoryTransport(options: MemoryServerOptions): Promise<Tra
       client.on('data', (chunk: string) => lines.push(chunk));
       client.on('end', () => lines.end());
       client.on('close', () => lines.end());
-      connection$.next({ socket: server, remote: { address: '127.0.0.1', port: ++port }, listener: options.protocol ?? 'auto' });
+      connection$.next({ socket: server, remote: { address: from, port: ++port }, listener: options.protocol ?? 'auto' });
       return {
         write: (bytes) => { client.write(bytes); },
         end: () => { client.end(); },

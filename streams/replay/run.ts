@@ -12,10 +12,10 @@ const WAIT_MS = 3000;
 
 export async function replay(recording: Recording, transport: Transport): Promise<ReplayResult> {
   const conns = new Map<string, ReplayConnection>();
-  const connection = async (name: string) => {
+  const connection = async (name: string, from?: string) => {
     let conn = conns.get(name);
     if (!conn) {
-      conn = await transport.open(name);
+      conn = await transport.open(name, from);
       conns.set(name, conn);
     }
     return conn;
@@ -23,7 +23,7 @@ export async function replay(recording: Recording, transport: Transport): Promis
   for (const event of recording.events) {
     const where = `line ${event.line} (${event.conn})`;
     try {
-      const conn = await connection(event.conn);
+      const conn = await connection(event.conn, event.op === 'open' ? event.from : undefined);
       switch (event.op) {
         case 'open': break;
         case 'send': conn.write(event.bytes); break;

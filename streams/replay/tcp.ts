@@ -8,8 +8,8 @@ const QUIET_MS = 300;
 export function tcpTransport(host: string, port: number): Transport {
   const sockets = new Set<ReturnType<typeof connect>>();
   return {
-    open: (name) => new Promise<ReplayConnection>((resolve, reject) => {
-      const socket = connect({ host, port });
+    open: (name, from) => new Promise<ReplayConnection>((resolve, reject) => {
+      const socket = connect({ host, port, ...(from ? { localAddress: from } : {}) });
       sockets.add(socket);
       const lines = new LineQueue();
       socket.setEncoding('utf8');

@@ -16,7 +16,8 @@ export interface ReplayConnection {
 }
 
 export interface Transport {
-  open(name: string): Promise<ReplayConnection>;
+  /** Opens connection `name`, from the address `from` when given (a loopback address of this machine). */
+  open(name: string, from?: string): Promise<ReplayConnection>;
   /** Resolves when the server has nothing left in flight (in memory), or after a short quiet spell (TCP). */
   settle(): Promise<void>;
   stop(): Promise<void>;

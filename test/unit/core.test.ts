@@ -8,7 +8,7 @@ import type { Command } from '../../src/core/types.js';
 import { isChannelsName } from '../../src/dialects/channels/names.js';
 
 const at = 0;
-const LIMITS = { maxUsers: 16, maxQueued: 1000 };
+const LIMITS = { maxUsers: 16, maxQueued: 1000, maxLineLength: 8192 };
 const remote = { address: '127.0.0.1', port: 1 };
 
 /** Runs commands through step and returns the final state and every line written, per connection. */
@@ -96,7 +96,7 @@ describe('step', () => {
   });
 
   it('drops lines past the queue limit while a connection waits, and logs it', () => {
-    const stored = initialState({ maxUsers: 16, maxQueued: 2 }, { accounts: [['alice', 'h']], channels: [] });
+    const stored = initialState({ ...LIMITS, maxQueued: 2 }, { accounts: [['alice', 'h']], channels: [] });
     const queued = run([open('c1'), line('c1', 'LOGIN alice pw'), line('c1', 'CHANNELS'), line('c1', 'CHANNELS'), line('c1', 'CHANNELS')], stored);
     expect(queued.state.conns.get('c1')?.queue.size).toBe(2);
     const answered = run([{ kind: 'passwordChecked', conn: 'c1', user: 'alice', ok: true, at }], queued.state);

@@ -46,7 +46,7 @@ describe('the dialect registry', () => {
   it('serves a fourth dialect beside the others, on the same namespace and broadcasts', () => {
     const dialects = registry([channels, direct, messenger, yell], 'direct');
     const step = createStep(dialects);
-    let state = initialState({ maxUsers: 16, maxQueued: 10 });
+    let state = initialState({ maxUsers: 16, maxQueued: 10, maxLineLength: 8192 });
     const lines: Record<string, string[]> = {};
     const commands: Command[] = [
       { kind: 'connected', conn: 'y', remote, listener: 'auto', at },

@@ -3,8 +3,13 @@ import type { Msg } from '../../core/messages.js';
 
 export type Verb = 'REGISTER' | 'LOGIN' | 'CREATE' | 'JOIN' | 'SAY' | 'CHANNELS';
 
+/** `VERB [subject] 1|0`: what follows RESULT (and, between servers, FEDRESULT user). */
+export function outcome(verb: Verb, ok: boolean, subject?: string): string {
+  return `${verb}${subject ? ` ${subject}` : ''} ${ok ? 1 : 0}`;
+}
+
 export function result(verb: Verb, ok: boolean, subject?: string): string {
-  return `RESULT ${verb}${subject ? ` ${subject}` : ''} ${ok ? 1 : 0}`;
+  return `RESULT ${outcome(verb, ok, subject)}`;
 }
 
 const joined = new WeakMap<readonly string[], string>();

@@ -1,10 +1,13 @@
 // The channels dialect's verbs: accounts, channels and channel messages.
 import { chain, effect, note, reply, send, type Step } from '../../core/build.js';
 import type { Ctx } from '../../core/dispatch.js';
+import { linkTo, splitChannel } from '../../core/federation.js';
 import { isFull, isOnline } from '../../core/presence.js';
-import { updateConn, withMember, type State } from '../../core/state.js';
+import { updateConn, withMember, type Conn, type State } from '../../core/state.js';
 import type { ConnId } from '../../core/types.js';
+import { fedJoin, fedSay } from '../link/codec.js';
 import { channelList, result, type Verb } from './codec.js';
+import { deliverToChannel } from './deliver.js';
 import { isChannelsName } from './names.js';
 
 export function answer(state: State, conn: ConnId, verb: Verb, ok: boolean, subject?: string): Step {
@@ -51,22 +54,52 @@ export function create({ state, conn, args: [channel] }: Ctx): Step {
   return effect(next, { type: 'storeChannel', conn: conn.id, channel });
 }
 
+/** A channel named `channel:server` lives on a federated server, unless `server` is this one. */
+function remote(state: State, name: string): { readonly channel: string; readonly server: string } | undefined {
+  const { channel, server } = splitChannel(name);
+  return server === undefined || server === state.federation.name ? undefined : { channel, server };
+}
+
+function local(state: State, name: string): string {
+  const { channel, server } = splitChannel(name);
+  return server === state.federation.name ? channel : name;
+}
+
+// channels: JOIN channel:host joins a channel on a federated server: FEDJOIN there, RESULT when FEDRESULT comes back
+function joinRemote(state: State, conn: Conn, name: string, channel: string, server: string): Step {
+  const known = linkTo(state, server) !== undefined && state.remoteChannels.get(server)?.has(channel);
+  if (!known || conn.channels.has(name) || conn.joining.has(name)) return answer(state, conn.id, 'JOIN', false, name);
+  return chain(updateConn(state, conn.id, { joining: conn.joining.add(name) }),
+    (s) => send(s, { kind: 'peer', peer: server }, { type: 'reply', line: fedJoin(`${conn.user}@${s.federation.name}`, channel) }),
+    (s) => note(s, 'info', 'join', `${conn.user} asked to join ${name}`, { conn: conn.id, user: conn.user, channel: name }),
+  );
+}
+
 // channels: JOIN → 0 if there is no such channel or the user is a member already
-export function join({ state, conn, args: [channel] }: Ctx): Step {
+export function join({ state, conn, args: [named] }: Ctx): Step {
   const user = conn.user!;
-  if (!state.channels.has(channel) || conn.channels.has(channel)) return answer(state, conn.id, 'JOIN', false, channel);
+  const far = remote(state, named);
+  if (far) return joinRemote(state, conn, named, far.channel, far.server);
+  const channel = local(state, named);
+  if (!state.channels.has(channel) || conn.channels.has(channel)) return answer(state, conn.id, 'JOIN', false, named);
   return chain(withMember(state, channel, conn.id),
-    (s) => answer(s, conn.id, 'JOIN', true, channel),
+    (s) => answer(s, conn.id, 'JOIN', true, named),
     (s) => note(s, 'info', 'join', `${user} joined ${channel}`, { conn: conn.id, user, channel }),
   );
 }
 
 // channels: SAY → RECV to every member, the sender included; any failure is `RESULT SAY 0`
-export function say({ state, conn, args: [channel, text] }: Ctx): Step {
+export function say({ state, conn, args: [named, text] }: Ctx): Step {
   const from = conn.user!;
+  const far = remote(state, named);
+  const channel = far ? named : local(state, named);
   if (!conn.channels.has(channel) || text.trim() === '') return answer(state, conn.id, 'SAY', false);
+  // federation: the owning server delivers, to its members and back to ours (the sender too)
+  if (far && linkTo(state, far.server) === undefined) return answer(state, conn.id, 'SAY', false);
   return chain(state,
-    (s) => send(s, { kind: 'channel', channel }, { type: 'recv', from, channel, text }),
+    (s) => (far
+      ? send(s, { kind: 'peer', peer: far.server }, { type: 'reply', line: fedSay(`${from}@${s.federation.name}`, far.channel, text) })
+      : deliverToChannel(s, channel, from, text)),
     (s) => note(s, 'info', 'message', `${from} in ${channel}: ${text}`, { conn: conn.id, user: from, channel, text }),
   );
 }

@@ -3,6 +3,8 @@ import { chain, effect, note } from '../../core/build.js';
 import type { ResultHandler } from '../../core/dialect.js';
 import { isFull, isOnline, logIn } from '../../core/presence.js';
 import { updateConn, withChannel } from '../../core/state.js';
+import { fedNew } from '../link/codec.js';
+import { toEveryPeer } from './deliver.js';
 import { answer } from './handlers.js';
 
 export const passwordHashed: ResultHandler<'passwordHashed'> = (state, { conn, user, hash }) => {
@@ -54,6 +56,7 @@ export const channelStored: ResultHandler<'channelStored'> = (state, { conn, cha
   }
   return chain(withChannel({ ...state, creating }, channel),
     (s) => answer(s, conn, 'CREATE', true, channel),
+    (s) => toEveryPeer(s, fedNew(channel)),
     (s) => note(s, 'info', 'create', `channel ${channel} created`, { conn, channel }),
   );
 };

@@ -1,0 +1,186 @@
+// What one server does with the lines another sends over a federation link (channels.md, "Federation").
+// A peer is trusted only for what it says about its own users and channels; anything else is refused.
+import { chain, effect, join, none, note, reply, send, type Step } from '../../core/build.js';
+import type { Ctx } from '../../core/dispatch.js';
+import {
+  isPeerAddress, isRemoteMember, plain, keepsExisting, linkTo, membershipsOn, splitChannel, splitUser,
+  withLink, withoutLink, withRemoteChannel, withRemoteMember,
+} from '../../core/federation.js';
+import { isName } from '../../core/names.js';
+import { updateConn, type Conn, type State } from '../../core/state.js';
+import { outcome, result } from '../channels/codec.js';
+import { deliverToChannel } from '../channels/deliver.js';
+import { isChannelsName } from '../channels/names.js';
+import { fedChannels, federateConfirm, federateOut, fedJoin, fedResult } from './codec.js';
+
+
+/** Closes a link that broke a rule, and says so in the log with where it came from. */
+export function refuseLink(state: State, conn: Conn, why: string): Step {
+  return chain(updateConn(state, conn.id, { closing: 'refused' }),
+    (s) => note(s, 'warn', 'linkRefused', `refused a federation link from ${conn.remote.address}:${conn.remote.port}: ${why}`, { conn: conn.id, remote: conn.remote }),
+    (s) => effect(s, { type: 'close', conn: conn.id }),
+  );
+}
+
+/** A line a peer may not send, or not now: logged and ignored; the link stays. */
+function ignored(state: State, conn: Conn, why: string): Step {
+  return note(state, 'warn', 'linkIgnored', `ignored a line from ${conn.peer ?? conn.remote.address}: ${why}`, { conn: conn.id, peer: conn.peer });
+}
+
+function toPeer(state: State, server: string, line: string): Step {
+  return send(state, { kind: 'peer', peer: server }, { type: 'reply', line });
+}
+
+/** An outgoing link opened: say who we are. */
+export function greet({ state, conn }: Ctx): Step {
+  return reply(state, conn.id, federateOut(state.federation.name));
+}
+
+/** A link is up: our channels, then our users' memberships on that server, so a conversation resumes after a restart. */
+function linkUp(state: State, conn: Conn, server: string, confirm: boolean): Step {
+  const existing = linkTo(state, server);
+  if (existing !== undefined && existing !== conn.id && keepsExisting(state, server, existing)) {
+    return refuseLink(state, conn, `already linked with ${server}`);
+  }
+  const steps: Step[] = [];
+  let next = withLink(state, server, conn.id);
+  if (existing !== undefined && existing !== conn.id) {
+    next = updateConn(next, existing, { closing: 'refused' });
+    steps.push(effect(next, { type: 'close', conn: existing }));
+  }
+  if (confirm) steps.push(reply(next, conn.id, federateConfirm(next.federation.name)));
+  for (const line of fedChannels([...next.channels.keys()].sort(), next.limits.maxLineLength)) steps.push(reply(next, conn.id, line));
+  for (const { user, channel } of membershipsOn(next, server)) steps.push(reply(next, conn.id, fedJoin(`${user}@${next.federation.name}`, channel)));
+  steps.push(note(next, 'info', 'linkUp', `linked with ${server} (${conn.dialled ? 'dialled' : 'accepted'}, ${conn.id})`, { conn: conn.id, peer: server, remote: conn.remote }));
+  return join(steps, next);
+}
+
+// federation: accept FEDERATE-OUT only from a peer listed in the configuration; anything else is refused and logged
+export function federateOutLine({ state, conn, args: [announced] }: Ctx): Step {
+  if (conn.dialled || conn.peer) return ignored(state, conn, 'FEDERATE-OUT on a link that is already up');
+  const address = plain(conn.remote.address);
+  if (!isPeerAddress(state, address)) return refuseLink(state, conn, 'not a listed peer');
+  const server = announced ?? address;
+  if (!isName(server) || server.includes('@')) return refuseLink(state, conn, `bad server name ${JSON.stringify(server.slice(0, 64))}`);
+  if (server === state.federation.name) return refuseLink(state, conn, 'it has our own name');
+  const existing = linkTo(state, server);
+  const existingAddress = existing === undefined ? undefined : state.conns.get(existing)?.remote.address;
+  if (existingAddress !== undefined && plain(existingAddress) !== address) return refuseLink(state, conn, `${server} is linked from another address`);
+  return linkUp(state, conn, server, true);
+}
+
+// federation: FEDERATE-CONFIRM [name] (also spelled FEDERATECONFIRM in one copy of the spec) on a link we dialled
+export function federateConfirmLine({ state, conn, args: [announced] }: Ctx): Step {
+  if (!conn.dialled || conn.peer) return ignored(state, conn, 'FEDERATE-CONFIRM where none was asked for');
+  const server = announced ?? conn.dialled.host;
+  if (!isName(server) || server.includes('@') || server === state.federation.name) return refuseLink(state, conn, `bad server name ${JSON.stringify(server.slice(0, 64))}`);
+  return linkUp(state, conn, server, false);
+}
+
+// federation: FEDCHANNELS c1, c2 — the sender's channels, listed here as c:server
+export function fedChannelsLine({ state, conn, args: [list = ''] }: Ctx): Step {
+  const server = conn.peer!;
+  let next = state;
+  for (const name of list.split(',').map((n) => n.trim()).filter((n) => n !== '')) {
+    if (isChannelsName(name)) next = withRemoteChannel(next, server, name);
+  }
+  return none(next);
+}
+
+export function fedNewLine({ state, conn, args: [channel] }: Ctx): Step {
+  if (!isChannelsName(channel)) return ignored(state, conn, `FEDNEW of a bad channel name`);
+  return none(withRemoteChannel(state, conn.peer!, channel));
+}
+
+/** `user@server` where server is this link's peer: a peer may speak only for its own users. */
+function ownMember(conn: Conn, member: string): string | undefined {
+  const { user, server } = splitUser(member);
+  return server === conn.peer && isName(user) ? user : undefined;
+}
+
+// federation: FEDJOIN user@home channel → the user joins our channel; FEDRESULT tells its server
+export function fedJoinLine({ state, conn, args: [member, channel] }: Ctx): Step {
+  const server = conn.peer!;
+  const user = ownMember(conn, member);
+  if (user === undefined) return ignored(state, conn, `FEDJOIN for ${member}, who is not a user of ${server}`);
+  const ok = state.channels.has(channel);
+  // a repeated FEDJOIN (a re-join after a restart) succeeds again: the home server refuses duplicate JOINs itself
+  return chain(ok ? withRemoteMember(state, channel, member, server) : state,
+    (s) => toPeer(s, server, fedResult(user, outcome('JOIN', ok, `${channel}:${s.federation.name}`))),
+    (s) => (ok ? note(s, 'info', 'join', `${member} joined ${channel}`, { conn: conn.id, user: member, channel }) : none(s)),
+  );
+}
+
+// federation: FEDSAY user@home channel text → RECV to our members, FEDRECV to each remote member's server
+export function fedSayLine({ state, conn, args: [member, channel, text] }: Ctx): Step {
+  const server = conn.peer!;
+  const user = ownMember(conn, member);
+  if (user === undefined) return ignored(state, conn, `FEDSAY for ${member}, who is not a user of ${server}`);
+  if (!isRemoteMember(state, channel, member) || text.trim() === '') {
+    return chain(state,
+      (s) => toPeer(s, server, fedResult(user, outcome('SAY', false))),
+      (s) => note(s, 'info', 'sayRefused', `${member} may not say anything in ${channel}`, { conn: conn.id, user: member, channel }),
+    );
+  }
+  return chain(state,
+    (s) => deliverToChannel(s, channel, member, text),
+    (s) => note(s, 'info', 'message', `${member} in ${channel}: ${text}`, { conn: conn.id, user: member, channel, text }),
+  );
+}
+
+/** How a user named by a peer looks here: bare if ours, `user@server` otherwise. */
+function asSeenHere(state: State, from: string, server: string): string {
+  const { user, server: home } = splitUser(from);
+  if (home === undefined) return `${user}@${server}`;
+  return home === state.federation.name ? user : from;
+}
+
+/** One of our users, online, by name. */
+function localUser(state: State, user: string): Conn | undefined {
+  const id = state.online.get(user);
+  return id === undefined ? undefined : state.conns.get(id);
+}
+
+// federation: FEDRECV touser fromuser channel text → RECV fromuser channel:server text for our user
+export function fedRecvLine({ state, conn, args: [to, from, channel, text] }: Ctx): Step {
+  const server = conn.peer!;
+  const target = localUser(state, to);
+  const name = `${channel}:${server}`;
+  if (!target?.channels.has(name)) return note(state, 'debug', 'recvDropped', `a message in ${name} for ${to}, who is not a member here`, { conn: conn.id, user: to, channel: name });
+  return send(state, { kind: 'conn', conn: target.id }, { type: 'recv', from: asSeenHere(state, from, server), channel: name, text });
+}
+
+// federation: FEDRESULT user TYPE … → RESULT TYPE … for our user
+export function fedResultLine({ state, conn, args: [to, rest] }: Ctx): Step {
+  const server = conn.peer!;
+  const target = localUser(state, to);
+  const [verb, subject, flag] = rest.split(' ');
+  if (!target) return note(state, 'debug', 'resultDropped', `a result for ${to}, who is not online`, { conn: conn.id, user: to });
+  if (verb === 'SAY' && subject === '0' && flag === undefined) return reply(state, target.id, result('SAY', false));
+  if (verb !== 'JOIN' || (flag !== '0' && flag !== '1')) return ignored(state, conn, `FEDRESULT ${rest.slice(0, 64)}`);
+  const { channel, server: owner } = splitChannel(subject ?? '');
+  if (owner !== server) return ignored(state, conn, `FEDRESULT about ${subject}, which is not a channel of ${server}`);
+  const name = `${channel}:${server}`;
+  const ok = flag === '1';
+  const asked = target.joining.has(name);
+  const next = updateConn(state, target.id, { joining: target.joining.delete(name), channels: ok ? target.channels.add(name) : target.channels });
+  // a re-join after a restart answers nobody: the user never asked again
+  return asked ? reply(next, target.id, result('JOIN', ok, name)) : none(next);
+}
+
+/** The link closed: that server's users leave our channels, its channels leave CHANNELS, joins under way fail. */
+export function linkClosed(state: State, conn: Conn): Step {
+  const server = conn.peer;
+  if (server === undefined || linkTo(state, server) !== conn.id) return none(state);
+  const steps: Step[] = [];
+  let next = withoutLink(state, server);
+  const suffix = `:${server}`;
+  next.conns.forEach((user) => {
+    const failed = user.joining.filter((name) => name.endsWith(suffix));
+    if (failed.size === 0) return;
+    next = updateConn(next, user.id, { joining: user.joining.subtract(failed) });
+    for (const name of failed) steps.push(reply(next, user.id, result('JOIN', false, name)));
+  });
+  steps.push(note(next, 'warn', 'linkDown', `the link with ${server} is down`, { conn: conn.id, peer: server }));
+  return join(steps, next);
+}
