@@ -16,9 +16,10 @@ export interface LineClient {
   close(): void;
 }
 
-export function connectClient(port: number, host = '127.0.0.1'): Promise<LineClient> {
+/** Connects to host:port, from `localAddress` when given (another loopback address of this machine). */
+export function connectClient(port: number, host = '127.0.0.1', localAddress?: string): Promise<LineClient> {
   return new Promise((resolve, reject) => {
-    const socket = connect({ port, host });
+    const socket = connect({ port, host, ...(localAddress ? { localAddress } : {}) });
     const lines = new LineQueue();
     socket.setEncoding('utf8');
     socket.on('data', (chunk: string) => lines.push(chunk));

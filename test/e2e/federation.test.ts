@@ -1,0 +1,161 @@
+// Three real servers on 127.0.0.1, 127.0.0.2 and 127.0.0.3, one port, each listing the other two.
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectClient, type LineClient } from '../support/client.js';
+import { removeTempDirs, startServerProcess, tempDir, type ServerProcess } from '../support/server.js';
+
+const HOSTS = ['127.0.0.1', '127.0.0.2', '127.0.0.3'] as const;
+type Host = (typeof HOSTS)[number];
+
+const clients: LineClient[] = [];
+const servers = new Map<Host, ServerProcess>();
+const dirs = new Map<Host, string>();
+let port = 0;
+
+/** A port free on all three addresses (probed; nothing hard-coded). */
+async function portFreeOnAll(): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const candidate = await new Promise<number>((done, fail) => {
+      const probe = createServer().once('error', fail).listen(0, HOSTS[0], () => {
+        const chosen = (probe.address() as { port: number }).port;
+        probe.close(() => done(chosen));
+      });
+    });
+    const free = await Promise.all(HOSTS.slice(1).map((host) => new Promise<boolean>((done) => {
+      const probe = createServer().once('error', () => done(false)).listen(candidate, host, () => probe.close(() => done(true)));
+    })));
+    if (free.every(Boolean)) return candidate;
+  }
+  throw new Error('no port is free on all three loopback addresses');
+}
+
+async function start(host: Host): Promise<ServerProcess> {
+  const dir = dirs.get(host) ?? tempDir();
+  dirs.set(host, dir);
+  const peers = join(dir, 'peers');
+  writeFileSync(peers, HOSTS.filter((h) => h !== host).map((h) => `${h}:${port}`).join('\n') + '\n');
+  const server = await startServerProcess({
+    dir,
+    portFlag: false,
+    args: ['--address', host, '--port', String(port), '--peers', peers],
+    env: { CHAT_LINK_RETRY_MAX_MS: '1000' },
+  });
+  servers.set(host, server);
+  return server;
+}
+
+/** Waits until `check` holds, trying every 50 ms for up to `ms`. */
+async function until(check: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const linkedWith = (host: Host, others: readonly Host[]) => others.every((other) => servers.get(host)!.stdout().includes(`linked with ${other} `));
+
+async function user(host: Host, name: string, register = true): Promise<LineClient> {
+  const c = await connectClient(port, host);
+  clients.push(c);
+  if (register) {
+    c.send(`REGISTER ${name} pw`);
+    expect(await c.next()).toBe('RESULT REGISTER 1');
+  }
+  c.send(`LOGIN ${name} pw`);
+  expect(await c.next()).toBe('RESULT LOGIN 1');
+  return c;
+}
+
+async function ask(c: LineClient, line: string): Promise<string> {
+  c.send(line);
+  return c.next();
+}
+
+let alice: LineClient;
+let bob: LineClient;
+let carol: LineClient;
+
+beforeAll(async () => {
+  port = await portFreeOnAll();
+  await Promise.all(HOSTS.map(start));
+  await until(() => HOSTS.every((h) => linkedWith(h, HOSTS.filter((o) => o !== h))), 'every server to link with the other two');
+  [alice, bob, carol] = await Promise.all([user('127.0.0.1', 'alice'), user('127.0.0.2', 'bob'), user('127.0.0.3', 'carol')]);
+  expect(await ask(alice, 'CREATE one')).toBe('RESULT CREATE one 1');
+  expect(await ask(bob, 'CREATE two')).toBe('RESULT CREATE two 1');
+  expect(await ask(carol, 'CREATE three')).toBe('RESULT CREATE three 1');
+}, 30_000);
+
+afterAll(async () => {
+  for (const c of clients) c.close();
+  await Promise.all([...servers.values()].map((s) => s.stop('SIGKILL')));
+  removeTempDirs();
+});
+
+describe('federation across three servers', () => {
+  it('lists every server’s channels, remote ones as channel:server', async () => {
+    await until(async () => (await ask(alice, 'CHANNELS')) === 'RESULT CHANNELS one, three:127.0.0.3, two:127.0.0.2', 'alice to see all three channels');
+    expect(await ask(bob, 'CHANNELS')).toBe('RESULT CHANNELS one:127.0.0.1, three:127.0.0.3, two');
+  });
+
+  it('carries JOIN and SAY in every direction, each name as the reader’s server knows it', async () => {
+    const channels = { one: '127.0.0.1', two: '127.0.0.2', three: '127.0.0.3' } as const;
+    const members = [[alice, '127.0.0.1', 'alice'], [bob, '127.0.0.2', 'bob'], [carol, '127.0.0.3', 'carol']] as const;
+    const named = (channel: keyof typeof channels, host: string) => (channels[channel] === host ? channel : `${channel}:${channels[channel]}`);
+    for (const channel of Object.keys(channels) as Array<keyof typeof channels>) {
+      for (const [c, host] of members) expect(await ask(c, `JOIN ${named(channel, host)}`)).toBe(`RESULT JOIN ${named(channel, host)} 1`);
+    }
+    for (const channel of Object.keys(channels) as Array<keyof typeof channels>) {
+      for (const [speaker, speakerHost, speakerName] of members) {
+        speaker.send(`SAY ${named(channel, speakerHost)} ${speakerName} in ${channel}`);
+        for (const [reader, readerHost] of members) {
+          const from = speakerHost === readerHost ? speakerName : `${speakerName}@${speakerHost}`;
+          expect(await reader.next()).toBe(`RECV ${from} ${named(channel, readerHost)} ${speakerName} in ${channel}`);
+        }
+      }
+    }
+  });
+
+  it('announces a new channel to the other servers (FEDNEW)', async () => {
+    expect(await ask(carol, 'CREATE late')).toBe('RESULT CREATE late 1');
+    await until(async () => (await ask(alice, 'CHANNELS')).includes('late:127.0.0.3'), 'alice to see late:127.0.0.3');
+    await until(async () => (await ask(bob, 'CHANNELS')).includes('late:127.0.0.3'), 'bob to see late:127.0.0.3');
+  });
+
+  it('refuses a stranger, and a peer that speaks before FEDERATE-OUT; no client hears either', async () => {
+    const stranger = await connectClient(port, '127.0.0.1', '127.0.0.9');
+    clients.push(stranger);
+    stranger.send('FEDERATE-OUT 127.0.0.9');
+    await stranger.closed();
+    const rude = await connectClient(port, '127.0.0.1', '127.0.0.2');
+    clients.push(rude);
+    rude.send('FEDSAY bob@127.0.0.2 one forged');
+    await rude.closed();
+    // alice's next line answers her own command: nothing of the stranger's reached her
+    expect(await ask(alice, 'CHANNELS')).toMatch(/^RESULT CHANNELS /);
+    expect(servers.get('127.0.0.1')!.stdout()).toMatch(/refused a federation link from 127\.0\.0\.9:\d+: not a listed peer/);
+  });
+
+  it('goes on after a server is killed with kill -9 and restarted mid-conversation', async () => {
+    await servers.get('127.0.0.2')!.stop('SIGKILL');
+    // bob's server is gone: its channel leaves the others' lists
+    await until(async () => !(await ask(alice, 'CHANNELS')).includes('two:127.0.0.2'), 'two:127.0.0.2 to leave alice’s list');
+    expect(await ask(alice, 'SAY two:127.0.0.2 anyone?')).toBe('RESULT SAY 0');
+    alice.send('SAY one still here');
+    expect(await alice.next()).toBe('RECV alice one still here');
+    expect(await carol.next()).toBe('RECV alice@127.0.0.1 one:127.0.0.1 still here');
+
+    await start('127.0.0.2');
+    bob = await user('127.0.0.2', 'bob', false);
+    expect(await ask(bob, 'JOIN two')).toBe('RESULT JOIN two 1');
+    await until(async () => (await ask(alice, 'CHANNELS')).includes('two:127.0.0.2'), 'two:127.0.0.2 to come back');
+    // alice never joined again: her server re-joined her on bob's when the link came back
+    alice.send('SAY two:127.0.0.2 welcome back');
+    expect(await bob.next()).toBe('RECV alice@127.0.0.1 two welcome back');
+    expect(await alice.next()).toBe('RECV alice two:127.0.0.2 welcome back');
+    expect(await carol.next()).toBe('RECV alice@127.0.0.1 two:127.0.0.2 welcome back');
+  }, 30_000);
+});
