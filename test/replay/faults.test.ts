@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { LogEvent } from '../../src/core/types.js';
 import { openHasher } from '../../streams/hasher.js';
 import { memoryTransport } from '../../streams/replay/memory.js';
+import type { ReplayConnection, Transport } from '../../streams/replay/transport.js';
 import { removeTempDirs, tempDir } from '../support/server.js';
 
 afterAll(removeTempDirs);
@@ -17,6 +18,18 @@ async function serverWith(options: { failingHasher?: boolean; log?: (event: LogE
     ...(options.failingHasher ? { hasher: openHasher(4, FAILING_WORKER) } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
+}
+
+/** Two messenger users online, ann and bea, with every greeting read. */
+async function annAndBea(server: Transport): Promise<[ReplayConnection, ReplayConnection]> {
+  const a = await server.open('a');
+  const b = await server.open('b');
+  a.write(Buffer.from('NAME ann\n'));
+  expect(await a.next(3000)).toMatch(/^WELCOME ann /);
+  b.write(Buffer.from('NAME bea\n'));
+  expect(await b.next(3000)).toMatch(/^WELCOME bea /);
+  expect(await a.next(3000)).toBe('JOINED bea');
+  return [a, b];
 }
 
 describe('failures inside the server', () => {
@@ -41,13 +54,7 @@ describe('failures inside the server', () => {
     const events: LogEvent[] = [];
     const server = await serverWith({ log: (e) => events.push(e) });
     try {
-      const a = await server.open('a');
-      const b = await server.open('b');
-      a.write(Buffer.from('NAME ann\n'));
-      expect(await a.next(3000)).toMatch(/^WELCOME ann /);
-      b.write(Buffer.from('NAME bea\n'));
-      expect(await b.next(3000)).toMatch(/^WELCOME bea /);
-      expect(await a.next(3000)).toBe('JOINED bea');
+      const [a, b] = await annAndBea(server);
       a.throwOnWrite!();
       b.write(Buffer.from('BROADCAST hello\n'));
       expect(await b.next(3000)).toBe('BROADCAST bea hello');
@@ -69,13 +76,7 @@ describe('failures inside the server', () => {
     };
     const server = await serverWith({ log });
     try {
-      const a = await server.open('a');
-      const b = await server.open('b');
-      a.write(Buffer.from('NAME ann\n'));
-      expect(await a.next(3000)).toMatch(/^WELCOME ann /);
-      b.write(Buffer.from('NAME bea\n'));
-      expect(await b.next(3000)).toMatch(/^WELCOME bea /);
-      expect(await a.next(3000)).toBe('JOINED bea');
+      const [a, b] = await annAndBea(server);
       a.write(Buffer.from('BROADCAST hi\n'));
       await a.closed(3000);
       b.write(Buffer.from('BROADCAST still here\n'));
