@@ -32,7 +32,6 @@ export async function composeServer({ connection$, store, hasher, log, maxUsers,
   const route = createRouter({
     registry: DIALECTS,
     sink,
-    log,
     ack: (conn, ok) => feedback$.next({ kind: 'delivered', conn, ok, at: clock() }),
     maxSendQueue: (dialect) => (dialect === link.name ? limits.linkMaxSendQueue : limits.maxSendQueue),
   });

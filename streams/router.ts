@@ -4,31 +4,30 @@
 import { forEachDelivery } from '../src/core/audience.js';
 import type { Sent } from '../src/core/build.js';
 import type { Registry } from '../src/core/dialect.js';
-import type { ConnId, DialectName, LogEvent } from '../src/core/types.js';
+import type { ConnId, DialectName } from '../src/core/types.js';
 import type { SocketSink } from './sink.js';
 
 export interface RouterOptions {
   readonly registry: Registry;
   readonly sink: SocketSink;
-  readonly log: (event: LogEvent) => void;
   /** Reports whether an acknowledged message reached its recipient's socket. */
   readonly ack: (conn: ConnId, ok: boolean) => void;
   /** Unread bytes a connection of this dialect may hold before it is dropped as a slow reader. */
   readonly maxSendQueue: (dialect: DialectName) => number;
 }
 
-export function createRouter({ registry, sink, log, ack, maxSendQueue }: RouterOptions): (sent: Sent) => void {
+export function createRouter({ registry, sink, ack, maxSendQueue }: RouterOptions): (sent: Sent) => void {
   return (sent) => {
     const done = sent.ack === undefined ? undefined : (ok: boolean) => ack(sent.ack!, ok);
+    // each distinct line becomes bytes once, however many sockets it goes to
+    let lastLine: string | undefined;
+    let lastBytes: Buffer | undefined;
     const count = forEachDelivery(registry, sent, (conn, line, dialect) => {
-      try {
-        sink.write(conn, line, done, maxSendQueue(dialect));
-      } catch (error) {
-        // a socket that throws costs its own connection, nobody else's
-        log({ level: 'error', event: 'writeFailed', msg: `writing to ${conn} failed, closing it: ${String(error)}`, conn, stack: (error as Error).stack });
-        sink.destroy(conn);
-        done?.(false);
+      if (line !== lastLine) {
+        lastLine = line;
+        lastBytes = Buffer.from(`${line}\n`);
       }
+      sink.write(conn, lastBytes!, done, maxSendQueue(dialect));
     });
     if (count === 0) done?.(false);
   };
