@@ -11,6 +11,8 @@ type Host = (typeof HOSTS)[number];
 
 const clients: LineClient[] = [];
 const servers = new Map<Host, ServerProcess>();
+/** Servers of single tests, beside the three. */
+const loners: ServerProcess[] = [];
 const dirs = new Map<Host, string>();
 let port = 0;
 
@@ -91,7 +93,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const c of clients) c.close();
-  await Promise.all([...servers.values()].map((s) => s.stop('SIGKILL')));
+  await Promise.all([...servers.values(), ...loners].map((s) => s.stop('SIGKILL')));
   removeTempDirs();
 });
 
@@ -157,5 +159,34 @@ describe('federation across three servers', () => {
     expect(await bob.next()).toBe('RECV alice@127.0.0.1 two welcome back');
     expect(await alice.next()).toBe('RECV alice two:127.0.0.2 welcome back');
     expect(await carol.next()).toBe('RECV alice@127.0.0.1 two:127.0.0.2 welcome back');
+  }, 30_000);
+});
+
+describe('a federation link that stops reading', () => {
+  it('is dropped once its send queue passes CHAT_LINK_MAX_SEND_QUEUE, and its users leave our channels', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'peers'), '127.0.0.2:1\n');
+    const s1 = await startServerProcess({ dir, args: ['--name', 's1', '--peers', join(dir, 'peers')], env: { CHAT_LINK_MAX_SEND_QUEUE: '65536' } });
+    loners.push(s1);
+    const peer = await connectClient(s1.port, '127.0.0.1', '127.0.0.2');
+    clients.push(peer);
+    const alice = await connectClient(s1.port);
+    clients.push(alice);
+    for (const [line, reply] of [['REGISTER alice pw', 'RESULT REGISTER 1'], ['LOGIN alice pw', 'RESULT LOGIN 1'], ['CREATE room', 'RESULT CREATE room 1'], ['JOIN room', 'RESULT JOIN room 1']]) {
+      expect(await ask(alice, line)).toBe(reply);
+    }
+    expect(await ask(peer, 'FEDERATE-OUT s2')).toBe('FEDERATE-CONFIRM s1');
+    expect(await ask(peer, 'FEDJOIN bob@s2 room')).toMatch(/^FEDCHANNELS room|^FEDRESULT bob JOIN room:s1 1/);
+    // the peer stops reading; alice keeps talking until the kernel's buffers and then the link's queue fill up
+    peer.socket.pause();
+    const text = 'x'.repeat(8000);
+    for (let i = 0; i < 4000 && !/slowReader|more than 65536 bytes unread/.test(s1.stdout()); i++) {
+      alice.send(`SAY room ${text}`);
+      expect(await alice.next()).toBe(`RECV alice room ${text}`);
+    }
+    await until(() => /the link with s2 is down/.test(s1.stdout()), 'the link to be dropped');
+    expect(s1.stdout()).toMatch(/dropped connection c\d+: more than 65536 bytes unread/);
+    // bob left with the link: alice's messages now go to nobody else, and she is still served
+    expect(await ask(alice, 'SAY room alone now')).toBe('RECV alice room alone now');
   }, 30_000);
 });
