@@ -1,5 +1,15 @@
 // Runs inside a worker thread: bcrypt's CPU-heavy work, off the event loop that serves the sockets.
+import { setPriority } from 'node:os';
 import bcrypt from 'bcryptjs';
+
+// On Linux a thread's nice value is its own: hashing yields the core to the thread that serves the sockets,
+// so a login storm does not hold up everyone's messages (where this is not allowed, nothing changes).
+const LOWER_PRIORITY = 10;
+try {
+  setPriority(LOWER_PRIORITY);
+} catch {
+  // not permitted here; hashing still runs off the event loop
+}
 
 export type HashTask =
   | { readonly op: 'hash'; readonly password: string; readonly cost: number }
