@@ -134,7 +134,7 @@ class ServerProcess {
   static async start(pinning: Pinning, label: string, settings: Record<string, string>): Promise<ServerProcess> {
     const dir = mkdtempSync(join(tmpdir(), 'chat-scale-'));
     const env = { ...process.env, CHAT_DB: join(dir, 'chat.db'), CHAT_LOG: join(dir, 'server.log'), LOG_LEVEL: 'warn', ...settings };
-    const [command, ...args] = [...pinning.serverPrefix, process.execPath, SERVER_ENTRY, '--port', '0'];
+    const [command, ...args] = [...pinning.serverPrefix, process.execPath, SERVER_ENTRY, '--port', '0', '--web-port', 'off'];
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let seen = '';
     const port = await new Promise<number>((done, fail) => {

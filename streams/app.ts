@@ -9,18 +9,23 @@ import { composeServer } from './compose.js';
 import { connectionsOf } from './connections.js';
 import { linksTo } from './links.js';
 import { openHasher } from './hasher.js';
+import { listenOn, logListenerEvents } from './listen.js';
 import { openServerLog, type ServerLog } from './log.js';
+import { StartupError } from './startup-error.js';
 import { openStore } from './store.js';
+import { openWebListener } from './web/listener.js';
+import { pageMounts } from './web/mounts.js';
+
+export { StartupError };
 
 export interface RunningServer {
   readonly address: string;
   readonly port: number;
+  /** The web page's address, e.g. `http://127.0.0.1:5380/`, unless the web port is off. */
+  readonly webUrl?: string;
   readonly log: ServerLog;
   stop(reason: string): Promise<void>;
 }
-
-/** A failure to start that a person can act on; the message is the whole story. */
-export class StartupError extends Error {}
 
 async function loadPeers(file: string): Promise<Peer[]> {
   const text = await readFile(file, 'utf8').catch((error: Error) => {
@@ -39,31 +44,23 @@ export async function startServer(config: Config): Promise<RunningServer> {
   // half-open: a client that finishes sending (`nc -N`, shutdown(SHUT_WR)) still gets every answer
   const server = createServer({ allowHalfOpen: true });
   server.maxConnections = config.limits.maxConnections;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      const where = `${config.address}:${config.port}`;
-      reject(new StartupError(
-        error.code === 'EADDRINUSE' ? `port ${config.port} is in use — pass --port or set CHAT_PORT`
-          : error.code === 'EADDRNOTAVAIL' ? `cannot listen on ${where}: no such local address — pass --address or set CHAT_ADDRESS`
-          : error.code === 'EACCES' ? `not allowed to listen on ${where} — pick a port above 1023`
-          : `cannot listen on ${where}: ${error.message}`));
-    });
-    server.listen(config.port, config.address, () => resolve());
-  }).catch(async (error) => { await store.close(); throw error; });
+  await listenOn(server, { address: config.address, port: config.port, name: 'port', flag: '--port', env: 'CHAT_PORT' })
+    .catch(async (error) => { await store.close(); throw error; });
+
+  const log = openServerLog(config.log, config.logLevel);
+  const web = config.webPort === 'off' ? undefined : await openWebListener({
+    address: config.address, port: config.webPort, mounts: pageMounts(), origins: config.webOrigins, limits: config.limits, log: log.log,
+  }).catch(async (error) => { server.close(); log.close(); await store.close(); throw error; });
 
   const { port } = server.address() as AddressInfo;
-  const log = openServerLog(config.log, config.logLevel);
   const hasher = openHasher(config.bcryptCost);
-  server.on('error', (error) => log.log({ level: 'error', event: 'listenerError', msg: `listener error: ${error.message}` }));
-  server.on('drop', (drop) => log.log({
-    level: 'warn', event: 'refused', msg: `refused a connection from ${drop?.remoteAddress}:${drop?.remotePort}: ${config.limits.maxConnections} are open (CHAT_MAX_CONNECTIONS)`,
-    remote: { address: drop?.remoteAddress, port: drop?.remotePort },
-  }));
+  logListenerEvents(server, 'listener', config.limits.maxConnections, log.log);
   // the link dialler watches the state, which only exists once the pipeline runs: a subject joins the two
   const state$ = new ReplaySubject<State>(1);
   const pipeline = await composeServer({
     connection$: merge(
       connectionsOf(server, config.protocol),
+      ...(web ? [web.connection$(config.protocol)] : []),
       linksTo(peers, { localAddress: config.address, retryMaxMs: config.limits.linkRetryMaxMs, state$ }),
     ),
     states: state$,
@@ -75,8 +72,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     limits: config.limits,
   });
   log.log({
-    level: 'info', event: 'start', msg: `server started on ${config.address}:${port} (protocol ${config.protocol}, max users ${config.maxUsers})`,
-    address: config.address, port, protocol: config.protocol, db: config.db, peers: peers.length,
+    level: 'info', event: 'start', msg: `server started on ${config.address}:${port} (protocol ${config.protocol}, max users ${config.maxUsers})${web ? `, web page on ${web.url}` : ''}`,
+    address: config.address, port, webUrl: web?.url, protocol: config.protocol, db: config.db, peers: peers.length,
   });
   if (peers.length) {
     log.log({ level: 'info', event: 'federation', msg: `federating as ${config.name} with ${peers.map((p) => `${p.host}:${p.port}`).join(', ')}`, name: config.name, peers });
@@ -86,11 +83,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
   return {
     address: config.address,
     port,
+    ...(web ? { webUrl: web.url } : {}),
     log,
     stop(reason) {
       stopping ??= (async () => {
         log.log({ level: 'info', event: 'stop', msg: `shutting down (${reason})` });
-        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        const closed = Promise.all([server, ...(web ? [web.server] : [])].map((listener) => new Promise<void>((resolve) => listener.close(() => resolve()))));
         await pipeline.stop();
         await closed;
         await Promise.all([store.close(), hasher.close()]);

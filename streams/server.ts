@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Entry point: `chat-server [port] [peers-file] [options]`, or `chat-server replay …` / `chat-server tail …`. Prints `Server is on` once it accepts connections.
+// Entry point: `chat-server [port] [peers-file] [options]`, or `chat-server replay …` / `chat-server tail …`. Prints where it listens (and where the web page is), then `Server is on` once it accepts connections.
 import { HELP, parseConfig } from '../src/config/config.js';
 import { startServer, StartupError } from './app.js';
 import { readDotenv } from './dotenv.js';
@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   }
   const server = await startServer(result.config);
   server.log.say(`listening on ${server.address}:${server.port}`);
+  if (server.webUrl) server.log.say(`web page on ${server.webUrl}`);
   server.log.say('Server is on');
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

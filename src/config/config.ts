@@ -4,10 +4,15 @@ import { parseArgs } from 'node:util';
 import type { ListenerMode } from '../core/types.js';
 import { LEVEL_VALUES } from '../log/format.js';
 import { DEFAULT_LIMITS, LIMIT_VARS, type Limits } from './limits.js';
+import { parseOrigins } from './origins.js';
 
 export interface Config {
   readonly address: string;
   readonly port: number;
+  /** Where the web page and its WebSocket endpoint listen (same address as the chat port), or off. */
+  readonly webPort: number | 'off';
+  /** Origins of other sites' pages allowed to open a WebSocket (normalised; `*` for any). */
+  readonly webOrigins: readonly string[];
   readonly protocol: ListenerMode;
   readonly db: string;
   readonly log: string;
@@ -29,11 +34,14 @@ const LOG_LEVELS = Object.keys(LEVEL_VALUES);
 
 export const HELP = `Usage: chat-server [port] [peers-file] [options]
 
-A chat server speaking the channels, direct and messenger protocols on one port.
+A chat server speaking the channels, direct and messenger protocols on one port, and the same
+over WebSocket at /ws on the web port, where it also serves a chat page.
 
 Options (each also an env var, also read from ./.env; flags win over env, env over .env):
   --address A       address to listen on                  CHAT_ADDRESS     (127.0.0.1)
   --port P          TCP port, 0 for any free one          CHAT_PORT        (5378)
+  --web-port P      web page and WebSocket port, 0 for    CHAT_WEB_PORT    (5380)
+                    any free one, off for none
   --protocol X      auto | channels | direct | messenger   CHAT_PROTOCOL    (auto)
   --db PATH         NeDB data file for accounts, channels CHAT_DB          (./data/chat.db)
   --log FILE        JSON log file                         CHAT_LOG         (./server.log)
@@ -42,8 +50,10 @@ Options (each also an env var, also read from ./.env; flags win over env, env ov
   --name NAME       this server's name towards peers      CHAT_NAME        (the address)
   -h, --help        show this help
 
-Also: CHAT_BCRYPT_COST (10), LOG_LEVEL (info), and the limits CHAT_MAX_LINE (${DEFAULT_LIMITS.maxLineLength}),
-CHAT_MAX_SEND_QUEUE (${DEFAULT_LIMITS.maxSendQueue}), CHAT_MAX_CONNECTIONS (${DEFAULT_LIMITS.maxConnections}), CHAT_CLOSE_GRACE_MS (${DEFAULT_LIMITS.closeGraceMs}),
+Also: CHAT_WEB_ORIGINS (other sites whose pages may connect, comma-separated; this server's own page
+and clients that send no Origin always may), CHAT_BCRYPT_COST (10), LOG_LEVEL (info),
+and the limits CHAT_MAX_LINE (${DEFAULT_LIMITS.maxLineLength}), CHAT_MAX_SEND_QUEUE (${DEFAULT_LIMITS.maxSendQueue}),
+CHAT_MAX_CONNECTIONS (${DEFAULT_LIMITS.maxConnections}), CHAT_CLOSE_GRACE_MS (${DEFAULT_LIMITS.closeGraceMs}),
 CHAT_MAX_QUEUED (${DEFAULT_LIMITS.maxQueued}), CHAT_LINK_MAX_SEND_QUEUE (${DEFAULT_LIMITS.linkMaxSendQueue}), CHAT_LINK_RETRY_MAX_MS (${DEFAULT_LIMITS.linkRetryMaxMs}).
 `;
 
@@ -61,7 +71,7 @@ export function parseConfig(argv: readonly string[], env: Env, dotenv: Env = {})
       allowPositionals: true,
       strict: true,
       options: {
-        address: { type: 'string' }, port: { type: 'string' }, protocol: { type: 'string' }, db: { type: 'string' },
+        address: { type: 'string' }, port: { type: 'string' }, 'web-port': { type: 'string' }, protocol: { type: 'string' }, db: { type: 'string' },
         log: { type: 'string' }, 'max-users': { type: 'string' }, peers: { type: 'string' }, name: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -79,6 +89,11 @@ export function parseConfig(argv: readonly string[], env: Env, dotenv: Env = {})
 
   const port = integer(pick(values.port ?? positionals[0], 'CHAT_PORT') ?? '5378', 'port', 0, 65535);
   if (typeof port === 'string') return { error: `${port} — pass --port or set CHAT_PORT` };
+  const webPortText = pick(values['web-port'], 'CHAT_WEB_PORT') ?? '5380';
+  const webPort = webPortText.trim() === 'off' ? 'off' : integer(webPortText, 'web port', 0, 65535);
+  if (typeof webPort === 'string' && webPort !== 'off') return { error: `${webPort}, or off for no web page — pass --web-port or set CHAT_WEB_PORT` };
+  const webOrigins = parseOrigins(pick(undefined, 'CHAT_WEB_ORIGINS') ?? '');
+  if ('error' in webOrigins) return webOrigins;
   const maxUsers = integer(pick(values['max-users'], 'CHAT_MAX_USERS') ?? '16', 'max users', 1, 100000);
   if (typeof maxUsers === 'string') return { error: `${maxUsers} — pass --max-users or set CHAT_MAX_USERS` };
   const bcryptCost = integer(pick(undefined, 'CHAT_BCRYPT_COST') ?? '10', 'CHAT_BCRYPT_COST', 4, 31);
@@ -105,6 +120,8 @@ export function parseConfig(argv: readonly string[], env: Env, dotenv: Env = {})
       address,
       name,
       port,
+      webPort,
+      webOrigins: webOrigins.origins,
       protocol: protocol as ListenerMode,
       db: pick(values.db, 'CHAT_DB') ?? './data/chat.db',
       log: pick(values.log, 'CHAT_LOG') ?? './server.log',

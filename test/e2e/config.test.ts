@@ -31,10 +31,10 @@ describe('--help', () => {
   it('lists every flag and exits 0', async () => {
     const { code, stdout } = await runServerToExit(['--help']);
     expect(code).toBe(0);
-    for (const flag of ['--address', '--port', '--protocol', '--db', '--log', '--max-users', '--peers', '--name', '--help']) {
+    for (const flag of ['--address', '--port', '--web-port', '--protocol', '--db', '--log', '--max-users', '--peers', '--name', '--help']) {
       expect(stdout).toContain(flag);
     }
-    for (const variable of ['CHAT_PORT', 'CHAT_PROTOCOL', 'CHAT_MAX_USERS', 'CHAT_MAX_LINE']) expect(stdout).toContain(variable);
+    for (const variable of ['CHAT_PORT', 'CHAT_WEB_PORT', 'CHAT_WEB_ORIGINS', 'CHAT_PROTOCOL', 'CHAT_MAX_USERS', 'CHAT_MAX_LINE']) expect(stdout).toContain(variable);
     expect(stdout).not.toMatch(/Server is on/);
   });
 
@@ -99,6 +99,26 @@ describe('bad configuration: one clear message, non-zero exit', () => {
     expectOneClearError(await runServerToExit(['--port', '0', ...args]), 'max users');
   });
 
+  it('a web port already in use is named in the message, with the way to change it or turn it off', async () => {
+    const occupier: Server = createServer();
+    await new Promise<void>((done) => occupier.listen(0, '127.0.0.1', done));
+    try {
+      const { port } = occupier.address() as { port: number };
+      const result = await runServerToExit(['--port', '0', '--web-port', String(port)]);
+      expectOneClearError(result, `web port ${port} is in use`, '--web-port', 'off');
+    } finally {
+      await new Promise<void>((done) => occupier.close(() => done()));
+    }
+  });
+
+  it.each([['--web-port abc', ['--web-port', 'abc'], {}], ['CHAT_WEB_PORT=on', [], { CHAT_WEB_PORT: 'on' }]] as const)('a bad web port: %s', async (_, args, env) => {
+    expectOneClearError(await runServerToExit(['--port', '0', ...args], env), 'web port', 'off');
+  });
+
+  it('CHAT_WEB_ORIGINS with something that is not an origin', async () => {
+    expectOneClearError(await runServerToExit(['--port', '0'], { CHAT_WEB_ORIGINS: 'https://club.example.org/chat' }), 'CHAT_WEB_ORIGINS', 'https://club.example.org/chat');
+  });
+
   it('an unknown flag', async () => {
     expectOneClearError(await runServerToExit(['--port', '0', '--colour', 'blue']), '--colour');
   });
@@ -108,6 +128,22 @@ describe('where settings come from', () => {
   it('defaults: protocol auto, 16 users', async () => {
     const s = await server();
     expect(listening(s.stdout())).toMatchObject({ protocol: 'auto', maxUsers: 16, port: s.port });
+  });
+
+  it('start-up says where the chat and the web page are, then Server is on', async () => {
+    const s = await server();
+    const lines = s.stdout().split('\n');
+    const at = (pattern: RegExp) => lines.findIndex((line) => pattern.test(line));
+    expect(at(/^listening on 127\.0\.0\.1:\d+$/)).toBeGreaterThanOrEqual(0);
+    expect(at(new RegExp(`^web page on http://127\\.0\\.0\\.1:${s.webPort}/$`))).toBeGreaterThan(at(/^listening on /));
+    expect(at(/^Server is on$/)).toBeGreaterThan(at(/^web page on /));
+  });
+
+  it('--web-port off serves no page: no web line, only the chat port', async () => {
+    const s = await server({ args: ['--web-port', 'off'] });
+    expect(s.webPort).toBeUndefined();
+    expect(s.stdout()).not.toContain('web page');
+    await directUser(s.port, 'alice');
   });
 
   it('a .env file in the working folder beats the defaults', async () => {

@@ -11,7 +11,7 @@ import { removeTempDirs, tempDir } from '../support/server.js';
 afterAll(removeTempDirs);
 
 function configIn(dir: string) {
-  const result = parseConfig(['--port', '0', '--db', join(dir, 'chat.db'), '--log', join(dir, 'server.log')], { CHAT_BCRYPT_COST: '4' });
+  const result = parseConfig(['--port', '0', '--web-port', '0', '--db', join(dir, 'chat.db'), '--log', join(dir, 'server.log')], { CHAT_BCRYPT_COST: '4' });
   if (!('config' in result)) throw new Error('bad test config');
   return result.config;
 }
@@ -36,7 +36,7 @@ describe('the server started in-process', () => {
 
   it('a second server on the same port is refused with a message that says what to do', async () => {
     const first = await startServer(configIn(tempDir()));
-    const result = parseConfig(['--port', String(first.port), '--db', join(tempDir(), 'chat.db')], {});
+    const result = parseConfig(['--port', String(first.port), '--web-port', 'off', '--db', join(tempDir(), 'chat.db')], {});
     if (!('config' in result)) throw new Error('bad test config');
     await expect(startServer(result.config)).rejects.toThrow(`port ${first.port} is in use — pass --port or set CHAT_PORT`);
     await first.stop('test');

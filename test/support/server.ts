@@ -10,6 +10,8 @@ export const SERVER_ENTRY = resolve(import.meta.dirname, '../../dist/streams/ser
 export interface ServerProcess {
   readonly child: ChildProcess;
   readonly port: number;
+  /** The web page's port, when the server serves one (tests default to CHAT_WEB_PORT=0, any free port). */
+  readonly webPort?: number;
   readonly dir: string;
   /** Everything the process printed on stdout so far. */
   stdout(): string;
@@ -44,7 +46,7 @@ export function startServerProcess(options: StartOptions = {}): Promise<ServerPr
   const dir = options.dir ?? tempDir();
   const child = spawn(process.execPath, [SERVER_ENTRY, ...(options.portFlag === false ? [] : ['--port', '0']), ...(options.args ?? [])], {
     cwd: dir,
-    env: { ...process.env, CHAT_DB: join(dir, 'chat.db'), CHAT_LOG: join(dir, 'server.log'), CHAT_BCRYPT_COST: '4', ...options.env },
+    env: { ...process.env, CHAT_DB: join(dir, 'chat.db'), CHAT_LOG: join(dir, 'server.log'), CHAT_BCRYPT_COST: '4', CHAT_WEB_PORT: '0', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -59,8 +61,10 @@ export function startServerProcess(options: StartOptions = {}): Promise<ServerPr
       if (port && /^Server is on$/m.test(out)) {
         clearTimeout(timer);
         child.stdout!.off('data', check);
+        const webPort = /^web page on http:\/\/[^/]+:(\d+)\/$/m.exec(out)?.[1];
         resolveStart({
           child, port: Number(port), dir,
+          ...(webPort ? { webPort: Number(webPort) } : {}),
           stdout: () => out,
           stderr: () => err,
           async stop(signal = 'SIGTERM') {
@@ -90,7 +94,7 @@ export function freePort(): Promise<number> {
 /** Runs the server entry to completion (for bad-configuration cases) and returns what it printed. */
 export function runServerToExit(args: readonly string[], env: Readonly<Record<string, string>> = {}, cwd = tempDir()) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-    const child = spawn(process.execPath, [SERVER_ENTRY, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [SERVER_ENTRY, ...args], { cwd, env: { ...process.env, CHAT_WEB_PORT: '0', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });

@@ -50,6 +50,27 @@ describe('configuration', () => {
     expect(parseConfig([], { CHAT_BCRYPT_COST: '2' })).toHaveProperty('error');
   });
 
+  it('serves the web page on 5380 by default; --web-port, CHAT_WEB_PORT, 0 and off change that', () => {
+    expect(config([])).toMatchObject({ webPort: 5380, webOrigins: [] });
+    expect(config(['--web-port', '0'])).toMatchObject({ webPort: 0 });
+    expect(config([], { CHAT_WEB_PORT: 'off' })).toMatchObject({ webPort: 'off' });
+    expect(config(['--web-port', '6000'], { CHAT_WEB_PORT: 'off' })).toMatchObject({ webPort: 6000 });
+  });
+
+  it('refuses a web port that is neither a port nor off', () => {
+    const result = parseConfig(['--web-port', 'of'], {});
+    expect('error' in result && result.error).toMatch(/web port must be a whole number.*off.*--web-port.*CHAT_WEB_PORT/);
+  });
+
+  it('reads CHAT_WEB_ORIGINS into normal origins, and refuses anything that is not one', () => {
+    expect(config([], { CHAT_WEB_ORIGINS: ' https://Club.Example.org/ ,http://localhost:8080,https://a.example:443' }).webOrigins)
+      .toEqual(['https://club.example.org', 'http://localhost:8080', 'https://a.example']);
+    for (const bad of ['club.example.org', 'https://club.example.org/chat', 'ftp://x.example', 'https://x.example?q=1']) {
+      const result = parseConfig([], { CHAT_WEB_ORIGINS: bad });
+      expect('error' in result && result.error, bad).toContain(`CHAT_WEB_ORIGINS: ${JSON.stringify(bad)} is not an origin`);
+    }
+  });
+
   it('answers --help', () => {
     expect(parseConfig(['--help'], {})).toEqual({ help: true });
   });

@@ -1,0 +1,41 @@
+// Puts a server on its port, turning the usual failures into a sentence that says what to do.
+import type { Server } from 'node:net';
+import type { LogEvent } from '../src/core/types.js';
+import { StartupError } from './startup-error.js';
+
+export interface ListenTarget {
+  readonly address: string;
+  readonly port: number;
+  /** How the message names the port, e.g. `port` or `web port`. */
+  readonly name: string;
+  /** The flag and env var that set it, for the advice. */
+  readonly flag: string;
+  readonly env: string;
+}
+
+export function listenOn(server: Server, { address, port, name, flag, env }: ListenTarget): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      const where = `${address}:${port}`;
+      reject(new StartupError(
+        error.code === 'EADDRINUSE' ? `${name} ${port} is in use — pass ${flag} or set ${env}`
+          : error.code === 'EADDRNOTAVAIL' ? `cannot listen on ${where}: no such local address — pass --address or set CHAT_ADDRESS`
+          : error.code === 'EACCES' ? `not allowed to listen on ${where} — pick a port above 1023`
+          : `cannot listen on ${where}: ${error.message}`));
+    };
+    server.once('error', onError);
+    server.listen(port, address, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+/** Logs what a listening server reports: its errors, and connections refused over the cap. */
+export function logListenerEvents(server: Server, what: string, maxConnections: number, log: (event: LogEvent) => void): void {
+  server.on('error', (error) => log({ level: 'error', event: 'listenerError', msg: `${what} error: ${error.message}` }));
+  server.on('drop', (drop) => log({
+    level: 'warn', event: 'refused', msg: `refused a connection from ${drop?.remoteAddress}:${drop?.remotePort}: ${maxConnections} are open (CHAT_MAX_CONNECTIONS)`,
+    remote: { address: drop?.remoteAddress, port: drop?.remotePort },
+  }));
+}

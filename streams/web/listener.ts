@@ -1,0 +1,91 @@
+// The web port: the page's static files over HTTP, and chat connections over WebSocket at /ws, each one
+// handed to the pipeline as a Duplex like any TCP socket.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { Observable } from 'rxjs';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Limits } from '../../src/config/limits.js';
+import { originAllowed } from '../../src/config/origins.js';
+import type { ListenerMode, LogEvent } from '../../src/core/types.js';
+import { listenOn, logListenerEvents } from '../listen.js';
+import type { Connection } from '../pipeline.js';
+import { WebSocketDuplex } from './duplex.js';
+import { staticFiles, type Mount } from './static.js';
+
+/** Where the page opens its WebSocket. */
+export const WEB_SOCKET_PATH = '/ws';
+
+/** UTF-8 takes at most 3 bytes per UTF-16 unit, so a message longer than this cannot be a line within the limit. */
+export const BYTES_PER_UTF16_UNIT = 3;
+
+export interface WebOptions {
+  readonly address: string;
+  /** 0 for any free port. */
+  readonly port: number;
+  readonly mounts: readonly Mount[];
+  /** Other sites' origins allowed to connect (see originAllowed). */
+  readonly origins: readonly string[];
+  readonly limits: Pick<Limits, 'maxLineLength' | 'maxConnections'>;
+  readonly log: (event: LogEvent) => void;
+}
+
+export interface WebListener {
+  readonly server: Server;
+  /** The page's address, e.g. `http://127.0.0.1:5380/`. */
+  readonly url: string;
+  /** Every accepted WebSocket, as a connection for the pipeline. */
+  readonly connection$: (listener: ListenerMode) => Observable<Connection>;
+}
+
+/** Answers an upgrade we refuse with a plain HTTP status, then hangs up. */
+function refuse(socket: Duplex, status: number, text: string): void {
+  const body = `${text}\n`;
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+}
+
+/** Listens on the web port; rejects with a StartupError a person can act on (port in use, …). */
+export async function openWebListener({ address, port, mounts, origins, limits, log }: WebOptions): Promise<WebListener> {
+  const files = staticFiles(mounts);
+  const server = createServer((req, res) => {
+    if (new URL(req.url ?? '/', 'http://page').pathname === WEB_SOCKET_PATH) {
+      res.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Upgrade: 'websocket' });
+      return res.end('this is the chat WebSocket endpoint: connect with a WebSocket client\n');
+    }
+    files(req, res);
+  });
+  server.maxConnections = limits.maxConnections;
+  // a larger message is closed by ws with 1009 (message too big); a smaller one that is still over the line
+  // limit reaches the framing and gets the dialect's answer to an over-long line
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: limits.maxLineLength * BYTES_PER_UTF16_UNIT, clientTracking: false });
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => {});
+    if (new URL(req.url ?? '/', 'http://page').pathname !== WEB_SOCKET_PATH) return refuse(socket, 404, 'Not Found');
+    // nobody takes connections any more: the server is shutting down
+    if (sockets.listenerCount('connection') === 0) return refuse(socket, 503, 'Service Unavailable');
+    const { origin, host } = req.headers;
+    if (!originAllowed(origin, host, origins)) {
+      log({
+        level: 'warn', event: 'originRefused', msg: `refused a WebSocket from ${req.socket.remoteAddress}: origin ${origin} is not allowed (CHAT_WEB_ORIGINS)`,
+        origin, remote: { address: req.socket.remoteAddress, port: req.socket.remotePort },
+      });
+      return refuse(socket, 403, 'Forbidden');
+    }
+    sockets.handleUpgrade(req, socket, head, (ws) => sockets.emit('connection', ws, req));
+  });
+
+  const connection$ = (listener: ListenerMode) => new Observable<Connection>((subscriber) => {
+    const onConnection = (ws: WebSocket, req: IncomingMessage) => subscriber.next({
+      socket: new WebSocketDuplex(ws),
+      listener,
+      remote: { address: req.socket.remoteAddress ?? 'unknown', port: req.socket.remotePort ?? 0 },
+    });
+    sockets.on('connection', onConnection);
+    return () => sockets.off('connection', onConnection);
+  });
+  await listenOn(server, { address, port, name: 'web port', flag: '--web-port', env: 'CHAT_WEB_PORT (off for no web page)' });
+  logListenerEvents(server, 'web listener', limits.maxConnections, log);
+  const host = address.includes(':') ? `[${address}]` : address;
+  return { server, url: `http://${host}:${(server.address() as AddressInfo).port}/`, connection$ };
+}
