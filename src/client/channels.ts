@@ -1,24 +1,18 @@
 // The client side of the channels dialect: accounts (/register, /login) and channels (/create, /join, /say).
 // The username from the command line is only the default account name for /register and /login.
 import { note, same, type DialectClient } from './commands.js';
-import { fields, listOf, splitVerb } from './text.js';
+import { readChannels } from './read.js';
+import { listOf } from './text.js';
 import { send, show, type ClientState, type Step } from './types.js';
 
 /** What a channels line looks like on screen; undefined shows nothing. */
 export function renderChannels(line: string): string | undefined {
-  const [verb, rest] = splitVerb(line);
-  if (verb === 'RECV') {
-    const { words: [from, channel], rest: text } = fields(rest, 2);
-    return `#${channel} <${from}> ${text}`;
-  }
-  if (verb !== 'RESULT') return line === '' ? undefined : line;
-  const [what, after] = splitVerb(rest);
-  // channels: with no channels, exactly `RESULT CHANNELS`
-  if (what === 'CHANNELS') return `Channels: ${listOf(after === '' ? [] : after.split(', '), 'none yet')}`;
-  const { words } = fields(after, 2);
-  const ok = words[words.length - 1] === '1';
-  const subject = words.length > 1 ? words[0] : undefined;
-  switch (what) {
+  const event = readChannels(line);
+  if (event.kind === 'said') return `#${event.channel} <${event.from}> ${event.text}`;
+  if (event.kind === 'channels') return `Channels: ${listOf(event.names, 'none yet')}`;
+  if (event.kind !== 'result') return line === '' ? undefined : line;
+  const { ok, subject } = event;
+  switch (event.what) {
     case 'REGISTER':
       return ok ? 'Account created; now /login' : '! could not register: the name is taken or not valid';
     case 'LOGIN':
@@ -35,16 +29,16 @@ export function renderChannels(line: string): string | undefined {
 }
 
 function receive(state: ClientState, line: string): Step {
-  const [verb, rest] = splitVerb(line);
-  const [what, after] = splitVerb(rest);
+  const event = readChannels(line);
   let next = state;
-  if (verb === 'RESULT' && what === 'LOGIN') {
+  const loggedIn = event.kind === 'result' && event.what === 'LOGIN' && event.ok;
+  if (event.kind === 'result' && event.what === 'LOGIN') {
     const [name, ...waiting] = state.pendingLogins;
     next = { ...state, pendingLogins: waiting };
-    if (after === '1' && name !== undefined) next = { ...next, me: name, loggedIn: true };
+    if (loggedIn && name !== undefined) next = { ...next, me: name, loggedIn: true };
   }
-  if (verb === 'RESULT' && what === 'JOIN' && after.endsWith(' 1')) next = { ...next, target: splitVerb(after)[0] };
-  const text = verb === 'RESULT' && what === 'LOGIN' && after === '1' ? `Logged in as ${next.me}` : renderChannels(line);
+  if (event.kind === 'result' && event.what === 'JOIN' && event.ok && event.subject !== undefined) next = { ...next, target: event.subject };
+  const text = loggedIn ? `Logged in as ${next.me}` : renderChannels(line);
   return text === undefined ? same(next) : { state: next, out: [show(text)] };
 }
 

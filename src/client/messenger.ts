@@ -1,40 +1,32 @@
 // The client side of the messenger dialect: NAME to log in, plain text broadcasts, /whisper, /rename, /users.
 import { note, same, type DialectClient } from './commands.js';
-import { fields, listOf, splitVerb } from './text.js';
+import { readMessenger } from './read.js';
+import { listOf } from './text.js';
 import { exit, send, show, type ClientState, type Step } from './types.js';
 
 /** What a messenger line looks like on screen for the user called `me`; undefined shows nothing. */
 export function renderMessenger(line: string, me: string): string | undefined {
-  const [verb, rest] = splitVerb(line);
-  switch (verb) {
-    case 'BROADCAST': {
-      const { words: [from], rest: text } = fields(rest, 1);
-      return `<${from}> ${text}`;
-    }
-    case 'WHISPER': {
-      const { words: [from, to], rest: text } = fields(rest, 2);
-      if (to === me) return `[whisper from ${from}] ${text}`;
-      if (from === me) return `[whisper to ${to}] ${text}`;
-      return `*whisper* <${from} → ${to}> ${text}`;
-    }
-    case 'JOINED':
-      return `[${rest}] has joined`;
-    case 'LEFT': {
-      const { words: [who, how] } = fields(rest, 2);
-      return how === 'lost' ? `[${who}] has left (connection lost)` : `[${who}] has left`;
-    }
-    case 'RENAMED': {
-      const { words: [from, to] } = fields(rest, 2);
-      return `[${from}] is now [${to}]`;
-    }
-    case 'USERS':
-      return `Online: ${listOf(rest === '' ? [] : rest.split(', '))}`;
-    case 'WELCOME':
-      return fields(rest, 1).rest;
-    case 'BYE':
-      return rest;
-    case 'ERROR':
-      return `! ${fields(rest, 1).rest}`;
+  const event = readMessenger(line);
+  switch (event.kind) {
+    case 'broadcast':
+      return `<${event.from}> ${event.text}`;
+    case 'whisper':
+      if (event.to === me) return `[whisper from ${event.from}] ${event.text}`;
+      if (event.from === me) return `[whisper to ${event.to}] ${event.text}`;
+      return `*whisper* <${event.from} → ${event.to}> ${event.text}`;
+    case 'joined':
+      return `[${event.name}] has joined`;
+    case 'left':
+      return event.lost ? `[${event.name}] has left (connection lost)` : `[${event.name}] has left`;
+    case 'renamed':
+      return `[${event.from}] is now [${event.to}]`;
+    case 'users':
+      return `Online: ${listOf(event.names)}`;
+    case 'welcome':
+    case 'bye':
+      return event.text;
+    case 'error':
+      return `! ${event.text}`;
     default:
       return line === '' ? undefined : line;
   }
@@ -42,24 +34,19 @@ export function renderMessenger(line: string, me: string): string | undefined {
 
 // messenger: until WELCOME, an ERROR means the name was refused; the client cannot go on without one
 function loggingIn(state: ClientState, line: string): Step {
-  const [verb, rest] = splitVerb(line);
-  if (verb === 'WELCOME') {
-    const { words: [name], rest: greeting } = fields(rest, 1);
-    return { state: { ...state, me: name ?? state.me, phase: 'chatting' }, out: [show(greeting)] };
-  }
-  if (verb === 'ERROR') {
-    const { words: [code], rest: text } = fields(rest, 1);
-    const hint = code === 'NAME-TAKEN' ? ' — pick another name' : '';
-    return { state: { ...state, phase: 'done' }, out: [exit(1, `cannot log in as ${state.me}: ${text}${hint}`)] };
+  const event = readMessenger(line);
+  if (event.kind === 'welcome') return { state: { ...state, me: event.name || state.me, phase: 'chatting' }, out: [show(event.text)] };
+  if (event.kind === 'error') {
+    const hint = event.code === 'NAME-TAKEN' ? ' — pick another name' : '';
+    return { state: { ...state, phase: 'done' }, out: [exit(1, `cannot log in as ${state.me}: ${event.text}${hint}`)] };
   }
   return same(state);
 }
 
 function chatting(state: ClientState, line: string): Step {
-  const [verb, rest] = splitVerb(line);
+  const event = readMessenger(line);
   // messenger: RENAMED goes to the renamer too, so it is how we learn our new name
-  const renamed = verb === 'RENAMED' ? fields(rest, 2).words : [];
-  const next = renamed[0] === state.me && renamed[1] ? { ...state, me: renamed[1] } : state;
+  const next = event.kind === 'renamed' && event.from === state.me && event.to !== '' ? { ...state, me: event.to } : state;
   const text = renderMessenger(line, state.me);
   return text === undefined ? same(next) : { state: next, out: [show(text)] };
 }
