@@ -11,7 +11,7 @@ import type { ListenerMode, LogEvent } from '../../src/core/types.js';
 import { listenOn, logListenerEvents } from '../listen.js';
 import type { Connection } from '../pipeline.js';
 import { WebSocketDuplex } from './duplex.js';
-import { staticFiles, type Mount } from './static.js';
+import { pathOf, staticFiles, type Mount } from './static.js';
 
 /** Where the page opens its WebSocket. */
 export const WEB_SOCKET_PATH = '/ws';
@@ -48,7 +48,7 @@ function refuse(socket: Duplex, status: number, text: string): void {
 export async function openWebListener({ address, port, mounts, origins, limits, log }: WebOptions): Promise<WebListener> {
   const files = staticFiles(mounts);
   const server = createServer((req, res) => {
-    if (new URL(req.url ?? '/', 'http://page').pathname === WEB_SOCKET_PATH) {
+    if (pathOf(req) === WEB_SOCKET_PATH) {
       res.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Upgrade: 'websocket' });
       return res.end('this is the chat WebSocket endpoint: connect with a WebSocket client\n');
     }
@@ -61,7 +61,7 @@ export async function openWebListener({ address, port, mounts, origins, limits, 
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => {});
-    if (new URL(req.url ?? '/', 'http://page').pathname !== WEB_SOCKET_PATH) return refuse(socket, 404, 'Not Found');
+    if (pathOf(req) !== WEB_SOCKET_PATH) return refuse(socket, 404, 'Not Found');
     // nobody takes connections any more: the server is shutting down
     if (sockets.listenerCount('connection') === 0) return refuse(socket, 503, 'Service Unavailable');
     const { origin, host } = req.headers;

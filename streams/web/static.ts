@@ -33,6 +33,9 @@ function answer(res: ServerResponse, status: number, text: string, headers: Reco
   res.end(text);
 }
 
+/** The path of a request's URL, without its query. */
+export const pathOf = (req: IncomingMessage): string => new URL(req.url ?? '/', 'http://page').pathname;
+
 /** The file a URL path names under one of the mounts, or undefined when it names none (or tries to escape). */
 export function fileFor(mounts: readonly Mount[], urlPath: string): string | undefined {
   let path: string;
@@ -55,7 +58,7 @@ export function fileFor(mounts: readonly Mount[], urlPath: string): string | und
 export function staticFiles(mounts: readonly Mount[]): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return answer(res, 405, 'only GET and HEAD\n', { Allow: 'GET, HEAD' });
-    const file = fileFor(mounts, new URL(req.url ?? '/', 'http://page').pathname);
+    const file = fileFor(mounts, pathOf(req));
     if (!file) return answer(res, 404, 'not found\n');
     void stat(file).then(
       (info) => {
