@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { splitArgs } from '../../src/core/dispatch.js';
 import { DIALECTS, initialState, step } from '../../src/chat.js';
 import { forEachDelivery } from '../../src/core/audience.js';
-import { codePoints, hasControlCharacters, isName } from '../../src/core/names.js';
+import { canonicalName, codePoints, hasControlCharacters, isName, quoted } from '../../src/core/names.js';
 import type { State } from '../../src/core/state.js';
 import type { Command } from '../../src/core/types.js';
 import { isChannelsName } from '../../src/dialects/channels/names.js';
@@ -57,7 +57,9 @@ describe('names', () => {
 
   it('applies one policy to every dialect, and each dialect’s own rules on top', () => {
     expect(isChannelsName('a@b')).toBe(false);
-    expect(isName('a@b')).toBe(true);
+    // `@` and `:` mark federated names in every dialect now, not only in channels
+    expect(isName('a@b')).toBe(false);
+    expect(isName('a:b')).toBe(false);
     expect(isName('a,b')).toBe(false);
     expect(isChannelsName('a,b')).toBe(false);
     expect(isName('a\u3000b')).toBe(false);
@@ -66,9 +68,26 @@ describe('names', () => {
     expect(isName('caf\uFFFD')).toBe(false);
   });
 
+  it('refuses invisible format characters: zero-width spaces and joiners, bidi overrides, the BOM', () => {
+    for (const invisible of ['\u200b', '\u200d', '\u202e', '\u2066', '\ufeff', '\u00ad']) expect(isName(`al${invisible}ice`), JSON.stringify(invisible)).toBe(false);
+    expect(isName('\u0645\u0631\u062d\u0628\u0627')).toBe(true); // Arabic letters themselves are fine
+  });
+
+  it('compares names in NFC: a precomposed and a decomposed é are one name', () => {
+    expect(canonicalName('jose\u0301')).toBe('jos\u00e9');
+    expect(canonicalName('jos\u00e9')).toBe('jos\u00e9');
+  });
+
+  it('quotes a client’s text safely: control and format characters as ?, at most 32 characters', () => {
+    expect(quoted('a\x1b[31mb\rc\u202ed')).toBe('a?[31mb?c?d');
+    expect(quoted('x'.repeat(40))).toBe(`${'x'.repeat(32)}…`);
+    expect(quoted('😀'.repeat(40), 64)).toBe('😀'.repeat(40));
+  });
+
   it('finds control characters but allows tabs', () => {
     expect(hasControlCharacters('a\0b')).toBe(true);
     expect(hasControlCharacters('a\tb')).toBe(false);
+    expect(hasControlCharacters('a\u009bb')).toBe(true); // C1: a terminal's one-byte CSI
   });
 });
 

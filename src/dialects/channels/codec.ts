@@ -1,11 +1,16 @@
 // Every line the channels dialect sends, in one place.
 import type { Msg } from '../../core/messages.js';
+import { quoted } from '../../core/names.js';
 
 export type Verb = 'REGISTER' | 'LOGIN' | 'CREATE' | 'JOIN' | 'SAY' | 'CHANNELS';
 
+/** The subject of a RESULT is the client's own text: quoted safely, and cut well past the longest valid name (64). */
+const SUBJECT_LENGTH = 256;
+
 /** `VERB [subject] 1|0`: what follows RESULT (and, between servers, FEDRESULT user). */
+// channels: `RESULT CREATE channel 0` names the channel the client sent, even an invalid one
 export function outcome(verb: Verb, ok: boolean, subject?: string): string {
-  return `${verb}${subject ? ` ${subject}` : ''} ${ok ? 1 : 0}`;
+  return `${verb}${subject ? ` ${quoted(subject, SUBJECT_LENGTH)}` : ''} ${ok ? 1 : 0}`;
 }
 
 export function result(verb: Verb, ok: boolean, subject?: string): string {

@@ -8,6 +8,7 @@ import type { ConnId } from '../../core/types.js';
 import { fedJoin, fedSay } from '../link/codec.js';
 import { channelList, result, type Verb } from './codec.js';
 import { deliverToChannel } from './deliver.js';
+import { canonicalName } from '../../core/names.js';
 import { isChannelsName } from './names.js';
 
 export function answer(state: State, conn: ConnId, verb: Verb, ok: boolean, subject?: string): Step {
@@ -27,7 +28,8 @@ function wait(state: State, conn: ConnId): State {
 }
 
 // channels: REGISTER → 0 if the name exists or is invalid; only a bcrypt hash is ever stored
-export function register({ state, conn, args: [user, password] }: Ctx): Step {
+export function register({ state, conn, args: [raw, password] }: Ctx): Step {
+  const user = canonicalName(raw);
   if (!isChannelsName(user) || !password || state.accounts.has(user) || state.registering.has(user)) {
     return answer(state, conn.id, 'REGISTER', false);
   }
@@ -37,7 +39,8 @@ export function register({ state, conn, args: [user, password] }: Ctx): Step {
 
 // channels: LOGIN → 0 for no such user, a wrong password, a user online anywhere, or a connection already
 // logged in; also for an account stored before the name policy forbade its name
-export function login({ state, conn, args: [user, password] }: Ctx): Step {
+export function login({ state, conn, args: [raw, password] }: Ctx): Step {
+  const user = canonicalName(raw);
   const hash = state.accounts.get(user);
   if (conn.user !== undefined || hash === undefined || !password || !isChannelsName(user) || isOnline(state, user) || isFull(state)) {
     return answer(state, conn.id, 'LOGIN', false);
@@ -46,7 +49,8 @@ export function login({ state, conn, args: [user, password] }: Ctx): Step {
 }
 
 // channels: CREATE → 0 if the name is invalid or the channel exists; the creator is not joined
-export function create({ state, conn, args: [channel] }: Ctx): Step {
+export function create({ state, conn, args: [raw] }: Ctx): Step {
+  const channel = canonicalName(raw);
   if (!isChannelsName(channel) || state.channels.has(channel) || state.creating.has(channel)) {
     return answer(state, conn.id, 'CREATE', false, channel);
   }
@@ -76,7 +80,8 @@ function joinRemote(state: State, conn: Conn, name: string, channel: string, ser
 }
 
 // channels: JOIN → 0 if there is no such channel or the user is a member already
-export function join({ state, conn, args: [named] }: Ctx): Step {
+export function join({ state, conn, args: [raw] }: Ctx): Step {
+  const named = canonicalName(raw);
   const user = conn.user!;
   const far = remote(state, named);
   if (far) return joinRemote(state, conn, named, far.channel, far.server);
@@ -89,7 +94,8 @@ export function join({ state, conn, args: [named] }: Ctx): Step {
 }
 
 // channels: SAY → RECV to every member, the sender included; any failure is `RESULT SAY 0`
-export function say({ state, conn, args: [named, text] }: Ctx): Step {
+export function say({ state, conn, args: [raw, text] }: Ctx): Step {
+  const named = canonicalName(raw);
   const from = conn.user!;
   const far = remote(state, named);
   const channel = far ? named : local(state, named);

@@ -1,7 +1,7 @@
 // channels: valid names are non-empty, no whitespace, no `@` and no `:` (they mark federated names), at
-// most 64 characters, and follow the shared name policy (no `,`: LIST-OK could not show them).
+// most 64 characters; the shared name policy (src/core/names.ts) holds all of that and more.
 import { isName } from '../../core/names.js';
 
 export function isChannelsName(name: string): boolean {
-  return isName(name, 64) && !name.includes('@') && !name.includes(':');
+  return isName(name, 64);
 }

@@ -1,7 +1,7 @@
 // The direct dialect's verbs: HELLO-FROM, LIST, SEND.
 import { chain, effect, note, reply, send, type Step } from '../../core/build.js';
 import type { Ctx } from '../../core/dispatch.js';
-import { isName } from '../../core/names.js';
+import { canonicalName, isName } from '../../core/names.js';
 import { isFull, isOnline, logIn, reachable } from '../../core/presence.js';
 import { updateConn, usersInLoginOrder, type State } from '../../core/state.js';
 import type { ConnId, EffectResult } from '../../core/types.js';
@@ -19,7 +19,8 @@ export function refuseAndClose(state: State, conn: ConnId, code: Refusal): Step 
 }
 
 // direct: login checks in order — header, name syntax, in use, full — then `HELLO name`
-export function helloFrom({ state, conn, args: [name] }: Ctx): Step {
+export function helloFrom({ state, conn, args: [raw] }: Ctx): Step {
+  const name = canonicalName(raw);
   if (conn.user !== undefined) return refuse(state, conn.id, 'BAD-RQST-HDR'); // direct: a second HELLO-FROM; the connection stays
   if (!isName(name)) return refuseAndClose(state, conn.id, 'BAD-RQST-BODY');
   if (isOnline(state, name)) return refuseAndClose(state, conn.id, 'IN-USE');
@@ -33,8 +34,9 @@ export function list({ state, conn }: Ctx): Step {
 }
 
 // direct: body checks come before the recipient lookup; the message is trimmed at both ends
-export function sendTo({ state, conn, args: [name, raw] }: Ctx): Step {
-  const text = raw.trim();
+export function sendTo({ state, conn, args: [to, body] }: Ctx): Step {
+  const name = canonicalName(to);
+  const text = body.trim();
   if (name === '' || text === '') return refuse(state, conn.id, 'BAD-RQST-BODY');
   const target = reachable(state, name, 'private');
   if (target === undefined) return refuse(state, conn.id, 'BAD-DEST-USER');

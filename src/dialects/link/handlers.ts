@@ -6,7 +6,7 @@ import {
   isPeerAddress, isRemoteMember, plain, keepsExisting, linkTo, membershipsOn, splitChannel, splitUser,
   withLink, withoutLink, withRemoteChannel, withRemoteMember,
 } from '../../core/federation.js';
-import { isName } from '../../core/names.js';
+import { isName, isServerName } from '../../core/names.js';
 import { updateConn, type Conn, type State } from '../../core/state.js';
 import { outcome, result } from '../channels/codec.js';
 import { deliverToChannel } from '../channels/deliver.js';
@@ -61,7 +61,7 @@ export function federateOutLine({ state, conn, args: [announced] }: Ctx): Step {
   const address = plain(conn.remote.address);
   if (!isPeerAddress(state, address)) return refuseLink(state, conn, 'not a listed peer');
   const server = announced ?? address;
-  if (!isName(server) || server.includes('@')) return refuseLink(state, conn, `bad server name ${JSON.stringify(server.slice(0, 64))}`);
+  if (!isServerName(server)) return refuseLink(state, conn, `bad server name ${JSON.stringify(server.slice(0, 64))}`);
   if (server === state.federation.name) return refuseLink(state, conn, 'it has our own name');
   const existing = linkTo(state, server);
   const existingAddress = existing === undefined ? undefined : state.conns.get(existing)?.remote.address;

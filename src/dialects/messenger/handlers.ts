@@ -1,7 +1,7 @@
 // The messenger dialect's verbs: NAME, BROADCAST, WHISPER, USERS, QUIT.
 import { chain, effect, none, note, reply, send, type Step } from '../../core/build.js';
 import type { Ctx } from '../../core/dispatch.js';
-import { isName } from '../../core/names.js';
+import { canonicalName, isName, quoted } from '../../core/names.js';
 import { isFull, isOnline, logIn, logOut, reachable, rename } from '../../core/presence.js';
 import { updateConn, type State } from '../../core/state.js';
 import type { ConnId } from '../../core/types.js';
@@ -12,8 +12,9 @@ export function fail(state: State, conn: ConnId, code: ErrorCode, text: string):
 }
 
 // messenger: the first NAME logs in (WELCOME); a later NAME renames (RENAMED to everyone)
-export function name({ state, conn, args: [wanted] }: Ctx): Step {
-  if (!isName(wanted, 32)) return fail(state, conn.id, 'NAME-INVALID', 'names are 1-32 characters, with no spaces or commas');
+export function name({ state, conn, args: [raw] }: Ctx): Step {
+  const wanted = canonicalName(raw);
+  if (!isName(wanted, 32)) return fail(state, conn.id, 'NAME-INVALID', 'names are 1-32 characters, with no spaces, commas, @, : or invisible characters');
   if (wanted === conn.user) return fail(state, conn.id, 'BAD-ARGUMENTS', `you are already called ${wanted}`);
   if (isOnline(state, wanted)) return fail(state, conn.id, 'NAME-TAKEN', `${wanted} is already taken`);
   if (conn.user !== undefined) return rename(state, conn.id, conn.user, wanted);
@@ -35,10 +36,11 @@ export function broadcast({ state, conn, args: [text] }: Ctx): Step {
 }
 
 // messenger: a whisper goes to the recipient and is echoed to the sender; direct users get it as DELIVERY
-export function whisper({ state, conn, args: [to, text] }: Ctx): Step {
+export function whisper({ state, conn, args: [raw, text] }: Ctx): Step {
+  const to = canonicalName(raw);
   if (to === '' || text.trim() === '') return fail(state, conn.id, 'BAD-ARGUMENTS', 'usage: WHISPER user text');
   const target = reachable(state, to, 'private');
-  if (target === undefined) return fail(state, conn.id, 'NO-SUCH-USER', `${to} is not online`);
+  if (target === undefined) return fail(state, conn.id, 'NO-SUCH-USER', `${quoted(to)} is not online`);
   const from = conn.user!;
   const msg = { type: 'private', from, to, text } as const;
   return chain(state,

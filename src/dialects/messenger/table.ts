@@ -1,5 +1,6 @@
 // The messenger dialect's verbs: arguments, login guard, handler, failure reply.
 import type { Ctx, DialectRules, Row } from '../../core/dispatch.js';
+import { quoted } from '../../core/names.js';
 import { broadcast, fail, name, quit, users, whisper } from './handlers.js';
 
 const usage = (text: string) => ({ state, conn }: Ctx) => fail(state, conn.id, 'BAD-ARGUMENTS', `usage: ${text}`);
@@ -18,7 +19,7 @@ export const messengerRules: DialectRules = {
   unknownVerb: ({ state, conn }, verb) =>
     conn.user === undefined
       ? fail(state, conn.id, 'NAME-REQUIRED', 'send NAME username first')
-      : fail(state, conn.id, 'UNKNOWN-COMMAND', `unknown command ${verb.slice(0, 32)}`),
+      : fail(state, conn.id, 'UNKNOWN-COMMAND', `unknown command ${quoted(verb)}`),
   // messenger: anything before NAME gets ERROR NAME-REQUIRED
   notLoggedIn: ({ state, conn }) => fail(state, conn.id, 'NAME-REQUIRED', 'send NAME username first'),
   tooLong: ({ state, conn }) => fail(state, conn.id, 'LINE-TOO-LONG', 'that line was too long and was dropped'),
