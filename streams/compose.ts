@@ -28,7 +28,7 @@ export interface ServerParts {
 
 export async function composeServer({ connection$, store, hasher, log, maxUsers, limits, federation, clock = Date.now, states }: ServerParts): Promise<Pipeline> {
   const feedback$ = new Subject<Command>();
-  const sink = new SocketSink({ maxSendQueue: limits.maxSendQueue, closeGraceMs: limits.closeGraceMs, log });
+  const sink = new SocketSink({ maxSendQueue: limits.maxSendQueue, closeGraceMs: limits.closeGraceMs, sendTimeoutMs: limits.sendTimeoutMs, log });
   const route = createRouter({
     registry: DIALECTS,
     sink,

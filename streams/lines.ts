@@ -4,6 +4,7 @@ import { Observable } from 'rxjs';
 import split2 from 'split2';
 import type { Duplex } from 'node:stream';
 import type { CloseCause, Command, ConnId, ListenerMode, LogEvent, PeerAddress, Remote } from '../src/core/types.js';
+import type { Intake } from './intake.js';
 
 /** Stands in for a line longer than the limit; the line itself is dropped. */
 const TOO_LONG = Symbol('line too long');
@@ -17,6 +18,8 @@ export interface SocketInput {
   readonly maxLineLength: number;
   readonly clock: () => number;
   readonly log: (event: LogEvent) => void;
+  /** Where the core's pause and resume effects find this socket's reader. */
+  readonly intake: Intake;
 }
 
 /**
@@ -25,9 +28,13 @@ export interface SocketInput {
  * `closed` when the socket closes; then completes. An unterminated tail is dropped: only complete lines
  * are messages. One observable and one splitter a socket, fed by hand rather than piped: a chat server
  * holds many idle sockets, and each layer costs memory on every one of them.
+ *
+ * Paused (flow control), both the socket and the splitter stop: the lines already split from the last
+ * chunk wait in the splitter and are handed on, in order, once reading resumes.
  */
-export function commandsOf({ conn, socket, remote, listener, dialled, maxLineLength, clock, log }: SocketInput): Observable<Command> {
+export function commandsOf({ conn, socket, remote, listener, dialled, maxLineLength, clock, log, intake }: SocketInput): Observable<Command> {
   return new Observable<Command>((subscriber) => {
+    // set once split2 flushes at the end of input: what it flushes is the unterminated tail, which is dropped
     let ended = false;
     let cause: CloseCause = 'ended';
     subscriber.next({ kind: 'connected', conn, remote, listener, ...(dialled ? { dialled } : {}), at: clock() });
@@ -50,11 +57,16 @@ export function commandsOf({ conn, socket, remote, listener, dialled, maxLineLen
       log({ level: 'error', event: 'socketError', msg: `reading from ${conn} failed: ${error.message}`, conn, stack: error.stack });
       socket.destroy();
     });
-    const onData = (chunk: Buffer) => splitter.write(chunk);
-    const onEnd = () => {
+    // split2's flush hands on the unterminated tail; lines still waiting in the splitter go out before it
+    const flush = splitter._flush.bind(splitter);
+    splitter._flush = (done) => {
       ended = true;
-      subscriber.next({ kind: 'inputEnded', conn, at: clock() });
+      flush(done);
     };
+    // the input ends once the splitter has handed on every line it holds, however long a pause lasts
+    splitter.on('end', () => subscriber.next({ kind: 'inputEnded', conn, at: clock() }));
+    const onData = (chunk: Buffer) => splitter.write(chunk);
+    const onEnd = () => splitter.end();
     const onError = () => { cause = 'error'; };
     const onClose = () => {
       subscriber.next({ kind: 'closed', conn, cause, at: clock() });
@@ -64,7 +76,18 @@ export function commandsOf({ conn, socket, remote, listener, dialled, maxLineLen
     socket.on('end', onEnd);
     socket.on('error', onError);
     socket.once('close', onClose);
+    intake.add(conn, {
+      pause() {
+        splitter.pause();
+        socket.pause();
+      },
+      resume() {
+        splitter.resume();
+        socket.resume();
+      },
+    });
     return () => {
+      intake.delete(conn);
       socket.off('data', onData);
       socket.off('end', onEnd);
       socket.off('error', onError);

@@ -6,7 +6,8 @@ import type { Sent } from '../src/core/build.js';
 import { failedResult } from '../src/core/effects.js';
 import type { State } from '../src/core/state.js';
 import type { StepFn, Transition } from '../src/core/step.js';
-import type { Command, ConnId, Effect, EffectResult, ListenerMode, LogEvent, PeerAddress, Remote } from '../src/core/types.js';
+import type { Command, ConnId, EdgeEffect, Effect, EffectResult, ListenerMode, LogEvent, PeerAddress, Remote } from '../src/core/types.js';
+import { Intake } from './intake.js';
 import { commandsOf } from './lines.js';
 import type { SocketSink } from './sink.js';
 
@@ -20,7 +21,7 @@ export interface Connection {
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 /** Runs an effect that produces a result (everything but `close`). A rejection becomes the effect's failure result. */
-export type EffectRunner = (effect: Exclude<Effect, { type: 'close' }>) => Promise<DistributiveOmit<EffectResult, 'at'>>;
+export type EffectRunner = (effect: Exclude<Effect, EdgeEffect>) => Promise<DistributiveOmit<EffectResult, 'at'>>;
 
 export interface PipelineParts {
   readonly initial: State;
@@ -52,6 +53,7 @@ export function startPipeline(connection$: Observable<Connection>, parts: Pipeli
   let nextId = 0;
   let inFlight = 0;
   let settled: (() => void) | undefined;
+  const intake = new Intake();
 
   /** Logs an event; a logger that throws costs at most the connection the event is about. */
   const log = (event: LogEvent) => {
@@ -72,7 +74,7 @@ export function startPipeline(connection$: Observable<Connection>, parts: Pipeli
   const connectionCommands = ({ socket, remote, listener, dialled }: Connection): Observable<Command> => {
     const conn: ConnId = `c${++nextId}`;
     sink.add(conn, socket);
-    return commandsOf({ conn, socket, remote, listener, dialled, maxLineLength: parts.maxLineLength, clock, log });
+    return commandsOf({ conn, socket, remote, listener, dialled, maxLineLength: parts.maxLineLength, clock, log, intake });
   };
 
   // Effect results and write acknowledgements re-enter through one scheduler hop, never synchronously
@@ -105,7 +107,11 @@ export function startPipeline(connection$: Observable<Connection>, parts: Pipeli
   };
 
   const run = (e: Effect) => {
-    if (e.type === 'close') return sink.close(e.conn);
+    switch (e.type) {
+      case 'close': return sink.close(e.conn);
+      case 'pause': return intake.pause(e.conn);
+      case 'resume': return intake.resume(e.conn);
+    }
     inFlight++;
     void Promise.resolve()
       .then(() => parts.runEffect(e))

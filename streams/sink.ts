@@ -9,6 +9,8 @@ export interface SinkOptions {
   readonly maxSendQueue: number;
   /** How long a connection we close may take to drain before it is destroyed. */
   readonly closeGraceMs: number;
+  /** How long output may wait in the server, unread by its client, before the client counts as a slow reader. */
+  readonly sendTimeoutMs: number;
   readonly log: (event: LogEvent) => void;
 }
 
@@ -29,12 +31,23 @@ export class SocketSink {
   private readonly outputs = new Map<ConnId, Output>();
   private dirty: Output[] = [];
   private flushing = false;
+  /** Sockets with output the kernel has not taken yet, and the watch on each. */
+  private readonly backlogged = new Map<Duplex, NodeJS.Timeout>();
 
   constructor(private readonly options: SinkOptions) {}
 
   add(conn: ConnId, socket: Duplex): void {
     this.outputs.set(conn, { conn, socket, pending: [], done: [], maxSendQueue: this.options.maxSendQueue, ending: false });
-    socket.once('close', () => this.outputs.delete(conn));
+    socket.once('close', () => {
+      this.outputs.delete(conn);
+      clearTimeout(this.backlogged.get(socket));
+      this.backlogged.delete(socket);
+    });
+  }
+
+  /** Open sockets and the watches on slow ones, for the leak counts. */
+  counts(): { sockets: number; backlogged: number } {
+    return { sockets: this.outputs.size, backlogged: this.backlogged.size };
   }
 
   /** Queues bytes for a socket; `done` (if given) learns whether they reached it. Past `maxSendQueue` unread bytes the reader is dropped. */
@@ -107,11 +120,33 @@ export class SocketSink {
           socket.destroy();
           return;
         }
+        if (socket.writableLength > 0) this.watch(conn, socket);
       }
     }
     if (output.ending && !socket.writableEnded) {
       socket.end();
       setTimeout(() => socket.destroy(), this.options.closeGraceMs).unref();
     }
+  }
+
+  /**
+   * A socket whose output the kernel would not take: everything queued now must have gone out within
+   * sendTimeoutMs, or its client is a slow reader and is cut (a sender waiting on SEND-OK is not held up longer).
+   */
+  private watch(conn: ConnId, socket: Duplex): void {
+    if (this.backlogged.has(socket) || !('bytesWritten' in socket)) return;
+    const net = socket as Duplex & { bytesWritten: number };
+    const check = (mark: number) => {
+      this.backlogged.set(socket, setTimeout(() => {
+        this.backlogged.delete(socket);
+        if (socket.destroyed) return;
+        const flushed = net.bytesWritten - socket.writableLength;
+        if (flushed < mark) {
+          this.options.log({ level: 'warn', event: 'slowReader', msg: `dropped connection ${conn}: output unread for ${this.options.sendTimeoutMs} ms`, conn });
+          socket.destroy();
+        } else if (socket.writableLength > 0) check(net.bytesWritten);
+      }, this.options.sendTimeoutMs).unref());
+    };
+    check(net.bytesWritten);
   }
 }

@@ -31,8 +31,6 @@ export interface DialectRules {
   readonly unknownVerb: (ctx: Ctx, verb: string) => Step;
   readonly notLoggedIn: (ctx: Ctx, verb: string) => Step;
   readonly tooLong: (ctx: Ctx) => Step;
-  /** A line dropped because the connection queued too many while waiting. */
-  readonly overloaded: (ctx: Ctx) => Step;
 }
 
 /** Splits what follows the verb into `row.arity` arguments; undefined when the count is wrong. */

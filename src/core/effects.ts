@@ -1,8 +1,8 @@
 // What an effect's result is when the effect itself failed (a worker died, the disk said no): every
 // failure comes back as an ordinary result, so the connection that waits on it always goes on.
-import type { Effect, EffectResult } from './types.js';
+import type { EdgeEffect, Effect, EffectResult } from './types.js';
 
-type Resulting = Exclude<Effect, { type: 'close' }>;
+type Resulting = Exclude<Effect, EdgeEffect>;
 type Untimed<T> = T extends unknown ? Omit<T, 'at'> : never;
 
 export function failedResult(effect: Resulting): Untimed<EffectResult> {

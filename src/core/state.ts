@@ -31,6 +31,8 @@ export interface Conn {
   readonly waiting: boolean;
   /** Input that arrived while waiting, handled in order once the wait ends. */
   readonly queue: List<QueuedInput>;
+  /** Its socket is not being read (flow control): it has queued more than it may. */
+  readonly paused?: boolean;
   /** The client will send nothing more; close once everything it sent is answered. */
   readonly inputEnded?: boolean;
   /** Set once the server decided to close it: later input is dropped. */
@@ -39,7 +41,7 @@ export interface Conn {
 
 export interface Limits {
   readonly maxUsers: number;
-  /** Lines a connection may queue while it waits on an effect. */
+  /** Lines a connection may queue while it waits on an effect before its socket is no longer read. */
   readonly maxQueued: number;
   /** Longest line a client may send, in UTF-16 units; a dialect's `lineSlack` adds to it. */
   readonly maxLineLength: number;

@@ -2,6 +2,7 @@
 import { chain, effect, join, none, note, type Sent, type Step } from './build.js';
 import type { DialectModule, Registry } from './dialect.js';
 import { dispatch, type Ctx } from './dispatch.js';
+import { flowControl } from './flow.js';
 import { logOut } from './presence.js';
 import { newConn, updateConn, withConn, withoutConn, type Conn, type QueuedInput, type State } from './state.js';
 import type { Command, ConnId, Effect, LogEvent } from './types.js';
@@ -51,14 +52,8 @@ export function createStep(registry: Registry): StepFn {
     const conn = state.conns.get(command.conn);
     // every dialect ignores empty lines
     if (!conn || conn.closing || (command.kind === 'line' && command.text === '')) return none(state);
-    if (conn.waiting) {
-      if (conn.queue.size < state.limits.maxQueued) return none(withConn(state, { ...conn, queue: conn.queue.push(command) }));
-      const module = dialectOf(conn);
-      return chain(state,
-        (s) => note(s, 'warn', 'overloaded', `dropped a line from ${conn.id}: too many sent while it waited`, { conn: conn.id }),
-        (s) => (module ? module.rules.overloaded(ctxOf(s, conn, command.at)) : none(s)),
-      );
-    }
+    // nothing is dropped: past the queue limit the socket is no longer read (flow control)
+    if (conn.waiting) return flowControl(withConn(state, { ...conn, queue: conn.queue.push(command) }), conn.id);
     let module = dialectOf(conn);
     let current = conn;
     if (!module) {
@@ -91,12 +86,14 @@ export function createStep(registry: Registry): StepFn {
       const next = conn.queue.first();
       if (next === undefined) {
         steps.push(finishIfDone(current, connId));
+        current = steps[steps.length - 1].state;
         break;
       }
       const taken = input(withConn(current, { ...conn, queue: conn.queue.shift() }), next);
       steps.push(taken);
       current = taken.state;
     }
+    steps.push(flowControl(current, connId));
     return join(steps);
   }
 

@@ -48,7 +48,14 @@ export type Effect =
   | { readonly type: 'checkPassword'; readonly conn: ConnId; readonly user: string; readonly password: string; readonly hash: string }
   | { readonly type: 'storeAccount'; readonly conn: ConnId; readonly user: string; readonly hash: string }
   | { readonly type: 'storeChannel'; readonly conn: ConnId; readonly channel: string }
-  | { readonly type: 'close'; readonly conn: ConnId };
+  | { readonly type: 'close'; readonly conn: ConnId }
+  /** Stop reading the connection's socket (TCP backpressure); what was read already is still handled. */
+  | { readonly type: 'pause'; readonly conn: ConnId }
+  /** Read the connection's socket again. */
+  | { readonly type: 'resume'; readonly conn: ConnId };
+
+/** Effects the edge carries out at once, with no result to come back. */
+export type EdgeEffect = Extract<Effect, { type: 'close' | 'pause' | 'resume' }>;
 
 /**
  * Who a message is for. The core decides who; the router at the edge resolves an audience to sockets

@@ -31,7 +31,6 @@ const yell: DialectModule = {
     unknownVerb: ({ state, conn }) => reply(state, conn.id, 'WHAT'),
     notLoggedIn: ({ state, conn }) => reply(state, conn.id, 'WHO'),
     tooLong: ({ state }) => none(state),
-    overloaded: ({ state }) => none(state),
   },
   encode: (msg) => (msg.type === 'reply' ? msg.line : msg.type === 'broadcast' ? `${msg.from.toUpperCase()}: ${msg.text.toUpperCase()}!` : msg.type === 'joined' ? `+${msg.user}` : undefined),
   capabilities: new Set(['broadcast', 'presence']),

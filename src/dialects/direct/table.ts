@@ -1,5 +1,4 @@
 // The direct dialect's verbs: arguments, login guard, handler, failure reply.
-import { none } from '../../core/build.js';
 import type { Ctx, DialectRules, Row } from '../../core/dispatch.js';
 import { helloFrom, list, refuse, refuseAndClose, sendTo } from './handlers.js';
 
@@ -22,5 +21,4 @@ export const directRules: DialectRules = {
   unknownVerb: badHeader,
   notLoggedIn: badHeader,
   tooLong: badBody,
-  overloaded: ({ state }) => none(state), // the spec has no reply for it; the drop is logged
 };

@@ -28,5 +28,4 @@ export const linkRules: DialectRules = {
   unknownVerb: (ctx, verb) => (ctx.conn.peer === undefined ? refuseLink(ctx.state, ctx.conn, `${JSON.stringify(verb.slice(0, 32))} before FEDERATE-OUT`) : badLine(ctx)),
   notLoggedIn: (ctx, verb) => refuseLink(ctx.state, ctx.conn, `${verb} before FEDERATE-OUT`),
   tooLong: badLine,
-  overloaded: badLine,
 };

@@ -23,5 +23,4 @@ export const messengerRules: DialectRules = {
   // messenger: anything before NAME gets ERROR NAME-REQUIRED
   notLoggedIn: ({ state, conn }) => fail(state, conn.id, 'NAME-REQUIRED', 'send NAME username first'),
   tooLong: ({ state, conn }) => fail(state, conn.id, 'LINE-TOO-LONG', 'that line was too long and was dropped'),
-  overloaded: ({ state, conn }) => fail(state, conn.id, 'SLOW-DOWN', 'too many lines at once; that one was dropped'),
 };
