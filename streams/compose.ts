@@ -4,7 +4,7 @@ import { Observable, Subject } from 'rxjs';
 import { DIALECTS, initialState, step } from '../src/chat.js';
 import type { Limits } from '../src/config/limits.js';
 import { link } from '../src/dialects/link/index.js';
-import type { Federation, State } from '../src/core/state.js';
+import type { Federation, Limits as CoreLimits, State } from '../src/core/state.js';
 import type { Command, LogEvent } from '../src/core/types.js';
 import { effectRunner } from './effects.js';
 import type { Hasher } from './hasher.js';
@@ -26,6 +26,17 @@ export interface ServerParts {
   readonly states?: { next(state: State): void };
 }
 
+/** The limits the pure core enforces, from the configured ones (0 turns the rate limit and the login timeout off). */
+export function coreLimits(maxUsers: number, limits: Limits): CoreLimits {
+  return {
+    maxUsers,
+    maxQueued: limits.maxQueued,
+    maxLineLength: limits.maxLineLength,
+    ...(limits.rateLimit > 0 ? { rate: { perSecond: limits.rateLimit, burst: limits.rateBurst, floodMs: limits.floodSeconds * 1000 } } : {}),
+    ...(limits.loginTimeout > 0 ? { loginTimeoutMs: limits.loginTimeout * 1000 } : {}),
+  };
+}
+
 export async function composeServer({ connection$, store, hasher, log, maxUsers, limits, federation, clock = Date.now, states }: ServerParts): Promise<Pipeline> {
   const feedback$ = new Subject<Command>();
   const sink = new SocketSink({ maxSendQueue: limits.maxSendQueue, closeGraceMs: limits.closeGraceMs, sendTimeoutMs: limits.sendTimeoutMs, log });
@@ -36,7 +47,7 @@ export async function composeServer({ connection$, store, hasher, log, maxUsers,
     maxSendQueue: (dialect) => (dialect === link.name ? limits.linkMaxSendQueue : limits.maxSendQueue),
   });
   return startPipeline(connection$, {
-    initial: initialState({ maxUsers, maxQueued: limits.maxQueued, maxLineLength: limits.maxLineLength }, await store.load(), federation),
+    initial: initialState(coreLimits(maxUsers, limits), await store.load(), federation),
     step,
     sink,
     route,

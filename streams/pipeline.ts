@@ -1,6 +1,6 @@
 // The server as one stream: sockets → lines → commands → step (pure) → outbound, effects, log events.
 import { asapScheduler, merge, Observable, Subject } from 'rxjs';
-import { mergeMap, observeOn, scan, share, takeUntil } from 'rxjs/operators';
+import { finalize, mergeMap, observeOn, scan, share, takeUntil } from 'rxjs/operators';
 import type { Duplex } from 'node:stream';
 import type { Sent } from '../src/core/build.js';
 import { failedResult } from '../src/core/effects.js';
@@ -10,6 +10,7 @@ import type { Command, ConnId, EdgeEffect, Effect, EffectResult, ListenerMode, L
 import { Intake } from './intake.js';
 import { commandsOf } from './lines.js';
 import type { SocketSink } from './sink.js';
+import { Timers } from './timers.js';
 
 export interface Connection {
   readonly socket: Duplex;
@@ -54,6 +55,7 @@ export function startPipeline(connection$: Observable<Connection>, parts: Pipeli
   let inFlight = 0;
   let settled: (() => void) | undefined;
   const intake = new Intake();
+  const timers = new Timers(clock, (conn) => feedback$.next({ kind: 'timer', conn, at: clock() }));
 
   /** Logs an event; a logger that throws costs at most the connection the event is about. */
   const log = (event: LogEvent) => {
@@ -74,7 +76,9 @@ export function startPipeline(connection$: Observable<Connection>, parts: Pipeli
   const connectionCommands = ({ socket, remote, listener, dialled }: Connection): Observable<Command> => {
     const conn: ConnId = `c${++nextId}`;
     sink.add(conn, socket);
-    return commandsOf({ conn, socket, remote, listener, dialled, maxLineLength: parts.maxLineLength, clock, log, intake });
+    return commandsOf({ conn, socket, remote, listener, dialled, maxLineLength: parts.maxLineLength, clock, log, intake }).pipe(
+      finalize(() => timers.clear(conn)),
+    );
   };
 
   // Effect results and write acknowledgements re-enter through one scheduler hop, never synchronously
@@ -111,6 +115,7 @@ export function startPipeline(connection$: Observable<Connection>, parts: Pipeli
       case 'close': return sink.close(e.conn);
       case 'pause': return intake.pause(e.conn);
       case 'resume': return intake.resume(e.conn);
+      case 'timer': return timers.set(e.conn, e.at);
     }
     inFlight++;
     void Promise.resolve()

@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import type { ListenerMode } from '../core/types.js';
 import { LEVEL_VALUES } from '../log/format.js';
-import { DEFAULT_LIMITS, LIMIT_VARS, type Limits } from './limits.js';
+import { DEFAULT_LIMITS, LIMIT_VARS, ZERO_MEANS_OFF, type Limits } from './limits.js';
 import { parseOrigins } from './origins.js';
 
 export interface Config {
@@ -54,7 +54,9 @@ Also: CHAT_WEB_ORIGINS (other sites whose pages may connect, comma-separated; th
 and clients that send no Origin always may), CHAT_BCRYPT_COST (10), LOG_LEVEL (info),
 and the limits CHAT_MAX_LINE (${DEFAULT_LIMITS.maxLineLength}), CHAT_MAX_SEND_QUEUE (${DEFAULT_LIMITS.maxSendQueue}), CHAT_SEND_TIMEOUT_MS (${DEFAULT_LIMITS.sendTimeoutMs}),
 CHAT_MAX_CONNECTIONS (${DEFAULT_LIMITS.maxConnections}), CHAT_CLOSE_GRACE_MS (${DEFAULT_LIMITS.closeGraceMs}),
-CHAT_MAX_QUEUED (${DEFAULT_LIMITS.maxQueued}), CHAT_LINK_MAX_SEND_QUEUE (${DEFAULT_LIMITS.linkMaxSendQueue}), CHAT_LINK_RETRY_MAX_MS (${DEFAULT_LIMITS.linkRetryMaxMs}).
+CHAT_MAX_QUEUED (${DEFAULT_LIMITS.maxQueued}), CHAT_LINK_MAX_SEND_QUEUE (${DEFAULT_LIMITS.linkMaxSendQueue}), CHAT_LINK_RETRY_MAX_MS (${DEFAULT_LIMITS.linkRetryMaxMs}),
+CHAT_RATE_LIMIT (${DEFAULT_LIMITS.rateLimit} lines/s, 0 = off), CHAT_RATE_BURST (${DEFAULT_LIMITS.rateBurst}), CHAT_FLOOD_SECONDS (${DEFAULT_LIMITS.floodSeconds}),
+CHAT_LOGIN_TIMEOUT (${DEFAULT_LIMITS.loginTimeout} s, 0 = off).
 `;
 
 function integer(text: string, name: string, min: number, max: number): number | string {
@@ -105,7 +107,7 @@ export function parseConfig(argv: readonly string[], env: Env, dotenv: Env = {})
 
   const limits: Record<string, number> = {};
   for (const [key, variable] of Object.entries(LIMIT_VARS)) {
-    const value = integer(pick(undefined, variable) ?? String(DEFAULT_LIMITS[key as keyof Limits]), variable, 1, 2 ** 31);
+    const value = integer(pick(undefined, variable) ?? String(DEFAULT_LIMITS[key as keyof Limits]), variable, ZERO_MEANS_OFF.has(key as keyof Limits) ? 0 : 1, 2 ** 31);
     if (typeof value === 'string') return { error: value };
     limits[key] = value;
   }

@@ -24,6 +24,17 @@ export interface Limits {
   readonly linkMaxSendQueue: number;
   /** CHAT_LINK_RETRY_MAX_MS: the longest wait between attempts to dial a peer that is down (the wait doubles from half a second up to this). */
   readonly linkRetryMaxMs: number;
+  /**
+   * CHAT_RATE_LIMIT: lines a second one connection may send, sustained (0: no limit). A person types a line every
+   * few seconds; 20 a second is far beyond that, yet keeps one flooder to a trickle others never notice.
+   */
+  readonly rateLimit: number;
+  /** CHAT_RATE_BURST: lines a connection may send at once before the rate applies: 5 s worth, so a grader pipelining tens of lines is never slowed. */
+  readonly rateBurst: number;
+  /** CHAT_FLOOD_SECONDS: seconds a connection may stay over its rate (its lines delayed) before it is disconnected; 30 s of lines at 20 a second is 600 lines past its burst. */
+  readonly floodSeconds: number;
+  /** CHAT_LOGIN_TIMEOUT: seconds a connection may stay open without logging in (0: for ever); a minute is ample to type a name, short enough that idle sockets cannot pile up. */
+  readonly loginTimeout: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -35,6 +46,10 @@ export const DEFAULT_LIMITS: Limits = {
   maxQueued: 1000,
   linkMaxSendQueue: 16 * 1024 * 1024,
   linkRetryMaxMs: 30_000,
+  rateLimit: 20,
+  rateBurst: 100,
+  floodSeconds: 30,
+  loginTimeout: 60,
 };
 
 export const LIMIT_VARS: Readonly<Record<keyof Limits, string>> = {
@@ -46,4 +61,11 @@ export const LIMIT_VARS: Readonly<Record<keyof Limits, string>> = {
   maxQueued: 'CHAT_MAX_QUEUED',
   linkMaxSendQueue: 'CHAT_LINK_MAX_SEND_QUEUE',
   linkRetryMaxMs: 'CHAT_LINK_RETRY_MAX_MS',
+  rateLimit: 'CHAT_RATE_LIMIT',
+  rateBurst: 'CHAT_RATE_BURST',
+  floodSeconds: 'CHAT_FLOOD_SECONDS',
+  loginTimeout: 'CHAT_LOGIN_TIMEOUT',
 };
+
+/** The limits that 0 turns off; every other one is at least 1. */
+export const ZERO_MEANS_OFF: ReadonlySet<keyof Limits> = new Set(['rateLimit', 'loginTimeout']);

@@ -31,6 +31,10 @@ export interface DialectRules {
   readonly unknownVerb: (ctx: Ctx, verb: string) => Step;
   readonly notLoggedIn: (ctx: Ctx, verb: string) => Step;
   readonly tooLong: (ctx: Ctx) => Step;
+  /** The reply (if its spec has one) to a connection disconnected for staying over its rate limit. */
+  readonly flooded: (ctx: Ctx) => Step;
+  /** The reply (if its spec has one) to a connection closed because no one logged in on it in time. */
+  readonly loginTimedOut: (ctx: Ctx) => Step;
 }
 
 /** Splits what follows the verb into `row.arity` arguments; undefined when the count is wrong. */

@@ -2,10 +2,12 @@
 // change makes a new version in O(log n) and shares the rest, so `step` stays a pure function and an
 // outbound message can be resolved against the very version it was sent in.
 import { List, Map as IMap, Set as ISet } from 'immutable';
+import type { Meter, RateLimit } from './meter.js';
 import { SortedMap, sortedNames, type SortedNames } from './sorted.js';
 import type { Capability, Command, ConnId, DialectName, ListenerMode, PeerAddress, Remote } from './types.js';
 
-export type QueuedInput = Extract<Command, { kind: 'line' | 'tooLong' }>;
+/** A line waiting its turn; `notBefore` is set when the rate limit delays it. */
+export type QueuedInput = Extract<Command, { kind: 'line' | 'tooLong' }> & { readonly notBefore?: number };
 
 export interface Conn {
   readonly id: ConnId;
@@ -31,12 +33,18 @@ export interface Conn {
   readonly waiting: boolean;
   /** Input that arrived while waiting, handled in order once the wait ends. */
   readonly queue: List<QueuedInput>;
-  /** Its socket is not being read (flow control): it has queued more than it may. */
+  /** Its socket is not being read (flow control): it has queued more than it may, or is over its rate. */
   readonly paused?: boolean;
+  /** Its rate limit's account (src/core/meter.ts). */
+  readonly meter?: Meter;
+  /** When the timer set for this connection fires (one at a time). */
+  readonly timerAt?: number;
+  /** It is closed if no one has logged in on it by then. */
+  readonly loginBy?: number;
   /** The client will send nothing more; close once everything it sent is answered. */
   readonly inputEnded?: boolean;
   /** Set once the server decided to close it: later input is dropped. */
-  readonly closing?: 'quit' | 'refused' | 'finished';
+  readonly closing?: 'quit' | 'refused' | 'finished' | 'flooded' | 'timedOut';
 }
 
 export interface Limits {
@@ -45,6 +53,10 @@ export interface Limits {
   readonly maxQueued: number;
   /** Longest line a client may send, in UTF-16 units; a dialect's `lineSlack` adds to it. */
   readonly maxLineLength: number;
+  /** Lines a second each connection may send; none when unset. */
+  readonly rate?: RateLimit;
+  /** A connection no one has logged in on within this long is closed; never when unset. */
+  readonly loginTimeoutMs?: number;
 }
 
 /** This server among its federation peers. */

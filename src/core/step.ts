@@ -3,8 +3,10 @@ import { chain, effect, join, none, note, type Sent, type Step } from './build.j
 import type { DialectModule, Registry } from './dialect.js';
 import { dispatch, type Ctx } from './dispatch.js';
 import { flowControl } from './flow.js';
+import { reportExcess } from './meter.js';
 import { logOut } from './presence.js';
 import { newConn, updateConn, withConn, withoutConn, type Conn, type QueuedInput, type State } from './state.js';
+import { createTurns } from './turns.js';
 import type { Command, ConnId, Effect, LogEvent } from './types.js';
 
 export interface Transition {
@@ -26,34 +28,36 @@ export function createStep(registry: Registry): StepFn {
         const { conn, remote, listener, dialled } = command;
         const fixed = listener === 'auto' ? undefined : registry.dialects.get(listener);
         const fresh = { ...newConn(conn, remote, listener), ...(dialled ? { dialled } : {}) };
-        const opened = fixed ? { ...fresh, dialect: fixed.name, can: fixed.capabilities } : fresh;
+        // a link we dialled logs in by itself (onDialled); every other connection must log in in time
+        const loginBy = state.limits.loginTimeoutMs && !dialled ? { loginBy: command.at + state.limits.loginTimeoutMs } : {};
+        const opened = fixed ? { ...fresh, ...loginBy, dialect: fixed.name, can: fixed.capabilities } : { ...fresh, ...loginBy };
         return chain(withConn(state, opened),
           (s) => note(s, 'info', 'connection', dialled ? `connection ${conn} to ${remote.address}:${remote.port}` : `connection ${conn} from ${remote.address}:${remote.port}`, { conn, remote }),
           (s) => (dialled && fixed?.onDialled ? fixed.onDialled(ctxOf(s, opened, command.at)) : none(s)),
+          (s) => flowControl(s, conn, command.at),
         );
       }
       case 'line':
       case 'tooLong':
-        return input(state, command);
+        return turns.arrive(state, command);
+      case 'timer':
+        return turns.woke(state, command);
       case 'inputEnded':
         return finishIfDone(updateConn(state, command.conn, { inputEnded: true }), command.conn);
       case 'closed':
-        return closed(state, command.conn, command.cause);
+        return closed(state, command.conn, command.cause, command.at);
       default: {
         const handler = registry.resultHandler(command.kind);
         if (!handler) return note(state, 'error', 'bug', `no dialect handles the effect result ${command.kind}`, { conn: command.conn });
-        return resume(state, command.conn, (s) => handler(s, command));
+        return resume(state, command.conn, (s) => handler(s, command), command.at);
       }
     }
   }
 
-  /** A line (or an over-long one) from a connection: queued while it waits, else dispatched. */
-  function input(state: State, command: QueuedInput): Step {
+  /** A line (or an over-long one) whose turn has come (src/core/turns.ts): dispatched to its dialect. */
+  function input(state: State, command: QueuedInput, now: number): Step {
     const conn = state.conns.get(command.conn);
-    // every dialect ignores empty lines
-    if (!conn || conn.closing || (command.kind === 'line' && command.text === '')) return none(state);
-    // nothing is dropped: past the queue limit the socket is no longer read (flow control)
-    if (conn.waiting) return flowControl(withConn(state, { ...conn, queue: conn.queue.push(command) }), conn.id);
+    if (!conn || conn.closing) return none(state);
     let module = dialectOf(conn);
     let current = conn;
     if (!module) {
@@ -64,7 +68,7 @@ export function createStep(registry: Registry): StepFn {
       if (!detected) {
         return chain(withConn(state, current),
           (s) => note(s, 'info', 'unknownDialect', 'first line matches no dialect', { conn: conn.id }),
-          (s) => module!.rules.unknownVerb(ctxOf(s, current, command.at), command.kind === 'line' ? firstWord(command.text) : ''),
+          (s) => module!.rules.unknownVerb(ctxOf(s, current, now), command.kind === 'line' ? firstWord(command.text) : ''),
         );
       }
     }
@@ -72,29 +76,16 @@ export function createStep(registry: Registry): StepFn {
     // the edge frames lines up to the longest any dialect allows; each dialect's own limit is kept here
     const tooLong = command.kind === 'tooLong' || command.text.length > state.limits.maxLineLength + (module.lineSlack ?? 0);
     return tooLong
-      ? module.rules.tooLong(ctxOf(next, current, command.at))
-      : dispatch(module.rules, next, current, command.text, command.at);
+      ? module.rules.tooLong(ctxOf(next, current, now))
+      : dispatch(module.rules, next, current, command.text, now);
   }
 
+  const turns = createTurns({ handle: input, finishIfDone, rulesOf: (conn) => dialectOf(conn)?.rules });
+
   /** An effect this connection waited on came back: handle it, then the input that queued meanwhile. */
-  function resume(state: State, connId: ConnId, handleResult: (state: State) => Step): Step {
-    const steps: Step[] = [handleResult(updateConn(state, connId, { waiting: false }))];
-    let current = steps[0].state;
-    for (;;) {
-      const conn = current.conns.get(connId);
-      if (!conn || conn.waiting) break;
-      const next = conn.queue.first();
-      if (next === undefined) {
-        steps.push(finishIfDone(current, connId));
-        current = steps[steps.length - 1].state;
-        break;
-      }
-      const taken = input(withConn(current, { ...conn, queue: conn.queue.shift() }), next);
-      steps.push(taken);
-      current = taken.state;
-    }
-    steps.push(flowControl(current, connId));
-    return join(steps);
+  function resume(state: State, connId: ConnId, handleResult: (state: State) => Step, now: number): Step {
+    const handled = handleResult(updateConn(state, connId, { waiting: false }));
+    return join([handled, turns.pump(handled.state, connId, now)]);
   }
 
   /** A connection whose input ended is closed once it waits on nothing and has nothing queued. */
@@ -112,11 +103,12 @@ export function createStep(registry: Registry): StepFn {
     return conn.closing === 'quit' || (cause === 'ended' && dialectOf(conn)?.cleanCloseIsQuit !== false) ? 'quit' : 'lost';
   }
 
-  function closed(state: State, connId: ConnId, cause: 'ended' | 'error'): Step {
+  function closed(state: State, connId: ConnId, cause: 'ended' | 'error', at: number): Step {
     const conn = state.conns.get(connId);
     if (!conn) return none(state);
     const module = dialectOf(conn);
     return chain(state,
+      (s) => reportExcess(s, connId, at, true),
       (s) => (module?.onClosed ? module.onClosed(s, conn) : none(s)),
       (s) => logOut(s, connId, leaveHow(conn, cause)),
       (s) => none(withoutConn(s, connId)),

@@ -30,6 +30,8 @@ export type Command =
   /** The client finished sending (half-close): answer what it sent, then close. */
   | { readonly kind: 'inputEnded'; readonly conn: ConnId; readonly at: number }
   | { readonly kind: 'closed'; readonly conn: ConnId; readonly cause: CloseCause; readonly at: number }
+  /** The connection's timer fired (see the `timer` effect). */
+  | { readonly kind: 'timer'; readonly conn: ConnId; readonly at: number }
   | EffectResult;
 
 /** Results of effects, fed back into the command stream. Each connection waits for the one it started. */
@@ -52,10 +54,12 @@ export type Effect =
   /** Stop reading the connection's socket (TCP backpressure); what was read already is still handled. */
   | { readonly type: 'pause'; readonly conn: ConnId }
   /** Read the connection's socket again. */
-  | { readonly type: 'resume'; readonly conn: ConnId };
+  | { readonly type: 'resume'; readonly conn: ConnId }
+  /** Send a `timer` command for the connection at `at` (replacing any earlier timer of it); forgotten when it closes. */
+  | { readonly type: 'timer'; readonly conn: ConnId; readonly at: number };
 
 /** Effects the edge carries out at once, with no result to come back. */
-export type EdgeEffect = Extract<Effect, { type: 'close' | 'pause' | 'resume' }>;
+export type EdgeEffect = Extract<Effect, { type: 'close' | 'pause' | 'resume' | 'timer' }>;
 
 /**
  * Who a message is for. The core decides who; the router at the edge resolves an audience to sockets

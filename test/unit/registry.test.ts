@@ -31,6 +31,8 @@ const yell: DialectModule = {
     unknownVerb: ({ state, conn }) => reply(state, conn.id, 'WHAT'),
     notLoggedIn: ({ state, conn }) => reply(state, conn.id, 'WHO'),
     tooLong: ({ state }) => none(state),
+    flooded: ({ state }) => none(state),
+    loginTimedOut: ({ state }) => none(state),
   },
   encode: (msg) => (msg.type === 'reply' ? msg.line : msg.type === 'broadcast' ? `${msg.from.toUpperCase()}: ${msg.text.toUpperCase()}!` : msg.type === 'joined' ? `+${msg.user}` : undefined),
   capabilities: new Set(['broadcast', 'presence']),

@@ -1,5 +1,5 @@
 // The channels dialect's verbs: arguments, login guard, handler, failure reply.
-import { note } from '../../core/build.js';
+import { none, note } from '../../core/build.js';
 import type { DialectRules, Row } from '../../core/dispatch.js';
 import { channels, create, failure, join, login, register, say } from './handlers.js';
 
@@ -19,4 +19,7 @@ export const channelsRules: DialectRules = {
   // channels: CREATE, JOIN and SAY before LOGIN get their failure reply
   notLoggedIn: (ctx, verb) => table.get(verb)!.fail(ctx),
   tooLong: ({ state, conn }) => note(state, 'warn', 'lineTooLong', 'ignored an over-long line', { conn: conn.id }),
+  // channels: the spec has no reply for a flood or a missing login; the server closes, and logs why
+  flooded: ({ state }) => none(state),
+  loginTimedOut: ({ state }) => none(state),
 };

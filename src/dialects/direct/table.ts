@@ -1,4 +1,5 @@
 // The direct dialect's verbs: arguments, login guard, handler, failure reply.
+import { none } from '../../core/build.js';
 import type { Ctx, DialectRules, Row } from '../../core/dispatch.js';
 import { helloFrom, list, refuse, refuseAndClose, sendTo } from './handlers.js';
 
@@ -21,4 +22,7 @@ export const directRules: DialectRules = {
   unknownVerb: badHeader,
   notLoggedIn: badHeader,
   tooLong: badBody,
+  // direct: the spec has no reply for a flood or a missing HELLO-FROM; the server closes, and logs why
+  flooded: ({ state }) => none(state),
+  loginTimedOut: ({ state }) => none(state),
 };

@@ -3,7 +3,7 @@ import type { Ctx, DialectRules, Row } from '../../core/dispatch.js';
 import {
   federateConfirmLine, federateOutLine, fedChannelsLine, fedJoinLine, fedNewLine, fedRecvLine, fedResultLine, fedSayLine, refuseLink,
 } from './handlers.js';
-import { note } from '../../core/build.js';
+import { none, note } from '../../core/build.js';
 
 const badLine = ({ state, conn }: Ctx) =>
   note(state, 'warn', 'linkIgnored', `ignored a malformed line from ${conn.peer ?? conn.remote.address}`, { conn: conn.id, peer: conn.peer });
@@ -28,4 +28,7 @@ export const linkRules: DialectRules = {
   unknownVerb: (ctx, verb) => (ctx.conn.peer === undefined ? refuseLink(ctx.state, ctx.conn, `${JSON.stringify(verb.slice(0, 32))} before FEDERATE-OUT`) : badLine(ctx)),
   notLoggedIn: (ctx, verb) => refuseLink(ctx.state, ctx.conn, `${verb} before FEDERATE-OUT`),
   tooLong: badLine,
+  // federation: a connection that has not been accepted as a link is closed like any other; nothing to say to it
+  flooded: ({ state }) => none(state),
+  loginTimedOut: ({ state }) => none(state),
 };

@@ -3,7 +3,7 @@ import type { Msg } from '../../core/messages.js';
 
 export type ErrorCode =
   | 'NAME-REQUIRED' | 'NAME-TAKEN' | 'NAME-INVALID' | 'NO-SUCH-USER' | 'UNKNOWN-COMMAND'
-  | 'BAD-ARGUMENTS' | 'LINE-TOO-LONG' | 'SERVER-FULL';
+  | 'BAD-ARGUMENTS' | 'LINE-TOO-LONG' | 'SERVER-FULL' | 'SLOW-DOWN' | 'LOGIN-TIMEOUT';
 
 export function welcome(name: string, online: number): string {
   const others = online - 1;

@@ -23,4 +23,7 @@ export const messengerRules: DialectRules = {
   // messenger: anything before NAME gets ERROR NAME-REQUIRED
   notLoggedIn: ({ state, conn }) => fail(state, conn.id, 'NAME-REQUIRED', 'send NAME username first'),
   tooLong: ({ state, conn }) => fail(state, conn.id, 'LINE-TOO-LONG', 'that line was too long and was dropped'),
+  // messenger: the two errors after which the server closes (protocol.txt)
+  flooded: ({ state, conn }) => fail(state, conn.id, 'SLOW-DOWN', `more than ${state.limits.rate?.perSecond} lines a second for too long; closing`),
+  loginTimedOut: ({ state, conn }) => fail(state, conn.id, 'LOGIN-TIMEOUT', 'no NAME in time; closing'),
 };

@@ -1,0 +1,116 @@
+// Whose turn it is on a connection: its lines are handled one at a time, in the order they arrived. A line
+// waits while the connection waits on an effect (bcrypt, the disk, a delivery), or until the rate limit lets
+// it through; the queue it waits in is bounded by flow control (src/core/flow.ts), never by dropping.
+import { List } from 'immutable';
+import { chain, effect, join, none, note, type Step } from './build.js';
+import type { DialectRules } from './dispatch.js';
+import { flowControl, isLink, loggedIn } from './flow.js';
+import { charge, reportExcess } from './meter.js';
+import { logOut } from './presence.js';
+import { updateConn, withConn, type Conn, type QueuedInput, type State } from './state.js';
+import type { Command, ConnId } from './types.js';
+
+export interface TurnParts {
+  /** Handles one line now (the connection waits on nothing). */
+  readonly handle: (state: State, line: QueuedInput, now: number) => Step;
+  /** Closes a connection whose input ended, once it has nothing left to answer. */
+  readonly finishIfDone: (state: State, conn: ConnId) => Step;
+  /** The connection's dialect's rules, once it has one. */
+  readonly rulesOf: (conn: Conn) => DialectRules | undefined;
+}
+
+export interface Turns {
+  /** A line arrives: charged against the rate, then handled now or queued behind what came before. */
+  arrive(state: State, line: QueuedInput): Step;
+  /** Handles the queued lines whose turn has come, as of `now`. */
+  pump(state: State, conn: ConnId, now: number): Step;
+  /** The connection's timer fired: its login deadline, or a delayed line's turn. */
+  woke(state: State, command: Extract<Command, { kind: 'timer' }>): Step;
+}
+
+export function createTurns({ handle, finishIfDone, rulesOf }: TurnParts): Turns {
+  function arrive(state: State, line: QueuedInput): Step {
+    const conn = state.conns.get(line.conn);
+    if (!conn || conn.closing) return none(state);
+    const { at } = line;
+    // a federation link carries a whole server's lines: the per-client rate is not for it (it may get its own)
+    const limit = isLink(conn) ? undefined : state.limits.rate;
+    let current = conn;
+    let notBefore = at;
+    let report = none(state);
+    if (limit) {
+      const charged = charge(conn.meter, at, limit);
+      if (charged.flooding) return flooded(state, conn, at);
+      current = { ...conn, meter: charged.meter };
+      notBefore = charged.notBefore;
+      report = reportExcess(withConn(state, current), conn.id, at);
+      current = report.state.conns.get(conn.id)!;
+    }
+    // every dialect ignores empty lines; they are charged all the same, so a flood of them is slowed too
+    if (line.kind === 'line' && line.text === '') return join([report, flowControl(report.state, conn.id, at)]);
+    if (!current.waiting && !current.paused && current.queue.size === 0 && notBefore <= at) {
+      return join([report, handle(report.state, line, at)]);
+    }
+    const queued = withConn(report.state, { ...current, queue: current.queue.push(notBefore > at ? { ...line, notBefore } : line) });
+    return join([report, pump(queued, conn.id, at)]);
+  }
+
+  function pump(state: State, id: ConnId, now: number): Step {
+    const steps: Step[] = [];
+    let current = state;
+    for (;;) {
+      const conn = current.conns.get(id);
+      if (!conn || conn.waiting || conn.closing) break;
+      const next = conn.queue.first();
+      if (next === undefined) {
+        steps.push(finishIfDone(current, id));
+        current = steps[steps.length - 1].state;
+        break;
+      }
+      if (next.notBefore !== undefined && next.notBefore > now) break;
+      const taken = handle(withConn(current, { ...conn, queue: conn.queue.shift() }), next, now);
+      steps.push(taken);
+      current = taken.state;
+    }
+    steps.push(flowControl(current, id, now));
+    return join(steps, steps[steps.length - 1].state);
+  }
+
+  function woke(state: State, { conn: id, at }: Extract<Command, { kind: 'timer' }>): Step {
+    const conn = state.conns.get(id);
+    if (!conn) return none(state);
+    // the timer fires at or after the time it was set for, whatever the clock that reports it says
+    const now = Math.max(at, conn.timerAt ?? at);
+    const next = updateConn(state, id, { timerAt: undefined });
+    if (!loggedIn(conn) && conn.loginBy !== undefined && now >= conn.loginBy && !conn.closing) return loginTimedOut(next, conn, now);
+    return pump(next, id, now);
+  }
+
+  // over its rate for longer than CHAT_FLOOD_SECONDS: the dialect's error (if it has one), then close
+  function flooded(state: State, conn: Conn, at: number): Step {
+    const rules = rulesOf(conn);
+    const limit = state.limits.rate!;
+    return chain(state,
+      (s) => reportExcess(s, conn.id, at, true),
+      (s) => note(updateConn(s, conn.id, { closing: 'flooded', queue: List() }), 'warn', 'flooded',
+        `disconnected ${conn.id} from ${conn.remote.address}: over ${limit.perSecond} lines a second for ${Math.round(limit.floodMs / 1000)} s`,
+        { conn: conn.id, user: conn.user, remote: conn.remote }),
+      (s) => (rules ? rules.flooded({ state: s, conn, args: [], at }) : none(s)),
+      (s) => logOut(s, conn.id, 'lost'),
+      (s) => effect(s, { type: 'close', conn: conn.id }),
+    );
+  }
+
+  // nobody logged in within CHAT_LOGIN_TIMEOUT: the dialect's notice (if it has one), then close
+  function loginTimedOut(state: State, conn: Conn, at: number): Step {
+    const rules = rulesOf(conn);
+    return chain(updateConn(state, conn.id, { closing: 'timedOut', queue: List() }),
+      (s) => note(s, 'info', 'loginTimeout', `closing ${conn.id} from ${conn.remote.address}:${conn.remote.port}: no login within ${Math.round(s.limits.loginTimeoutMs! / 1000)} s`,
+        { conn: conn.id, remote: conn.remote }),
+      (s) => (rules ? rules.loginTimedOut({ state: s, conn, args: [], at }) : none(s)),
+      (s) => effect(s, { type: 'close', conn: conn.id }),
+    );
+  }
+
+  return { arrive, pump, woke };
+}

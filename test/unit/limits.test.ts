@@ -1,0 +1,112 @@
+// The core's limits with explicit times: the rate limit (delay, then disconnect), its summarised log lines,
+// and the login timeout. No clock: every command says when it happened.
+import { describe, expect, it } from 'vitest';
+import { DIALECTS, initialState, step } from '../../src/chat.js';
+import { forEachDelivery } from '../../src/core/audience.js';
+import type { Limits, State } from '../../src/core/state.js';
+import type { Command, Effect, LogEvent } from '../../src/core/types.js';
+
+const remote = { address: '127.0.0.1', port: 1 };
+const RATE = { perSecond: 10, burst: 5, floodMs: 3000 };
+
+function server(limits: Partial<Limits> = {}) {
+  let state: State = initialState({ maxUsers: 16, maxQueued: 1000, ...limits });
+  const lines: Record<string, string[]> = {};
+  const effects: Effect[] = [];
+  const log: LogEvent[] = [];
+  const run = (...commands: Command[]) => {
+    for (const command of commands) {
+      const t = step(state, command);
+      state = t.state;
+      for (const sent of t.out) forEachDelivery(DIALECTS, sent, (conn, text) => (lines[conn] ??= []).push(text));
+      effects.push(...t.effects);
+      log.push(...t.log);
+    }
+  };
+  return { run, lines, effects, log, get state() { return state; } };
+}
+
+const open = (conn: string, at = 0): Command => ({ kind: 'connected', conn, remote, listener: 'auto', at });
+const line = (conn: string, text: string, at: number): Command => ({ kind: 'line', conn, text, at });
+const timer = (conn: string, at: number): Command => ({ kind: 'timer', conn, at });
+
+describe('rate limit', () => {
+  it('answers a burst at once, then one line per token, pausing the socket meanwhile; nothing is dropped', () => {
+    const s = server({ rate: RATE });
+    s.run(open('c1'), line('c1', 'NAME ann', 0));
+    for (let i = 0; i < 7; i++) s.run(line('c1', 'USERS', 0));
+    // NAME and 4 USERS fill the burst of 5; the 6th line waits 100 ms, the 7th 200 ms, the 8th 300 ms
+    expect(s.lines.c1).toHaveLength(5);
+    expect(s.effects).toContainEqual({ type: 'pause', conn: 'c1' });
+    expect(s.effects).toContainEqual({ type: 'timer', conn: 'c1', at: 100 });
+    s.run(timer('c1', 100));
+    expect(s.lines.c1).toHaveLength(6);
+    expect(s.effects).toContainEqual({ type: 'timer', conn: 'c1', at: 200 });
+    s.run(timer('c1', 200), timer('c1', 300));
+    expect(s.lines.c1).toHaveLength(8);
+    expect(s.lines.c1.slice(1)).toEqual(Array(7).fill('USERS ann'));
+    expect(s.effects.at(-1)).toEqual({ type: 'resume', conn: 'c1' });
+    expect(s.state.conns.get('c1')?.queue.size).toBe(0);
+  });
+
+  it('charges empty lines too, so a flood of them pauses the socket like any other', () => {
+    const s = server({ rate: RATE });
+    s.run(open('c1'));
+    for (let i = 0; i < 8; i++) s.run(line('c1', '', 0));
+    expect(s.effects).toEqual([{ type: 'pause', conn: 'c1' }, { type: 'timer', conn: 'c1', at: 100 }]);
+    // three lines over: read again once three tokens have refilled
+    s.run(timer('c1', 100));
+    expect(s.effects.at(-1)).toEqual({ type: 'timer', conn: 'c1', at: 300 });
+    s.run(timer('c1', 300));
+    expect(s.effects.at(-1)).toEqual({ type: 'resume', conn: 'c1' });
+    expect(s.lines.c1).toBeUndefined();
+  });
+
+  it('disconnects a connection that stays over its rate for floodMs, with the dialect’s error, and tells the others it left', () => {
+    const s = server({ rate: RATE });
+    s.run(open('c1'), line('c1', 'NAME ann', 0), open('c2'), line('c2', 'NAME bob', 0));
+    // ann sends as soon as she is read again: one line per 100 ms, one more each time than her token allows
+    let at = 0;
+    for (; at <= 4000 && !s.state.conns.get('c1')?.closing; at += 100) s.run(line('c1', 'BROADCAST x', at), line('c1', 'BROADCAST x', at), timer('c1', at));
+    expect(at).toBeGreaterThan(3000);
+    expect(s.lines.c1.at(-1)).toBe('ERROR SLOW-DOWN more than 10 lines a second for too long; closing');
+    expect(s.effects.at(-1)).toEqual({ type: 'close', conn: 'c1' });
+    expect(s.lines.c2.at(-1)).toBe('LEFT ann lost');
+    expect(s.log.filter((e) => e.event === 'flooded')).toHaveLength(1);
+  });
+
+  it('summarises the excess in the log: one line when it starts, then one per 10 s, however many lines', () => {
+    const s = server({ rate: { ...RATE, floodMs: 60_000 } });
+    s.run(open('c1'), line('c1', 'NAME ann', 0));
+    for (let at = 0; at < 25_000; at += 100) s.run(line('c1', 'BROADCAST x', at), line('c1', 'BROADCAST x', at), timer('c1', at));
+    const reports = s.log.filter((e) => e.event === 'rateLimited');
+    expect(reports.length).toBe(3); // at 0 s, 10 s and 20 s: 500 lines delayed, 3 log lines
+    expect(reports[1].msg).toMatch(/^delayed \d+ lines from c1 in 10 s$/);
+    s.run({ kind: 'closed', conn: 'c1', cause: 'ended', at: 26_000 });
+    expect(s.log.filter((e) => e.event === 'rateLimited')).toHaveLength(4);
+  });
+
+  it('forgives a paste: a client back under its rate by half a burst starts afresh', () => {
+    const s = server({ rate: RATE });
+    s.run(open('c1'), line('c1', 'NAME ann', 0));
+    for (let i = 0; i < 20; i++) s.run(line('c1', 'USERS', 0));
+    for (let at = 100; at <= 2000; at += 100) s.run(timer('c1', at));
+    expect(s.lines.c1).toHaveLength(21);
+    // quiet for a while, then another paste long after the first began: delayed again, not disconnected
+    for (let i = 0; i < 20; i++) s.run(line('c1', 'USERS', 5000));
+    expect(s.state.conns.get('c1')?.closing).toBeUndefined();
+  });
+});
+
+describe('login timeout', () => {
+  it('closes a connection nobody logged in on, with the dialect’s notice; a logged-in one stays', () => {
+    const s = server({ loginTimeoutMs: 60_000 });
+    s.run(open('idle'), open('named'), open('silent'), line('idle', 'USERS', 10), line('named', 'NAME ann', 20));
+    expect(s.effects).toContainEqual({ type: 'timer', conn: 'idle', at: 60_000 });
+    s.run(timer('idle', 60_000), timer('named', 60_000), timer('silent', 60_000));
+    expect(s.lines.idle).toEqual(['ERROR NAME-REQUIRED send NAME username first', 'ERROR LOGIN-TIMEOUT no NAME in time; closing']);
+    expect(s.effects.filter((e) => e.type === 'close').map((e) => e.conn)).toEqual(['idle', 'silent']);
+    expect(s.state.conns.get('named')?.closing).toBeUndefined();
+    expect(s.log.filter((e) => e.event === 'loginTimeout')).toHaveLength(2);
+  });
+});
