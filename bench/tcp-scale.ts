@@ -133,7 +133,8 @@ class ServerProcess {
 
   static async start(pinning: Pinning, label: string, settings: Record<string, string>): Promise<ServerProcess> {
     const dir = mkdtempSync(join(tmpdir(), 'chat-scale-'));
-    const env = { ...process.env, CHAT_DB: join(dir, 'chat.db'), CHAT_LOG: join(dir, 'server.log'), LOG_LEVEL: 'warn', ...settings };
+    // every client comes from 127.0.0.1: the per-address cap is lifted, as the connection cap is below
+    const env = { ...process.env, CHAT_DB: join(dir, 'chat.db'), CHAT_LOG: join(dir, 'server.log'), LOG_LEVEL: 'warn', CHAT_MAX_PER_ADDRESS: '1000000', ...settings };
     const [command, ...args] = [...pinning.serverPrefix, process.execPath, SERVER_ENTRY, '--port', '0', '--web-port', 'off'];
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let seen = '';

@@ -15,6 +15,7 @@ import { StartupError } from './startup-error.js';
 import { openStore } from './store.js';
 import { openWebListener } from './web/listener.js';
 import { pageMounts } from './web/mounts.js';
+import { capPerAddress } from './per-address.js';
 
 export { StartupError };
 
@@ -58,11 +59,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
   // the link dialler watches the state, which only exists once the pipeline runs: a subject joins the two
   const state$ = new ReplaySubject<State>(1);
   const pipeline = await composeServer({
-    connection$: merge(
+    connection$: capPerAddress(merge(
       connectionsOf(server, config.protocol),
       ...(web ? [web.connection$(config.protocol)] : []),
       linksTo(peers, { localAddress: config.address, retryMaxMs: config.limits.linkRetryMaxMs, state$ }),
-    ),
+    ), config.limits.maxPerAddress, log.log),
     states: state$,
     federation: { name: config.name, peers },
     store,

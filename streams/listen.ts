@@ -2,6 +2,7 @@
 import type { Server } from 'node:net';
 import type { LogEvent } from '../src/core/types.js';
 import { StartupError } from './startup-error.js';
+import { Summary } from './summary.js';
 
 export interface ListenTarget {
   readonly address: string;
@@ -31,11 +32,14 @@ export function listenOn(server: Server, { address, port, name, flag, env }: Lis
   });
 }
 
-/** Logs what a listening server reports: its errors, and connections refused over the cap. */
+/** Logs what a listening server reports: its errors, and connections refused over the cap (a storm of them summarised). */
 export function logListenerEvents(server: Server, what: string, maxConnections: number, log: (event: LogEvent) => void): void {
   server.on('error', (error) => log({ level: 'error', event: 'listenerError', msg: `${what} error: ${error.message}` }));
-  server.on('drop', (drop) => log({
-    level: 'warn', event: 'refused', msg: `refused a connection from ${drop?.remoteAddress}:${drop?.remotePort}: ${maxConnections} are open (CHAT_MAX_CONNECTIONS)`,
-    remote: { address: drop?.remoteAddress, port: drop?.remotePort },
-  }));
+  const drops = new Summary(log);
+  server.on('drop', (drop) => drops.note('all',
+    () => ({
+      level: 'warn', event: 'refused', msg: `refused a connection from ${drop?.remoteAddress}:${drop?.remotePort}: ${maxConnections} are open (CHAT_MAX_CONNECTIONS)`,
+      remote: { address: drop?.remoteAddress, port: drop?.remotePort },
+    }),
+    (more) => ({ level: 'warn', event: 'refused', msg: `refused ${more} more connections to the ${what} in ${drops.windowSeconds} s: ${maxConnections} are open (CHAT_MAX_CONNECTIONS)`, count: more })));
 }

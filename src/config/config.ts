@@ -53,7 +53,7 @@ Options (each also an env var, also read from ./.env; flags win over env, env ov
 Also: CHAT_WEB_ORIGINS (other sites whose pages may connect, comma-separated; this server's own page
 and clients that send no Origin always may), CHAT_BCRYPT_COST (10), LOG_LEVEL (info),
 and the limits CHAT_MAX_LINE (${DEFAULT_LIMITS.maxLineLength}), CHAT_MAX_SEND_QUEUE (${DEFAULT_LIMITS.maxSendQueue}), CHAT_SEND_TIMEOUT_MS (${DEFAULT_LIMITS.sendTimeoutMs}),
-CHAT_MAX_CONNECTIONS (${DEFAULT_LIMITS.maxConnections}), CHAT_CLOSE_GRACE_MS (${DEFAULT_LIMITS.closeGraceMs}),
+CHAT_MAX_CONNECTIONS (${DEFAULT_LIMITS.maxConnections}), CHAT_MAX_PER_ADDRESS (${DEFAULT_LIMITS.maxPerAddress}), CHAT_CLOSE_GRACE_MS (${DEFAULT_LIMITS.closeGraceMs}),
 CHAT_MAX_QUEUED (${DEFAULT_LIMITS.maxQueued}), CHAT_LINK_MAX_SEND_QUEUE (${DEFAULT_LIMITS.linkMaxSendQueue}), CHAT_LINK_RETRY_MAX_MS (${DEFAULT_LIMITS.linkRetryMaxMs}),
 CHAT_RATE_LIMIT (${DEFAULT_LIMITS.rateLimit} lines/s, 0 = off), CHAT_RATE_BURST (${DEFAULT_LIMITS.rateBurst}), CHAT_FLOOD_SECONDS (${DEFAULT_LIMITS.floodSeconds}),
 CHAT_LOGIN_TIMEOUT (${DEFAULT_LIMITS.loginTimeout} s, 0 = off).

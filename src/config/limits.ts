@@ -13,6 +13,11 @@ export interface Limits {
   readonly sendTimeoutMs: number;
   /** CHAT_MAX_CONNECTIONS: open sockets at once, logged in or not; beyond it new sockets are refused. */
   readonly maxConnections: number;
+  /**
+   * CHAT_MAX_PER_ADDRESS: open sockets from one address; beyond it new ones from there are closed at once, so one
+   * host cannot take every connection. 64 is enough for a class behind one NAT or a grader on 127.0.0.1.
+   */
+  readonly maxPerAddress: number;
   /** CHAT_CLOSE_GRACE_MS: how long a connection the server closes may take to drain its last lines. */
   readonly closeGraceMs: number;
   /**
@@ -42,6 +47,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxSendQueue: 1024 * 1024,
   sendTimeoutMs: 30_000,
   maxConnections: 1024,
+  maxPerAddress: 64,
   closeGraceMs: 2000,
   maxQueued: 1000,
   linkMaxSendQueue: 16 * 1024 * 1024,
@@ -57,6 +63,7 @@ export const LIMIT_VARS: Readonly<Record<keyof Limits, string>> = {
   maxSendQueue: 'CHAT_MAX_SEND_QUEUE',
   sendTimeoutMs: 'CHAT_SEND_TIMEOUT_MS',
   maxConnections: 'CHAT_MAX_CONNECTIONS',
+  maxPerAddress: 'CHAT_MAX_PER_ADDRESS',
   closeGraceMs: 'CHAT_CLOSE_GRACE_MS',
   maxQueued: 'CHAT_MAX_QUEUED',
   linkMaxSendQueue: 'CHAT_LINK_MAX_SEND_QUEUE',

@@ -32,3 +32,32 @@ it('closes sockets nobody logs in on within CHAT_LOGIN_TIMEOUT; idle logged-in u
   expect(timeouts).toHaveLength(3);
   expect(timeouts[0]).toContain('"address":"127.0.0.1"');
 });
+
+it('past CHAT_MAX_PER_ADDRESS sockets from one address, more from it are closed at once; another address is still served', async () => {
+  const s = await server({ env: { CHAT_MAX_PER_ADDRESS: '3' } });
+  const held = [await client(s.port), await client(s.port), await client(s.port)];
+  // the fourth and fifth from 127.0.0.1 are closed before they could say anything
+  for (let i = 0; i < 2; i++) {
+    const extra = await client(s.port);
+    await extra.closed(5000);
+    expect(extra.unread()).toEqual([]);
+  }
+  // a client on 127.0.0.2 is its own address: served
+  const other = await client(s.port, '127.0.0.2');
+  expect(await ask(other, 'HELLO-FROM neighbour')).toBe('HELLO neighbour');
+  // the held sockets still work, and once one closes, 127.0.0.1 may open another
+  expect(await ask(held[0], 'CHANNELS')).toBe('RESULT CHANNELS');
+  held[1].close();
+  let reopened;
+  for (let tries = 0; tries < 50 && !reopened; tries++) {
+    const attempt = await client(s.port);
+    attempt.send('HELLO-FROM again');
+    reopened = await attempt.next(2000).then(() => attempt, () => undefined);
+  }
+  expect(reopened).toBeDefined();
+  expect(await s.stop('SIGTERM')).toBe(0);
+  const log = readFileSync(join(s.dir, 'server.log'), 'utf8');
+  const refusals = log.split('\n').filter((l) => l.includes('"event":"refused"'));
+  expect(refusals.length).toBeGreaterThanOrEqual(1);
+  expect(refusals[0]).toContain('from 127.0.0.1');
+});

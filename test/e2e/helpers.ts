@@ -31,8 +31,8 @@ export function unique(base: string): string {
 }
 
 /** Opens a client that `cleanup()` closes. */
-export async function client(port: number): Promise<LineClient> {
-  const opened = await connectClient(port);
+export async function client(port: number, localAddress?: string): Promise<LineClient> {
+  const opened = await connectClient(port, '127.0.0.1', localAddress);
   clients.push(opened);
   return opened;
 }
