@@ -54,7 +54,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   }).catch(async (error) => { server.close(); log.close(); await store.close(); throw error; });
 
   const { port } = server.address() as AddressInfo;
-  const hasher = openHasher(config.bcryptCost);
+  const hasher = openHasher(config.bcryptCost, config.limits.maxBcryptQueue);
   logListenerEvents(server, 'listener', config.limits.maxConnections, log.log);
   // the link dialler watches the state, which only exists once the pipeline runs: a subject joins the two
   const state$ = new ReplaySubject<State>(1);

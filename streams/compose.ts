@@ -34,6 +34,9 @@ export function coreLimits(maxUsers: number, limits: Limits): CoreLimits {
     maxLineLength: limits.maxLineLength,
     ...(limits.rateLimit > 0 ? { rate: { perSecond: limits.rateLimit, burst: limits.rateBurst, floodMs: limits.floodSeconds * 1000 } } : {}),
     ...(limits.loginTimeout > 0 ? { loginTimeoutMs: limits.loginTimeout * 1000 } : {}),
+    ...(limits.loginDelayMs > 0 ? {
+      loginThrottle: { freePerAccount: limits.loginFreeFailures, freePerAddress: limits.loginFreePerAddress, delayMs: limits.loginDelayMs, maxDelayMs: limits.loginMaxDelayMs },
+    } : {}),
   };
 }
 

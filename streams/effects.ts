@@ -1,21 +1,28 @@
 // Effect runners: bcrypt (on worker threads, so the event loop keeps serving) and the store. A runner that
 // fails rejects; the pipeline logs why and turns it into the effect's failure result.
-import type { Hasher } from './hasher.js';
+import { HasherBusy, type Hasher } from './hasher.js';
 import type { EffectRunner } from './pipeline.js';
 import type { Store } from './store.js';
+
+const BUSY = Symbol('the bcrypt queue is full');
+function busy(error: unknown): typeof BUSY {
+  if (error instanceof HasherBusy) return BUSY;
+  throw error;
+}
 
 export function effectRunner(store: Store, hasher: Hasher): EffectRunner {
   return async (effect) => {
     switch (effect.type) {
+      // a full bcrypt queue is no failure of the worker: the core answers with the dialect's failure at once
       case 'hashPassword': {
         const { conn, user } = effect;
-        const hash = await hasher.hash(effect.password);
-        return { kind: 'passwordHashed', conn, user, hash };
+        const hash = await hasher.hash(effect.password).catch(busy);
+        return hash === BUSY ? { kind: 'passwordHashed', conn, user, hash: null, busy: true } : { kind: 'passwordHashed', conn, user, hash };
       }
       case 'checkPassword': {
         const { conn, user } = effect;
-        const ok = await hasher.compare(effect.password, effect.hash);
-        return { kind: 'passwordChecked', conn, user, ok };
+        const ok = await hasher.compare(effect.password, effect.hash).catch(busy);
+        return ok === BUSY ? { kind: 'passwordChecked', conn, user, ok: false, busy: true } : { kind: 'passwordChecked', conn, user, ok };
       }
       case 'storeAccount': {
         const { conn, user, hash } = effect;

@@ -56,7 +56,9 @@ and the limits CHAT_MAX_LINE (${DEFAULT_LIMITS.maxLineLength}), CHAT_MAX_SEND_QU
 CHAT_MAX_CONNECTIONS (${DEFAULT_LIMITS.maxConnections}), CHAT_MAX_PER_ADDRESS (${DEFAULT_LIMITS.maxPerAddress}), CHAT_CLOSE_GRACE_MS (${DEFAULT_LIMITS.closeGraceMs}),
 CHAT_MAX_QUEUED (${DEFAULT_LIMITS.maxQueued}), CHAT_LINK_MAX_SEND_QUEUE (${DEFAULT_LIMITS.linkMaxSendQueue}), CHAT_LINK_RETRY_MAX_MS (${DEFAULT_LIMITS.linkRetryMaxMs}),
 CHAT_RATE_LIMIT (${DEFAULT_LIMITS.rateLimit} lines/s, 0 = off), CHAT_RATE_BURST (${DEFAULT_LIMITS.rateBurst}), CHAT_FLOOD_SECONDS (${DEFAULT_LIMITS.floodSeconds}),
-CHAT_LOGIN_TIMEOUT (${DEFAULT_LIMITS.loginTimeout} s, 0 = off).
+CHAT_LOGIN_TIMEOUT (${DEFAULT_LIMITS.loginTimeout} s, 0 = off), CHAT_MAX_BCRYPT_QUEUE (${DEFAULT_LIMITS.maxBcryptQueue}),
+CHAT_LOGIN_FREE_FAILURES (${DEFAULT_LIMITS.loginFreeFailures}), CHAT_LOGIN_FREE_PER_ADDRESS (${DEFAULT_LIMITS.loginFreePerAddress}), CHAT_LOGIN_DELAY_MS (${DEFAULT_LIMITS.loginDelayMs}, 0 = off),
+CHAT_LOGIN_MAX_DELAY_MS (${DEFAULT_LIMITS.loginMaxDelayMs}).
 `;
 
 function integer(text: string, name: string, min: number, max: number): number | string {

@@ -40,6 +40,19 @@ export interface Limits {
   readonly floodSeconds: number;
   /** CHAT_LOGIN_TIMEOUT: seconds a connection may stay open without logging in (0: for ever); a minute is ample to type a name, short enough that idle sockets cannot pile up. */
   readonly loginTimeout: number;
+  /**
+   * CHAT_MAX_BCRYPT_QUEUE: password hashes and checks waiting or running at once; past it a REGISTER or LOGIN is
+   * answered with its failure at once. At cost 10 one takes ~70 ms a core: 64 is a class logging in together.
+   */
+  readonly maxBcryptQueue: number;
+  /** CHAT_LOGIN_FREE_FAILURES: failed LOGINs an account may have before its logins are delayed: room for typos. */
+  readonly loginFreeFailures: number;
+  /** CHAT_LOGIN_FREE_PER_ADDRESS: failed LOGINs one address may have before its logins are delayed: a class behind one NAT mistypes too. */
+  readonly loginFreePerAddress: number;
+  /** CHAT_LOGIN_DELAY_MS: the first delay after the free failures, doubling with each further one (0: no delays); half a second is unnoticeable to a person. */
+  readonly loginDelayMs: number;
+  /** CHAT_LOGIN_MAX_DELAY_MS: the longest delay: 30 s caps a guesser at two tries a minute, yet the real user still gets in. */
+  readonly loginMaxDelayMs: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -56,6 +69,11 @@ export const DEFAULT_LIMITS: Limits = {
   rateBurst: 100,
   floodSeconds: 30,
   loginTimeout: 60,
+  maxBcryptQueue: 64,
+  loginFreeFailures: 3,
+  loginFreePerAddress: 10,
+  loginDelayMs: 500,
+  loginMaxDelayMs: 30_000,
 };
 
 export const LIMIT_VARS: Readonly<Record<keyof Limits, string>> = {
@@ -72,7 +90,12 @@ export const LIMIT_VARS: Readonly<Record<keyof Limits, string>> = {
   rateBurst: 'CHAT_RATE_BURST',
   floodSeconds: 'CHAT_FLOOD_SECONDS',
   loginTimeout: 'CHAT_LOGIN_TIMEOUT',
+  maxBcryptQueue: 'CHAT_MAX_BCRYPT_QUEUE',
+  loginFreeFailures: 'CHAT_LOGIN_FREE_FAILURES',
+  loginFreePerAddress: 'CHAT_LOGIN_FREE_PER_ADDRESS',
+  loginDelayMs: 'CHAT_LOGIN_DELAY_MS',
+  loginMaxDelayMs: 'CHAT_LOGIN_MAX_DELAY_MS',
 };
 
 /** The limits that 0 turns off; every other one is at least 1. */
-export const ZERO_MEANS_OFF: ReadonlySet<keyof Limits> = new Set(['rateLimit', 'loginTimeout']);
+export const ZERO_MEANS_OFF: ReadonlySet<keyof Limits> = new Set(['rateLimit', 'loginTimeout', 'loginDelayMs', 'loginFreeFailures', 'loginFreePerAddress']);

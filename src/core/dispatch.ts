@@ -9,6 +9,8 @@ export interface Ctx {
   readonly conn: Conn;
   readonly args: readonly string[];
   readonly at: number;
+  /** The whole line, for a handler that hands it back to wait its turn again (retryAt). */
+  readonly text?: string;
 }
 
 export type Handler = (ctx: Ctx) => Step;
@@ -63,7 +65,7 @@ export function dispatch(rules: DialectRules, state: State, conn: Conn, text: st
   const row = rules.table.get(verb);
   if (!row) return rules.unknownVerb({ state, conn, args: [], at }, verb);
   const args = splitArgs(rest, row);
-  const ctx: Ctx = { state, conn, args: args ?? rest?.split(' ') ?? [], at };
+  const ctx: Ctx = { state, conn, args: args ?? rest?.split(' ') ?? [], at, text };
   // logged in: a user, or an accepted federation link
   if (row.needsLogin && conn.user === undefined && conn.peer === undefined) return rules.notLoggedIn(ctx, verb);
   if (!args || hasControlCharacters(text)) return row.fail(ctx);

@@ -3,6 +3,7 @@
 // outbound message can be resolved against the very version it was sent in.
 import { List, Map as IMap, Set as ISet } from 'immutable';
 import type { Meter, RateLimit } from './meter.js';
+import { NO_FAILURES, type LoginFailures, type LoginThrottle } from './throttle.js';
 import { SortedMap, sortedNames, type SortedNames } from './sorted.js';
 import type { Capability, Command, ConnId, DialectName, ListenerMode, PeerAddress, Remote } from './types.js';
 
@@ -57,6 +58,8 @@ export interface Limits {
   readonly rate?: RateLimit;
   /** A connection no one has logged in on within this long is closed; never when unset. */
   readonly loginTimeoutMs?: number;
+  /** Growing delays after failed LOGINs; none when unset. */
+  readonly loginThrottle?: LoginThrottle;
 }
 
 /** This server among its federation peers. */
@@ -98,6 +101,8 @@ export interface State {
   readonly channelNames: SortedNames;
   /** Channels whose creation is being stored. */
   readonly creating: ISet<string>;
+  /** Recent failed LOGINs per account and per address (src/core/throttle.ts). */
+  readonly loginFailures: LoginFailures;
 }
 
 export interface Stored {
@@ -130,6 +135,7 @@ export function initialState(limits: Limits, stored: Stored = { accounts: [], ch
     channels: IMap(channelNames.map((name): [string, Members] => [name, NO_MEMBERS])),
     channelNames: sortedNames(channelNames),
     creating: ISet(),
+    loginFailures: NO_FAILURES,
   };
 }
 

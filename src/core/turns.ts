@@ -3,7 +3,7 @@
 // it through; the queue it waits in is bounded by flow control (src/core/flow.ts), never by dropping.
 import { List } from 'immutable';
 import { chain, effect, join, none, note, type Step } from './build.js';
-import type { DialectRules } from './dispatch.js';
+import type { Ctx, DialectRules } from './dispatch.js';
 import { flowControl, isLink, loggedIn } from './flow.js';
 import { charge, reportExcess } from './meter.js';
 import { logOut } from './presence.js';
@@ -49,7 +49,10 @@ export function createTurns({ handle, finishIfDone, rulesOf }: TurnParts): Turns
     // every dialect ignores empty lines; they are charged all the same, so a flood of them is slowed too
     if (line.kind === 'line' && line.text === '') return join([report, flowControl(report.state, conn.id, at)]);
     if (!current.waiting && !current.paused && current.queue.size === 0 && notBefore <= at) {
-      return join([report, handle(report.state, line, at)]);
+      const handled = handle(report.state, line, at);
+      // a handler that handed its line back to wait (retryAt) needs the timer for it
+      const after = handled.state.conns.get(conn.id);
+      return join(after && after.queue.size > 0 ? [report, handled, flowControl(handled.state, conn.id, at)] : [report, handled]);
     }
     const queued = withConn(report.state, { ...current, queue: current.queue.push(notBefore > at ? { ...line, notBefore } : line) });
     return join([report, pump(queued, conn.id, at)]);
@@ -113,4 +116,11 @@ export function createTurns({ handle, finishIfDone, rulesOf }: TurnParts): Turns
   }
 
   return { arrive, pump, woke };
+}
+
+/** Hands the line being handled back to the head of its connection's queue, to be handled again at `until`. */
+export function retryAt({ state, conn, text, at }: Ctx, until: number): Step {
+  const current = state.conns.get(conn.id);
+  if (!current || text === undefined) return none(state);
+  return none(withConn(state, { ...current, queue: current.queue.unshift({ kind: 'line', conn: conn.id, text, at, notBefore: until }) }));
 }

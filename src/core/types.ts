@@ -37,9 +37,11 @@ export type Command =
 /** Results of effects, fed back into the command stream. Each connection waits for the one it started. */
 export type EffectResult =
   | { readonly kind: 'delivered'; readonly conn: ConnId; readonly ok: boolean; readonly at: number }
-  | { readonly kind: 'passwordHashed'; readonly conn: ConnId; readonly user: string; readonly hash: string | null; readonly at: number }
+  /** `busy`: refused at once because the bcrypt queue is full (CHAT_MAX_BCRYPT_QUEUE); hash is null then. */
+  | { readonly kind: 'passwordHashed'; readonly conn: ConnId; readonly user: string; readonly hash: string | null; readonly busy?: true; readonly at: number }
   | { readonly kind: 'accountStored'; readonly conn: ConnId; readonly user: string; readonly hash: string; readonly ok: boolean; readonly at: number }
-  | { readonly kind: 'passwordChecked'; readonly conn: ConnId; readonly user: string; readonly ok: boolean; readonly at: number }
+  /** `busy`: refused at once because the bcrypt queue is full; ok is false then, and it is no failed guess. */
+  | { readonly kind: 'passwordChecked'; readonly conn: ConnId; readonly user: string; readonly ok: boolean; readonly busy?: true; readonly at: number }
   | { readonly kind: 'channelStored'; readonly conn: ConnId; readonly channel: string; readonly ok: boolean; readonly at: number };
 
 export type EffectResultKind = EffectResult['kind'];

@@ -66,7 +66,7 @@ export interface MemoryServerOptions {
 
 export async function memoryTransport(options: MemoryServerOptions): Promise<Transport> {
   const store: Store = await openStore(options.dbFile);
-  const hasher = options.hasher ?? openHasher(options.bcryptCost ?? 4);
+  const hasher = options.hasher ?? openHasher(options.bcryptCost ?? 4, DEFAULT_LIMITS.maxBcryptQueue);
   const connection$ = new Subject<Connection>();
   const pipeline = await composeServer({
     connection$,

@@ -110,3 +110,63 @@ describe('login timeout', () => {
     expect(s.log.filter((e) => e.event === 'loginTimeout')).toHaveLength(2);
   });
 });
+
+describe('login throttling', () => {
+  const THROTTLE = { freePerAccount: 3, freePerAddress: 10, delayMs: 500, maxDelayMs: 4000 };
+  it('delays each LOGIN after the free failures by a doubling delay, before the password is checked', () => {
+    const state0 = initialState({ maxUsers: 16, maxQueued: 1000, loginThrottle: THROTTLE }, { accounts: [['alice', 'h']], channels: [] });
+    let state = state0;
+    const go = (command: Command) => {
+      const t = step(state, command);
+      state = t.state;
+      return t;
+    };
+    go(open('c1'));
+    const delays: number[] = [];
+    let at = 0;
+    for (let attempt = 0; attempt < 9; attempt++) {
+      let t = go(line('c1', 'LOGIN alice wrong', at));
+      let waited = 0;
+      const timer = t.effects.find((e) => e.type === 'timer');
+      if (timer && timer.type === 'timer') {
+        waited = timer.at - at;
+        at = timer.at;
+        t = go({ kind: 'timer', conn: 'c1', at });
+      }
+      expect(t.effects).toContainEqual({ type: 'checkPassword', conn: 'c1', user: 'alice', password: 'wrong', hash: 'h' });
+      delays.push(waited);
+      go({ kind: 'passwordChecked', conn: 'c1', user: 'alice', ok: false, at });
+    }
+    expect(delays).toEqual([0, 0, 0, 0, 500, 1000, 2000, 4000, 4000]);
+  });
+
+  it('refuses at once, without counting a failure, when the bcrypt queue is full; logs every refusal with the address', () => {
+    let state = initialState({ maxUsers: 16, maxQueued: 1000, loginThrottle: THROTTLE }, { accounts: [['alice', 'h']], channels: [] });
+    const log: LogEvent[] = [];
+    for (const command of [open('c1'), line('c1', 'LOGIN alice pw', 0), { kind: 'passwordChecked', conn: 'c1', user: 'alice', ok: false, busy: true, at: 1 } as Command]) {
+      const t = step(state, command);
+      state = t.state;
+      log.push(...t.log);
+    }
+    expect(state.loginFailures.size).toBe(0);
+    const refusal = log.find((e) => e.event === 'loginRefused');
+    expect(refusal?.reason).toMatch(/CHAT_MAX_BCRYPT_QUEUE/);
+    expect(refusal?.remote).toEqual(remote);
+  });
+
+  it('counts an address across accounts, and forgets counts after a quiet spell', () => {
+    let state = initialState({ maxUsers: 16, maxQueued: 1000, loginThrottle: { ...THROTTLE, freePerAddress: 2 } }, { accounts: [['alice', 'h'], ['bob', 'h']], channels: [] });
+    const effects: Effect[] = [];
+    const go = (...commands: Command[]) => { for (const c of commands) { const t = step(state, c); state = t.state; effects.push(...t.effects); } };
+    go(open('c1'));
+    // two unknown names, then one wrong password for alice: the address has 3 failures, past its 2 free ones
+    go(line('c1', 'LOGIN nobody x', 0), line('c1', 'LOGIN noone x', 1), line('c1', 'LOGIN alice x', 2), { kind: 'passwordChecked', conn: 'c1', user: 'alice', ok: false, at: 3 });
+    effects.length = 0;
+    go(line('c1', 'LOGIN bob pw', 4));
+    expect(effects).toEqual([{ type: 'timer', conn: 'c1', at: 503 }]); // no password check before then
+    // ten times the longest delay later, a new failure finds the old counts forgotten
+    go({ kind: 'timer', conn: 'c1', at: 503 }, { kind: 'passwordChecked', conn: 'c1', user: 'bob', ok: false, at: 504 });
+    go(line('c1', 'LOGIN nobody x', 100_000));
+    expect(state.loginFailures.get('address:127.0.0.1')?.count).toBe(1);
+  });
+});

@@ -1,5 +1,5 @@
 // The channels dialect's verbs: accounts, channels and channel messages.
-import { chain, effect, note, reply, send, type Step } from '../../core/build.js';
+import { andThen, chain, effect, note, reply, send, type Step } from '../../core/build.js';
 import type { Ctx } from '../../core/dispatch.js';
 import { linkTo, splitChannel } from '../../core/federation.js';
 import { isFull, isOnline } from '../../core/presence.js';
@@ -8,7 +8,9 @@ import type { ConnId } from '../../core/types.js';
 import { fedJoin, fedSay } from '../link/codec.js';
 import { channelList, result, type Verb } from './codec.js';
 import { deliverToChannel } from './deliver.js';
-import { canonicalName } from '../../core/names.js';
+import { canonicalName, quoted } from '../../core/names.js';
+import { loginAllowedAt, withLoginAttempt, withLoginFailure } from '../../core/throttle.js';
+import { retryAt } from '../../core/turns.js';
 import { isChannelsName } from './names.js';
 
 export function answer(state: State, conn: ConnId, verb: Verb, ok: boolean, subject?: string): Step {
@@ -37,15 +39,32 @@ export function register({ state, conn, args: [raw, password] }: Ctx): Step {
   return effect(next, { type: 'hashPassword', conn: conn.id, user, password });
 }
 
+/** RESULT LOGIN 0, and a log line with why and from where. */
+export function refuseLogin(state: State, conn: Conn, user: string, reason: string, level: 'info' | 'warn' = 'info'): Step {
+  return chain(state,
+    (s) => answer(s, conn.id, 'LOGIN', false),
+    (s) => note(s, level, 'loginRefused', `login as ${quoted(user)} from ${conn.remote.address} refused: ${reason}`, { conn: conn.id, user, reason, remote: conn.remote }),
+  );
+}
+
 // channels: LOGIN → 0 for no such user, a wrong password, a user online anywhere, or a connection already
 // logged in; also for an account stored before the name policy forbade its name
-export function login({ state, conn, args: [raw, password] }: Ctx): Step {
+export function login(ctx: Ctx): Step {
+  const { state, conn, args: [raw, password], at } = ctx;
   const user = canonicalName(raw);
   const hash = state.accounts.get(user);
-  if (conn.user !== undefined || hash === undefined || !password || !isChannelsName(user) || isOnline(state, user) || isFull(state)) {
-    return answer(state, conn.id, 'LOGIN', false);
+  if (conn.user !== undefined) return refuseLogin(state, conn, user, 'this connection is logged in already');
+  if (!password || !isChannelsName(user)) return refuseLogin(state, conn, user, 'not a valid name and password');
+  // failed logins before: wait (before anything tells a guesser whether the account exists)
+  const allowed = loginAllowedAt(state, hash === undefined ? undefined : user, conn.remote.address);
+  if (allowed > at) {
+    return andThen(retryAt(ctx, allowed),
+      (s) => note(s, 'debug', 'loginDelayed', `login as ${user} from ${conn.remote.address} delayed ${allowed - at} ms after failed logins`, { conn: conn.id, user, remote: conn.remote }));
   }
-  return effect(wait(state, conn.id), { type: 'checkPassword', conn: conn.id, user, password, hash });
+  if (hash === undefined) return refuseLogin(withLoginFailure(state, undefined, conn.remote.address, at), conn, user, 'no such account', 'warn');
+  if (isOnline(state, user)) return refuseLogin(state, conn, user, 'logged in elsewhere');
+  if (isFull(state)) return refuseLogin(state, conn, user, 'the server is full');
+  return effect(withLoginAttempt(wait(state, conn.id), user, conn.remote.address, at), { type: 'checkPassword', conn: conn.id, user, password, hash });
 }
 
 // channels: CREATE → 0 if the name is invalid or the channel exists; the creator is not joined

@@ -3,15 +3,19 @@ import { chain, effect, note } from '../../core/build.js';
 import type { ResultHandler } from '../../core/dialect.js';
 import { isFull, isOnline, logIn } from '../../core/presence.js';
 import { updateConn, withChannel } from '../../core/state.js';
+import { withLoginFailure, withLoginSuccess } from '../../core/throttle.js';
 import { fedNew } from '../link/codec.js';
 import { toEveryPeer } from './deliver.js';
-import { answer } from './handlers.js';
+import { answer, refuseLogin } from './handlers.js';
 
-export const passwordHashed: ResultHandler<'passwordHashed'> = (state, { conn, user, hash }) => {
+export const passwordHashed: ResultHandler<'passwordHashed'> = (state, { conn, user, hash, busy }) => {
   if (hash === null) {
+    const remote = state.conns.get(conn)?.remote;
     return chain({ ...state, registering: state.registering.delete(user) },
       (s) => answer(s, conn, 'REGISTER', false),
-      (s) => note(s, 'error', 'hashFailed', `could not hash the password for ${user}`, { conn, user }),
+      (s) => (busy
+        ? note(s, 'warn', 'registerRefused', `registering ${user} from ${remote?.address} refused: too many passwords being hashed (CHAT_MAX_BCRYPT_QUEUE)`, { conn, user, reason: 'busy', remote })
+        : note(s, 'error', 'hashFailed', `could not hash the password for ${user}`, { conn, user })),
     );
   }
   // still waiting: the answer comes once the account is stored
@@ -33,17 +37,17 @@ export const accountStored: ResultHandler<'accountStored'> = (state, { conn, use
   );
 };
 
-export const passwordChecked: ResultHandler<'passwordChecked'> = (state, { conn, user, ok }) => {
+export const passwordChecked: ResultHandler<'passwordChecked'> = (state, { conn, user, ok, busy, at }) => {
   const current = state.conns.get(conn);
+  const address = current?.remote.address ?? 'unknown';
+  // a wrong password counts against the account and the address, even from a connection gone meanwhile
+  if (!ok && !busy) state = withLoginFailure(state, user, address, at);
   if (!current) return note(state, 'info', 'loginAbandoned', `${user}'s connection closed before the password check ended`, { conn, user });
+  if (busy) return refuseLogin(state, current, user, 'too many passwords being checked (CHAT_MAX_BCRYPT_QUEUE)', 'warn');
+  if (!ok) return refuseLogin(state, current, user, 'wrong password', 'warn');
   // the world may have moved while bcrypt ran: check the name and the limit again
-  if (!ok || current.user !== undefined || isOnline(state, user) || isFull(state)) {
-    return chain(state,
-      (s) => answer(s, conn, 'LOGIN', false),
-      (s) => note(s, 'warn', 'loginRefused', `login as ${user} refused`, { conn, user, reason: ok ? 'taken' : 'password', remote: current.remote }),
-    );
-  }
-  return chain(state, (s) => answer(s, conn, 'LOGIN', true), (s) => logIn(s, conn, user));
+  if (current.user !== undefined || isOnline(state, user) || isFull(state)) return refuseLogin(state, current, user, 'taken meanwhile');
+  return chain(withLoginSuccess(state, user), (s) => answer(s, conn, 'LOGIN', true), (s) => logIn(s, conn, user));
 };
 
 export const channelStored: ResultHandler<'channelStored'> = (state, { conn, channel, ok }) => {
