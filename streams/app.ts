@@ -54,6 +54,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
   }).catch(async (error) => { server.close(); log.close(); await store.close(); throw error; });
 
   const { port } = server.address() as AddressInfo;
+  const { damage } = store;
+  if (damage.corrupt || damage.torn) {
+    const found = [damage.corrupt ? `${damage.corrupt} corrupt line(s) skipped` : '', damage.torn ? 'an unfinished last line (a write cut short) dropped' : ''].filter(Boolean).join(', and ');
+    log.log({ level: 'warn', event: 'storeDamaged', msg: `database ${damage.file}: ${found}`, file: damage.file, corrupt: damage.corrupt, torn: damage.torn });
+  }
   const hasher = openHasher(config.bcryptCost, config.limits.maxBcryptQueue);
   logListenerEvents(server, 'listener', config.limits.maxConnections, log.log);
   // the link dialler watches the state, which only exists once the pipeline runs: a subject joins the two

@@ -1,4 +1,5 @@
 // Accounts and channels in one NeDB file. Every write resolves only once it is on disk.
+import { readFile, truncate } from 'node:fs/promises';
 import Datastore from 'nedb-promises';
 import type { Stored } from '../src/core/state.js';
 
@@ -9,7 +10,18 @@ interface Doc {
   readonly hash?: string;
 }
 
+/** What was wrong with the data file when it was opened: to be reported, since NeDB skips such lines silently. */
+export interface Damage {
+  readonly file: string;
+  /** Complete lines that were not a record: NeDB skips them (and refuses to start past 10% of the file). */
+  readonly corrupt: number;
+  /** An unfinished last line (a write cut short by a crash), cut off before loading. */
+  readonly torn: boolean;
+}
+
 export interface Store {
+  /** Damage found in the file on opening; none when corrupt is 0 and torn is false. */
+  readonly damage: Damage;
   load(): Promise<Stored>;
   putAccount(name: string, hash: string): Promise<void>;
   putChannel(name: string): Promise<void>;
@@ -17,10 +29,39 @@ export interface Store {
   close(): Promise<void>;
 }
 
+function parses(line: string): boolean {
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Counts the lines NeDB would skip, which it does without a word. A torn last line is cut off first: it holds
+ * nothing that can be read back, and in a small file that one line would exceed NeDB's 10% of corrupt lines
+ * and stop the server from starting at all after a crash.
+ */
+async function inspect(filename: string): Promise<Damage> {
+  const text = await readFile(filename, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return '';
+    throw error;
+  });
+  const lines = text.split('\n');
+  const tail = lines.pop()!;
+  const corrupt = lines.filter((line) => line !== '' && !parses(line)).length;
+  const torn = tail !== '' && !parses(tail);
+  if (torn) await truncate(filename, Buffer.byteLength(text) - Buffer.byteLength(tail));
+  return { file: filename, corrupt, torn };
+}
+
 export async function openStore(filename: string): Promise<Store> {
+  const damage = await inspect(filename);
   const db = Datastore.create({ filename, autoload: false });
   await db.load();
   return {
+    damage,
     async load() {
       const docs = (await db.find<Doc>({})) as Doc[];
       return {
