@@ -6,6 +6,7 @@ import { parsePeers, type Peer } from '../src/config/peers.js';
 import { merge, ReplaySubject } from 'rxjs';
 import type { State } from '../src/core/state.js';
 import { composeServer } from './compose.js';
+import type { Holdings } from './pipeline.js';
 import { connectionsOf } from './connections.js';
 import { linksTo } from './links.js';
 import { openHasher } from './hasher.js';
@@ -25,6 +26,8 @@ export interface RunningServer {
   /** The web page's address, e.g. `http://127.0.0.1:5380/`, unless the web port is off. */
   readonly webUrl?: string;
   readonly log: ServerLog;
+  /** Counts of what the server holds (connections, sockets, timers, subscriptions …), and its open sockets as the OS sees them. */
+  holdings(): Promise<Holdings & { readonly listenerConnections: number }>;
   stop(reason: string): Promise<void>;
 }
 
@@ -91,6 +94,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
     port,
     ...(web ? { webUrl: web.url } : {}),
     log,
+    async holdings() {
+      const listenerConnections = await new Promise<number>((done) => server.getConnections((_, count) => done(count)));
+      return { ...pipeline.holdings(), listenerConnections };
+    },
     stop(reason) {
       stopping ??= (async () => {
         log.log({ level: 'info', event: 'stop', msg: `shutting down (${reason})` });

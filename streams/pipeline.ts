@@ -41,9 +41,24 @@ export interface PipelineParts {
   readonly states?: { next(state: State): void };
 }
 
+/** What the server holds, per kind: every count returns to its idle value once the connections are gone. */
+export interface Holdings {
+  readonly connections: number;
+  readonly online: number;
+  readonly loginFailures: number;
+  readonly sockets: number;
+  readonly backlogged: number;
+  readonly readers: number;
+  readonly timers: number;
+  readonly subscriptions: number;
+  readonly effects: number;
+}
+
 export interface Pipeline {
   /** Effects still under way; zero when the server has nothing left to finish. */
   pending(): number;
+  /** Counts of what the server holds, to check that nothing leaks (see SIGUSR2 in streams/server.ts). */
+  holdings(): Holdings;
   /** Stops accepting, closes every connection, and waits (briefly) for running effects to finish. */
   stop(): Promise<void>;
 }
@@ -55,6 +70,7 @@ export function startPipeline(connection$: Observable<Connection>, parts: Pipeli
   let inFlight = 0;
   let settled: (() => void) | undefined;
   const intake = new Intake();
+  let subscriptions = 0;
   const timers = new Timers(clock, (conn) => feedback$.next({ kind: 'timer', conn, at: clock() }));
 
   /** Logs an event; a logger that throws costs at most the connection the event is about. */
@@ -76,8 +92,12 @@ export function startPipeline(connection$: Observable<Connection>, parts: Pipeli
   const connectionCommands = ({ socket, remote, listener, dialled }: Connection): Observable<Command> => {
     const conn: ConnId = `c${++nextId}`;
     sink.add(conn, socket);
+    subscriptions++;
     return commandsOf({ conn, socket, remote, listener, dialled, maxLineLength: parts.maxLineLength, clock, log, intake }).pipe(
-      finalize(() => timers.clear(conn)),
+      finalize(() => {
+        subscriptions--;
+        timers.clear(conn);
+      }),
     );
   };
 
@@ -134,8 +154,10 @@ export function startPipeline(connection$: Observable<Connection>, parts: Pipeli
   parts.states?.next(parts.initial);
   // The order of work for each transition: log it, write it, then run its effects (so a `close` effect
   // comes after the last line written to that connection).
+  let latest = parts.initial;
   transition$.subscribe((t) => {
     parts.states?.next(t.state);
+    latest = t.state;
     for (const event of t.log) log(event);
     for (const sent of t.out) route(sent);
     for (const e of t.effects) run(e);
@@ -143,6 +165,16 @@ export function startPipeline(connection$: Observable<Connection>, parts: Pipeli
 
   return {
     pending: () => inFlight,
+    holdings: () => ({
+      connections: latest.conns.size,
+      online: latest.online.size,
+      loginFailures: latest.loginFailures.size,
+      ...sink.counts(),
+      readers: intake.size,
+      timers: timers.size,
+      subscriptions,
+      effects: inFlight,
+    }),
     async stop() {
       stop$.next();
       sink.closeAll();

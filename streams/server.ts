@@ -30,6 +30,10 @@ async function main(): Promise<void> {
   server.log.say(`listening on ${server.address}:${server.port}`);
   if (server.webUrl) server.log.say(`web page on ${server.webUrl}`);
   server.log.say('Server is on');
+  // `kill -USR2 <pid>` logs what the server holds: each count is back to its idle value once clients are gone
+  process.on('SIGUSR2', () => {
+    void server.holdings().then((held) => server.log.log({ level: 'info', event: 'holdings', msg: `holding ${JSON.stringify(held)}`, ...held }));
+  });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       setTimeout(() => process.exit(1), FORCED_EXIT_MS).unref();
