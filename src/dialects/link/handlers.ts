@@ -73,7 +73,7 @@ export function federateOutLine({ state, conn, args: [announced] }: Ctx): Step {
 export function federateConfirmLine({ state, conn, args: [announced] }: Ctx): Step {
   if (!conn.dialled || conn.peer) return ignored(state, conn, 'FEDERATE-CONFIRM where none was asked for');
   const server = announced ?? conn.dialled.host;
-  if (!isName(server) || server.includes('@') || server === state.federation.name) return refuseLink(state, conn, `bad server name ${JSON.stringify(server.slice(0, 64))}`);
+  if (!isServerName(server) || server === state.federation.name) return refuseLink(state, conn, `bad server name ${JSON.stringify(server.slice(0, 64))}`);
   return linkUp(state, conn, server, false);
 }
 
