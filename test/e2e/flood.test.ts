@@ -27,7 +27,7 @@ function flooder(port: number, first: string, line: string): { done: Promise<{ s
 }
 
 it('a flooder is slowed to CHAT_RATE_LIMIT, then cut off with ERROR SLOW-DOWN; a bystander keeps its round trips and the log stays small', async () => {
-  const s = await server({ env: { CHAT_FLOOD_SECONDS: '5' } });
+  const s = await server({ env: { CHAT_FLOOD_SECONDS: '5', CHAT_RATE_LIMIT: '20', CHAT_RATE_BURST: '100' } });
   const bystanders = [await messengerUser(s.port, 'bea'), await messengerUser(s.port, 'ben'), await messengerUser(s.port, 'bo')];
   for (const [i, b] of bystanders.entries()) for (const name of ['ben', 'bo'].slice(i)) expect(await b.next()).toBe(`JOINED ${name}`);
   const rssBefore = rssKb(s.child.pid!);
