@@ -12,8 +12,9 @@ import { linksTo } from './links.js';
 import { openHasher } from './hasher.js';
 import { listenOn, logListenerEvents } from './listen.js';
 import { openServerLog, type ServerLog } from './log.js';
+import { prepareFile } from './paths.js';
 import { StartupError } from './startup-error.js';
-import { openStore } from './store.js';
+import { openStore, type Store } from './store.js';
 import { openWebListener } from './web/listener.js';
 import { pageMounts } from './web/mounts.js';
 import { capPerAddress } from './per-address.js';
@@ -28,6 +29,8 @@ export interface RunningServer {
   readonly log: ServerLog;
   /** Counts of what the server holds (connections, sockets, timers, subscriptions …), and its open sockets as the OS sees them. */
   holdings(): Promise<Holdings & { readonly listenerConnections: number }>;
+  /** Opens server.log again by its name (SIGHUP, after logrotate moved it). */
+  reopenLog(): Promise<void>;
   stop(reason: string): Promise<void>;
 }
 
@@ -40,18 +43,28 @@ async function loadPeers(file: string): Promise<Peer[]> {
   return parsed.peers;
 }
 
+async function openDatabase(file: string): Promise<Store> {
+  const hint = 'pass --db or set CHAT_DB';
+  await prepareFile(file).catch((error: Error) => { throw new StartupError(`cannot use the database ${file}: ${error.message} — ${hint}`); });
+  return openStore(file).catch((error: Error) => { throw new StartupError(`cannot open the database ${file}: ${error.message} — ${hint}`); });
+}
+
+async function openLog(config: Config): Promise<ServerLog> {
+  return openServerLog(config.log, { level: config.logLevel, consoleBuffer: config.limits.consoleBuffer }).catch((error: Error) => {
+    throw new StartupError(`cannot write the log ${config.log}: ${error.message} — pass --log or set CHAT_LOG`);
+  });
+}
+
 export async function startServer(config: Config): Promise<RunningServer> {
   const peers = config.peers ? await loadPeers(config.peers) : [];
-  const store = await openStore(config.db).catch((error: Error) => {
-    throw new StartupError(`cannot open the database ${config.db}: ${error.message} — pass --db or set CHAT_DB`);
-  });
+  const store = await openDatabase(config.db);
+  const log = await openLog(config).catch(async (error) => { await store.close(); throw error; });
   // half-open: a client that finishes sending (`nc -N`, shutdown(SHUT_WR)) still gets every answer
   const server = createServer({ allowHalfOpen: true });
   server.maxConnections = config.limits.maxConnections;
   await listenOn(server, { address: config.address, port: config.port, name: 'port', flag: '--port', env: 'CHAT_PORT' })
-    .catch(async (error) => { await store.close(); throw error; });
+    .catch(async (error) => { log.close(); await store.close(); throw error; });
 
-  const log = openServerLog(config.log, config.logLevel);
   const web = config.webPort === 'off' ? undefined : await openWebListener({
     address: config.address, port: config.webPort, mounts: pageMounts(), origins: config.webOrigins, limits: config.limits, log: log.log,
   }).catch(async (error) => { server.close(); log.close(); await store.close(); throw error; });
@@ -97,6 +110,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
     async holdings() {
       const listenerConnections = await new Promise<number>((done) => server.getConnections((_, count) => done(count)));
       return { ...pipeline.holdings(), listenerConnections };
+    },
+    async reopenLog() {
+      await log.reopen();
+      log.log({ level: 'info', event: 'logReopened', msg: `opened ${config.log} again (SIGHUP)` });
     },
     stop(reason) {
       stopping ??= (async () => {

@@ -1,39 +1,66 @@
-// server.log (pino JSON lines) and the human-readable echo of it on stdout.
+// server.log (pino JSON lines) and its human-readable echo on the console.
 import { pino, type Logger } from 'pino';
 import type { LogEvent } from '../src/core/types.js';
 import { formatRecord, LEVEL_VALUES } from '../src/log/format.js';
-
-/** Console output is dropped past this many buffered bytes rather than stalling the server on a full pipe. */
-const STDOUT_BUFFER_LIMIT = 1024 * 1024;
+import { ConsoleEcho } from './console.js';
+import { prepareFile } from './paths.js';
 
 export interface ServerLog {
   readonly log: (event: LogEvent) => void;
-  /** A plain line on stdout, e.g. `Server is on`. */
+  /** A plain line on stdout, e.g. `Server is on`; never dropped. */
   readonly say: (line: string) => void;
+  /** Opens the file again by its name (after logrotate moved it away); resolves once the new file is open. */
+  readonly reopen: () => Promise<void>;
   readonly close: () => void;
 }
 
+export interface LogOptions {
+  readonly level: string;
+  /** Bytes the console may fall behind before it skips info lines. */
+  readonly consoleBuffer: number;
+  /** Echo records on stdout (off for tests that only want the file). */
+  readonly echo?: boolean;
+}
 
-export function openServerLog(file: string, level: string, echo = true): ServerLog {
-  const fileOut = pino.destination({ dest: file, sync: false, mkdir: true });
-  const stdout = pino.destination({ dest: 1, sync: false, maxLength: STDOUT_BUFFER_LIMIT });
+/** Opens server.log; rejects with a reason a person reads when the file cannot be written. */
+export async function openServerLog(file: string, { level, consoleBuffer, echo = true }: LogOptions): Promise<ServerLog> {
+  await prepareFile(file);
+  const fileOut = pino.destination({ dest: file, sync: false });
+  await new Promise<void>((resolve, reject) => {
+    fileOut.once('ready', resolve);
+    fileOut.once('error', reject);
+  });
+  const screen = new ConsoleEcho(pino.destination({ dest: 1, sync: false }), consoleBuffer);
+  // a write that fails later (disk full, file system gone) is said once on the console; the server goes on
+  let fileFailed = false;
+  fileOut.on('error', (error: Error) => {
+    if (fileFailed) return;
+    fileFailed = true;
+    screen.major(`writing ${file} failed: ${error.message} — the console still shows warnings and errors`);
+  });
   const logger: Logger = pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, fileOut);
-  const threshold = LEVEL_VALUES[level] ?? 30;
+  const threshold = LEVEL_VALUES[level] ?? LEVEL_VALUES.info;
   return {
     log(event) {
       const { level: eventLevel, msg, ...fields } = event;
       logger[eventLevel](fields, msg);
-      if (echo && LEVEL_VALUES[eventLevel] >= threshold) {
-        stdout.write(formatRecord({ time: new Date().toISOString(), level: LEVEL_VALUES[eventLevel], msg }) + '\n');
-      }
+      const value = LEVEL_VALUES[eventLevel];
+      if (!echo || value < threshold) return;
+      const line = formatRecord({ time: new Date().toISOString(), level: value, msg });
+      if (value >= LEVEL_VALUES.warn) screen.major(line);
+      else screen.minor(line);
     },
-    say(line) {
-      stdout.write(line + '\n');
-    },
+    say: (line) => screen.major(line),
+    reopen: () => new Promise<void>((resolve) => {
+      // a file that cannot be opened again is said once (the error handler above); the server goes on
+      fileOut.once('ready', resolve);
+      fileOut.once('error', () => resolve());
+      fileFailed = false;
+      fileOut.reopen();
+    }),
     close() {
-      for (const out of [fileOut, stdout]) {
-        try { out.flushSync(); } catch { /* nothing left to flush, or stdout is gone */ }
-      }
+      try { fileOut.flushSync(); } catch { /* nothing left to flush */ }
+      screen.flush();
     },
   };
 }

@@ -40,6 +40,8 @@ async function main(): Promise<void> {
       void server.stop(signal).then(() => process.exit(0));
     });
   }
+  // logrotate: after it moves server.log away, SIGHUP makes the server write to a new file by the old name
+  process.on('SIGHUP', () => { void server.reopenLog(); });
 }
 
 main().catch((error: unknown) => {

@@ -54,6 +54,8 @@ export interface Limits {
   readonly loginDelayMs: number;
   /** CHAT_LOGIN_MAX_DELAY_MS: the longest delay: 30 s caps a guesser at two tries a minute, yet the real user still gets in. */
   readonly loginMaxDelayMs: number;
+  /** CHAT_MAX_CONSOLE_BUFFER: bytes the console may fall behind before it skips info lines (warnings and errors are always shown; server.log has everything). 1 MiB is thousands of lines. */
+  readonly consoleBuffer: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -75,6 +77,7 @@ export const DEFAULT_LIMITS: Limits = {
   loginFreePerAddress: 10,
   loginDelayMs: 500,
   loginMaxDelayMs: 30_000,
+  consoleBuffer: 1024 * 1024,
 };
 
 export const LIMIT_VARS: Readonly<Record<keyof Limits, string>> = {
@@ -96,6 +99,7 @@ export const LIMIT_VARS: Readonly<Record<keyof Limits, string>> = {
   loginFreePerAddress: 'CHAT_LOGIN_FREE_PER_ADDRESS',
   loginDelayMs: 'CHAT_LOGIN_DELAY_MS',
   loginMaxDelayMs: 'CHAT_LOGIN_MAX_DELAY_MS',
+  consoleBuffer: 'CHAT_MAX_CONSOLE_BUFFER',
 };
 
 /** The limits that 0 turns off; every other one is at least 1. */

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { freePort, runServerToExit, tempDir } from '../support/server.js';
+import { freePort, runServerToExit, tempDir, unwritableDir } from '../support/server.js';
 import { ask, cleanup, cleanupAll, client, directUser, server } from './helpers.js';
 
 afterEach(cleanup);
@@ -121,6 +121,41 @@ describe('bad configuration: one clear message, non-zero exit', () => {
 
   it('an unknown flag', async () => {
     expectOneClearError(await runServerToExit(['--port', '0', '--colour', 'blue']), '--colour');
+  });
+});
+
+describe('storage paths that cannot be used: one line and exit 1, before `Server is on`', () => {
+  it('CHAT_DB naming a folder', async () => {
+    const dir = tempDir();
+    expectOneClearError(await runServerToExit(['--port', '0'], { CHAT_DB: dir }), `cannot use the database ${dir}`, 'is a folder', 'CHAT_DB');
+  });
+
+  it('CHAT_DB where no folder can be made (/proc/nope) ends at once instead of hanging', async () => {
+    expectOneClearError(await runServerToExit(['--port', '0'], { CHAT_DB: '/proc/nope/x.db' }), '/proc/nope', 'CHAT_DB');
+  });
+
+  it('--db in a folder nobody may write in', async () => {
+    const file = join(unwritableDir(), 'chat.db');
+    expectOneClearError(await runServerToExit(['--port', '0', '--db', file]), file, 'not allowed', '--db');
+  });
+
+  it('--db whose missing folder would have to be made in a folder nobody may write in', async () => {
+    const folder = join(unwritableDir(), 'data');
+    expectOneClearError(await runServerToExit(['--port', '0', '--db', join(folder, 'chat.db')]), folder, 'not allowed');
+  });
+
+  it('CHAT_LOG naming a folder', async () => {
+    const dir = tempDir();
+    expectOneClearError(await runServerToExit(['--port', '0'], { CHAT_LOG: dir }), `cannot write the log ${dir}`, 'is a folder', 'CHAT_LOG');
+  });
+
+  it('CHAT_LOG that cannot be created', async () => {
+    expectOneClearError(await runServerToExit(['--port', '0'], { CHAT_LOG: '/proc/nope/server.log' }), '/proc/nope', 'CHAT_LOG');
+  });
+
+  it('--log in a folder nobody may write in', async () => {
+    const file = join(unwritableDir(), 'server.log');
+    expectOneClearError(await runServerToExit(['--port', '0', '--log', file]), file, 'not allowed', '--log');
   });
 });
 

@@ -36,7 +36,8 @@ describe('the server started in-process', () => {
 
   it('a second server on the same port is refused with a message that says what to do', async () => {
     const first = await startServer(configIn(tempDir()));
-    const result = parseConfig(['--port', String(first.port), '--web-port', 'off', '--db', join(tempDir(), 'chat.db')], {});
+    const dir = tempDir();
+    const result = parseConfig(['--port', String(first.port), '--web-port', 'off', '--db', join(dir, 'chat.db'), '--log', join(dir, 'server.log')], {});
     if (!('config' in result)) throw new Error('bad test config');
     await expect(startServer(result.config)).rejects.toThrow(`port ${first.port} is in use — pass --port or set CHAT_PORT`);
     await first.stop('test');

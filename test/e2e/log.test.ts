@@ -1,5 +1,5 @@
 // server.log (pino JSON lines at CHAT_LOG): what a session leaves behind, and that passwords never appear.
-import { readFileSync } from 'node:fs';
+import { readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, expect, it } from 'vitest';
 import type { LineClient } from '../support/client.js';
@@ -102,4 +102,46 @@ it('passwords never appear in server.log, on stdout or on stderr, even at LOG_LE
     expect(s.stdout()).not.toContain(secret);
     expect(s.stderr()).not.toContain(secret);
   }
+});
+
+it('SIGHUP opens server.log again after logrotate moved it away, and no client is dropped', async () => {
+  const s = await server();
+  const mia = await messengerUser(s.port, 'mia');
+  const file = join(s.dir, 'server.log');
+  renameSync(file, `${file}.1`);
+  s.child.kill('SIGHUP');
+  await s.waitForStdout(/opened .*server\.log again \(SIGHUP\)/);
+  expect(await ask(mia, 'BROADCAST after the rotation')).toBe('BROADCAST mia after the rotation');
+  expect(await s.stop('SIGTERM')).toBe(0);
+
+  const before = readFileSync(`${file}.1`, 'utf8');
+  const after = readFileSync(file, 'utf8');
+  expect(before).toContain('mia logged in');
+  expect(after).toContain('"event":"logReopened"');
+  expect(after).toContain('mia to everyone: after the rotation');
+  expect(before).not.toContain('after the rotation');
+});
+
+it('a console that falls behind skips only info lines, says how many, and shows every warning', async () => {
+  const s = await server({ env: { CHAT_MAX_CONSOLE_BUFFER: '4096', CHAT_MAX_LINE: '64' } });
+  s.child.stdout!.pause(); // nobody reads the console for a while
+  const mia = await messengerUser(s.port, 'mia');
+  const carl = await client(s.port);
+  expect(await ask(carl, 'CHANNELS')).toBe('RESULT CHANNELS');
+  const broadcasts = 2000;
+  const overlong = 40;
+  mia.raw(`BROADCAST ${'x'.repeat(50)}\n`.repeat(broadcasts));
+  carl.raw(`${'y'.repeat(100)}\n`.repeat(overlong));
+  for (let i = 0; i < broadcasts; i++) await mia.next();
+  expect(await ask(carl, 'CHANNELS')).toBe('RESULT CHANNELS'); // every over-long line before it was handled
+  s.child.stdout!.resume();
+  expect(await s.stop('SIGTERM')).toBe(0);
+
+  const shown = s.stdout().split('\n');
+  expect(shown.filter((line) => line.endsWith('WARN  ignored an over-long line'))).toHaveLength(overlong);
+  const skipped = shown.map((line) => /skipped (\d+) info lines?; server\.log has every line/.exec(line)?.[1]).filter(Boolean).map(Number);
+  expect(skipped.length).toBeGreaterThan(0);
+  const infoShown = shown.filter((line) => / INFO  /.test(line)).length;
+  const infoLogged = records(s).filter((r) => r.level === 30).length;
+  expect(infoShown + skipped.reduce((a, b) => a + b, 0)).toBe(infoLogged);
 });

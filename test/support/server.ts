@@ -1,6 +1,6 @@
 // Starts the real server (the built dist/ entry point) as a child process in its own temp folder.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, chmodSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -16,6 +16,8 @@ export interface ServerProcess {
   /** Everything the process printed on stdout so far. */
   stdout(): string;
   stderr(): string;
+  /** Resolves once stdout has shown a line matching `pattern` (at most `timeoutMs`). */
+  waitForStdout(pattern: RegExp, timeoutMs?: number): Promise<void>;
   /** SIGTERM, then waits for exit; resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -37,6 +39,18 @@ export function tempDir(): string {
   return dir;
 }
 
+/** A folder this process may not create files in: a read-only temp folder, or /sys where the tests run as root (root writes anywhere else). */
+export function unwritableDir(): string {
+  const dir = tempDir();
+  chmodSync(dir, 0o555);
+  try {
+    accessSync(dir, constants.W_OK);
+    return '/sys';
+  } catch {
+    return dir;
+  }
+}
+
 export function removeTempDirs(): void {
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
@@ -53,7 +67,8 @@ export function startServerProcess(options: StartOptions = {}): Promise<ServerPr
   let err = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => { out += chunk; });
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => { err += chunk; });
-  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  // 'close', not 'exit': by then everything the process printed has been read
+  const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
   return new Promise((resolveStart, reject) => {
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`server did not start in time:\n${out}\n${err}`)); }, 10_000);
     const check = () => {
@@ -67,6 +82,17 @@ export function startServerProcess(options: StartOptions = {}): Promise<ServerPr
           ...(webPort ? { webPort: Number(webPort) } : {}),
           stdout: () => out,
           stderr: () => err,
+          waitForStdout: (pattern, timeoutMs = 5000) => new Promise<void>((found, fail) => {
+            const timer = setTimeout(() => { child.stdout!.off('data', look); fail(new Error(`no ${String(pattern)} on stdout within ${timeoutMs} ms:\n${out}`)); }, timeoutMs);
+            const look = () => {
+              if (!pattern.test(out)) return;
+              clearTimeout(timer);
+              child.stdout!.off('data', look);
+              found();
+            };
+            child.stdout!.on('data', look);
+            look();
+          }),
           async stop(signal = 'SIGTERM') {
             if (child.exitCode === null && child.signalCode === null) child.kill(signal);
             return exited;

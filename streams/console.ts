@@ -1,0 +1,61 @@
+// The console: server.log's records as lines a person reads, and plain lines like `Server is on`. A console
+// that cannot keep up never stalls the server: past `limit` bytes waiting to be written, info and debug lines
+// are dropped and counted (server.log has them all); warnings and errors are always written, and the count
+// is said as soon as the console catches up.
+import type { pino } from 'pino';
+
+/** What pino.destination gives: a SonicBoom writer. */
+type Destination = ReturnType<typeof pino.destination>;
+
+export class ConsoleEcho {
+  /** Bytes handed to stdout and not yet written. */
+  private waiting = 0;
+  private dropped = 0;
+  private broken = false;
+
+  constructor(private readonly out: Destination, private readonly limit: number) {
+    out.on('write', (bytes: number) => { this.waiting -= bytes; });
+    // stdout closed (EPIPE) or gone: the console goes quiet, the server goes on
+    out.on('error', () => { this.broken = true; });
+  }
+
+  /** A line that may be dropped when the console is behind (info and below). */
+  minor(line: string): void {
+    if (this.waiting > this.limit) {
+      this.dropped++;
+      return;
+    }
+    this.write(line);
+  }
+
+  /** A line that is always written (warnings, errors, `Server is on`). */
+  major(line: string): void {
+    this.write(line);
+  }
+
+  /** Says how many lines were dropped, if any still wait to be said, and writes out what is buffered. */
+  flush(): void {
+    this.sayDropped();
+    if (this.broken) return;
+    try { this.out.flushSync(); } catch { /* stdout is gone, or not open yet */ }
+  }
+
+  private write(line: string): void {
+    if (this.broken) return;
+    if (this.waiting <= this.limit) this.sayDropped();
+    this.put(line);
+  }
+
+  private sayDropped(): void {
+    if (this.dropped === 0 || this.broken) return;
+    const count = this.dropped;
+    this.dropped = 0;
+    this.put(`(the console fell behind and skipped ${count} info line${count === 1 ? '' : 's'}; server.log has every line)`);
+  }
+
+  private put(line: string): void {
+    const text = line + '\n';
+    this.waiting += Buffer.byteLength(text);
+    this.out.write(text);
+  }
+}
