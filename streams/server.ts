@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Entry point: `chat-server [port] [peers-file] [options]`, or `chat-server replay …` / `chat-server tail …`. Prints where it listens (and where the web page is), then `Server is on` once it accepts connections.
-import { HELP, parseConfig } from '../src/config/config.js';
+import { HELP, parseConfig, unknownVariables } from '../src/config/config.js';
 import { startServer, StartupError } from './app.js';
 import { readDotenv } from './dotenv.js';
 
@@ -16,7 +16,15 @@ async function main(): Promise<void> {
     process.exitCode = (await import('./tail.js')).tailMain(rest);
     return;
   }
-  const result = parseConfig(process.argv.slice(2), process.env, readDotenv());
+  let dotenv: Record<string, string>;
+  try {
+    dotenv = readDotenv();
+  } catch (error) {
+    process.stderr.write(`chat-server: ${(error as Error).message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const result = parseConfig(process.argv.slice(2), process.env, dotenv);
   if ('help' in result) {
     process.stdout.write(HELP);
     return;
@@ -26,6 +34,7 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
+  for (const warning of unknownVariables(process.env, dotenv)) process.stderr.write(`chat-server: warning: ${warning}\n`);
   const server = await startServer(result.config);
   server.log.say(`listening on ${server.address}:${server.port}`);
   if (server.webUrl) server.log.say(`web page on ${server.webUrl}`);
@@ -45,6 +54,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`chat-server: ${error instanceof StartupError ? error.message : (error as Error).stack ?? String(error)}\n`);
+  // one line either way; a failure nobody foresaw says so, since there is no log to hold its stack yet
+  process.stderr.write(`chat-server: ${error instanceof StartupError ? error.message : `could not start: ${String(error)}`}\n`);
   process.exit(1);
 });

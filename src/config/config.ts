@@ -5,6 +5,7 @@ import type { ListenerMode } from '../core/types.js';
 import { LEVEL_VALUES } from '../log/format.js';
 import { DEFAULT_LIMITS, LIMIT_VARS, ZERO_MEANS_OFF, type Limits } from './limits.js';
 import { parseOrigins } from './origins.js';
+import { closest } from './suggest.js';
 
 export interface Config {
   readonly address: string;
@@ -32,7 +33,18 @@ type Env = Readonly<Record<string, string | undefined>>;
 const PROTOCOLS: readonly ListenerMode[] = ['auto', 'channels', 'direct', 'messenger'];
 const LOG_LEVELS = Object.keys(LEVEL_VALUES);
 
-export const HELP = `Usage: chat-server [port] [peers-file] [options]
+/** Variables that may be left empty (`CHAT_PEERS=`) to mean "none"; for every other one an empty value is an error. */
+const MAY_BE_EMPTY: ReadonlySet<string> = new Set(['CHAT_PEERS', 'CHAT_NAME', 'CHAT_WEB_ORIGINS']);
+
+/** Every variable the server and the client read (all of them are in .env.example). */
+export const KNOWN_VARIABLES: readonly string[] = [
+  'CHAT_ADDRESS', 'CHAT_PORT', 'CHAT_WEB_PORT', 'CHAT_WEB_ORIGINS', 'CHAT_PROTOCOL', 'CHAT_DB', 'CHAT_LOG', 'CHAT_MAX_USERS', 'CHAT_PEERS', 'CHAT_NAME',
+  'CHAT_BCRYPT_COST', 'LOG_LEVEL', ...Object.values(LIMIT_VARS),
+];
+
+export const HELP = `Usage: chat-server [port] [peers-file] [options]   run the server
+       chat-server tail [FILE] [options]            follow server.log human-readably (tail --help)
+       chat-server replay FILE... [options]         play recordings and check the answers (replay --help)
 
 A chat server speaking the channels, direct and messenger protocols on one port, and the same
 over WebSocket at /ws on the web port, where it also serves a chat page.
@@ -67,7 +79,32 @@ function integer(text: string, name: string, min: number, max: number): number |
   return value < min || value > max ? `${name} must be between ${min} and ${max}, got ${value}` : value;
 }
 
+/** A value that cannot be used; parseConfig turns it into its error result. */
+class ConfigError extends Error {}
+
+/** Warnings for CHAT_* variables the server does not know (a misspelt name would otherwise be ignored without a word). */
+export function unknownVariables(env: Env, dotenv: Env = {}, dotenvName = '.env'): string[] {
+  const warnings: string[] = [];
+  for (const [values, where] of [[env, 'the environment'], [dotenv, dotenvName]] as const) {
+    for (const name of Object.keys(values)) {
+      if (!name.startsWith('CHAT_') || KNOWN_VARIABLES.includes(name)) continue;
+      const near = closest(name, KNOWN_VARIABLES);
+      warnings.push(`${name} (in ${where}) is not a setting and is ignored — ${near ? `did you mean ${near}?` : 'see .env.example for the settings'}`);
+    }
+  }
+  return warnings;
+}
+
 export function parseConfig(argv: readonly string[], env: Env, dotenv: Env = {}): ConfigResult {
+  try {
+    return parse(argv, env, dotenv);
+  } catch (error) {
+    if (error instanceof ConfigError) return { error: error.message };
+    throw error;
+  }
+}
+
+function parse(argv: readonly string[], env: Env, dotenv: Env): ConfigResult {
   let parsed;
   try {
     parsed = parseArgs({
@@ -87,9 +124,17 @@ export function parseConfig(argv: readonly string[], env: Env, dotenv: Env = {})
   if (values.help) return { help: true };
   if (positionals.length > 2) return { error: `too many arguments: ${positionals.slice(2).join(' ')} (see --help)` };
 
-  // flags, then env, then .env; an empty value counts as unset
-  const pick = (flag: string | undefined, variable: string): string | undefined =>
-    [flag, env[variable], dotenv[variable]].find((value) => value !== undefined && value !== '');
+  // flags, then env, then .env; an empty value means "none" where .env.example says so, else it is an error
+  const pick = (flag: string | undefined, variable: string): string | undefined => {
+    if (flag !== undefined) return flag;
+    for (const [values, where] of [[env, 'the environment'], [dotenv, '.env']] as const) {
+      const value = values[variable];
+      if (value === undefined) continue;
+      if (value !== '' || MAY_BE_EMPTY.has(variable)) return value === '' ? undefined : value;
+      throw new ConfigError(`${variable} is empty (in ${where}) — give it a value or remove it; .env.example shows the default`);
+    }
+    return undefined;
+  };
 
   const port = integer(pick(values.port ?? positionals[0], 'CHAT_PORT') ?? '5378', 'port', 0, 65535);
   if (typeof port === 'string') return { error: `${port} — pass --port or set CHAT_PORT` };

@@ -159,6 +159,38 @@ describe('storage paths that cannot be used: one line and exit 1, before `Server
   });
 });
 
+describe('.env and variables: what an operator gets wrong is said, never silently ignored', () => {
+  it('a .env line without = stops the start with the file and the line', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, '.env'), 'CHAT_MAX_USERS=3\nCHAT_PROTOCOL messenger\nCHAT_PORT=0\n');
+    const result = await runServerToExit([], {}, dir);
+    expectOneClearError(result, '.env line 2', 'CHAT_PROTOCOL messenger', 'has no =');
+    expect(result.code).toBe(2);
+  });
+
+  it('an empty CHAT_PORT= in .env is an error, not the default', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, '.env'), 'CHAT_PORT=\n');
+    expectOneClearError(await runServerToExit([], {}, dir), 'CHAT_PORT is empty', '.env');
+  });
+
+  it('an empty CHAT_PEERS= means no federation, as .env.example says', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, '.env'), 'CHAT_PEERS=\n');
+    const s = await server({ dir });
+    expect(s.stdout()).not.toMatch(/federating/);
+  });
+
+  it('a misspelt CHAT_ variable is warned about with the closest known name, and the server starts', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, '.env'), 'CHAT_PROTOCL=direct\n');
+    const s = await server({ dir, env: { CHAT_MAXUSERS: '3' } });
+    expect(s.stderr()).toContain('chat-server: warning: CHAT_MAXUSERS (in the environment) is not a setting and is ignored — did you mean CHAT_MAX_USERS?');
+    expect(s.stderr()).toContain('CHAT_PROTOCL (in .env) is not a setting and is ignored — did you mean CHAT_PROTOCOL?');
+    expect(listening(s.stdout())).toMatchObject({ protocol: 'auto', maxUsers: 16 });
+  });
+});
+
 describe('where settings come from', () => {
   it('defaults: protocol auto, 16 users', async () => {
     const s = await server();

@@ -1,5 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig, type Config } from '../../src/config/config.js';
+import { KNOWN_VARIABLES, parseConfig, unknownVariables, type Config } from '../../src/config/config.js';
+import { parseDotenv } from '../../src/config/dotenv.js';
 import { parsePeers } from '../../src/config/peers.js';
 
 function config(argv: string[], env = {}, dotenv = {}): Config {
@@ -83,5 +86,44 @@ describe('peers file', () => {
 
   it('names the line that is wrong', () => {
     expect(parsePeers('127.0.0.2:5378\nnonsense\n')).toEqual({ error: 'line 2: expected host:port, got "nonsense"' });
+  });
+});
+
+describe('.env files', () => {
+  it('reads NAME=value lines, comments, export, quotes and trailing comments', () => {
+    const text = '# settings\n\nCHAT_PORT=6000\r\nexport CHAT_NAME = hub \nCHAT_DB="./my data/chat.db"\nCHAT_LOG=\'#not a comment\'\nCHAT_PROTOCOL=direct # the course\n';
+    expect(parseDotenv(text)).toEqual({ values: { CHAT_PORT: '6000', CHAT_NAME: 'hub', CHAT_DB: './my data/chat.db', CHAT_LOG: '#not a comment', CHAT_PROTOCOL: 'direct' } });
+  });
+
+  it('a line without = is an error naming the line, not a value that swallows the next line', () => {
+    expect(parseDotenv('CHAT_MAX_USERS=3\nCHAT_PROTOCOL messenger\nCHAT_PORT=0\n')).toEqual({ error: 'line 2: "CHAT_PROTOCOL messenger" has no = (write NAME=value)' });
+  });
+
+  it('an unclosed quote or a name with spaces is an error too', () => {
+    expect(parseDotenv('CHAT_NAME="hub\nCHAT_PORT=1\n')).toEqual({ error: 'line 1: the quote after CHAT_NAME= is not closed on that line' });
+    expect(parseDotenv('CHAT PORT=1\n')).toHaveProperty('error', expect.stringMatching(/^line 1: "CHAT PORT" is not a variable name/));
+  });
+});
+
+describe('unknown and empty variables', () => {
+  it('warns about an unknown CHAT_ variable with the closest known name', () => {
+    expect(unknownVariables({ CHAT_MAXUSERS: '3', HOME: '/root' }, { CHAT_PROTOCL: 'direct' })).toEqual([
+      'CHAT_MAXUSERS (in the environment) is not a setting and is ignored — did you mean CHAT_MAX_USERS?',
+      'CHAT_PROTOCL (in .env) is not a setting and is ignored — did you mean CHAT_PROTOCOL?',
+    ]);
+    expect(unknownVariables({ CHAT_COMPLETELY_DIFFERENT_THING: '1' })[0]).toMatch(/see \.env\.example/);
+  });
+
+  it('an empty value is an error unless .env.example says what empty means', () => {
+    expect(parseConfig([], {}, { CHAT_PORT: '' })).toEqual({ error: 'CHAT_PORT is empty (in .env) — give it a value or remove it; .env.example shows the default' });
+    expect(parseConfig([], { CHAT_MAX_LINE: '' })).toHaveProperty('error', expect.stringContaining('CHAT_MAX_LINE is empty (in the environment)'));
+    expect(config([], { CHAT_PEERS: '' }, { CHAT_PEERS: 'peers.txt' })).not.toHaveProperty('peers');
+    expect(config(['--address', '127.0.0.2'], {}, { CHAT_NAME: '' })).toMatchObject({ name: '127.0.0.2' });
+  });
+
+  it('.env.example lists every variable the server knows, and no other', () => {
+    const example = readFileSync(resolve(import.meta.dirname, '../../.env.example'), 'utf8');
+    const listed = [...example.matchAll(/^([A-Z_]+)=/gm)].map((m) => m[1]).sort();
+    expect(listed).toEqual([...KNOWN_VARIABLES].sort());
   });
 });
