@@ -13,7 +13,7 @@ async function main(): Promise<void> {
     return;
   }
   if (command === 'tail') {
-    process.exitCode = (await import('./tail.js')).tailMain(rest);
+    process.exitCode = await (await import('./tail.js')).tailMain(rest);
     return;
   }
   let dotenv: Record<string, string>;
