@@ -1,42 +1,75 @@
 #!/usr/bin/env node
-// `chat-server replay FILE... [--host H] [--port P]`: plays recordings against a live server.
-import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import { parseRecording } from '../src/recording/parse.js';
-import { replay } from './replay/run.js';
+// `chat-server replay FILE... [--port P [--host H]]`: plays recordings in-process or against a live server.
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseRecording, type Recording } from '../src/recording/parse.js';
+import { parseReplayArgs, REPLAY_USAGE, type ReplayOptions } from '../src/recording/args.js';
+import { inProcessServer, liveSkipReason } from '../src/recording/settings.js';
+import { memoryTransport } from './replay/memory.js';
+import { replay, type ReplayResult } from './replay/run.js';
 import { tcpTransport } from './replay/tcp.js';
 
-export async function replayMain(argv: readonly string[]): Promise<number> {
-  let parsed;
+/** A tag for a run's fresh names (`alice$`): short, lower-case letters and digits, valid in every dialect. */
+export function freshTag(): string {
+  return randomBytes(4).readUInt32BE().toString(36).padStart(6, '0').slice(-6);
+}
+
+/** Plays one recording in this process: the real pipeline, a new database in a temp folder, its @ settings. */
+export async function replayInProcess(recording: Recording, timeoutMs: number): Promise<ReplayResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'chat-replay-'));
   try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { host: { type: 'string' }, port: { type: 'string' } } });
-  } catch (error) {
-    process.stderr.write(`replay: ${(error as Error).message}\n`);
-    return 2;
-  }
-  const { values, positionals: files } = parsed;
-  const host = values.host ?? '127.0.0.1';
-  const port = Number(values.port ?? '5378');
-  if (!files.length || !Number.isInteger(port) || port < 1 || port > 65535) {
-    process.stderr.write('usage: chat-server replay FILE... [--host 127.0.0.1] [--port 5378]\n');
-    return 2;
-  }
-  let failed = 0;
-  for (const file of files) {
-    const recording = parseRecording(await readFile(file, 'utf8'));
-    if ('error' in recording) {
-      process.stdout.write(`✗ ${file}: ${recording.error}\n`);
-      failed++;
-      continue;
+    const transport = await memoryTransport({ dbFile: join(dir, 'chat.db'), ...inProcessServer(recording.settings) });
+    try {
+      return await replay(recording, transport, timeoutMs);
+    } finally {
+      await transport.stop();
     }
-    if (Object.keys(recording.settings).length) process.stdout.write(`  ${file}: settings ${JSON.stringify(recording.settings)} apply only in-process; the live server keeps its own\n`);
-    const transport = tcpTransport(host, port);
-    const result = await replay(recording, transport).finally(() => transport.stop());
-    process.stdout.write(result.ok ? `✓ ${file}\n` : `✗ ${file}: ${result.failure}\n`);
-    if (!result.ok) failed++;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
-  process.stdout.write(`${files.length - failed} passed, ${failed} failed\n`);
-  return failed ? 1 : 0;
+}
+
+async function playFile(file: string, options: ReplayOptions): Promise<{ status: 'passed' | 'failed' | 'skipped'; line: string }> {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    return { status: 'failed', line: `✗ ${file}: cannot read it: ${(error as Error).message}` };
+  }
+  const recording = parseRecording(text, { tag: freshTag() });
+  if ('error' in recording) return { status: 'failed', line: `✗ ${file}: ${recording.error}` };
+  let result: ReplayResult;
+  if (options.live) {
+    const skip = liveSkipReason(recording, options.assumeSettings);
+    if (skip) return { status: 'skipped', line: `- ${file}: skipped: ${skip}` };
+    const transport = tcpTransport(options.live.host, options.live.port, options.timeoutMs);
+    result = await replay(recording, transport, options.timeoutMs).finally(() => transport.stop());
+  } else {
+    result = await replayInProcess(recording, options.timeoutMs);
+  }
+  return result.ok ? { status: 'passed', line: `✓ ${file}` } : { status: 'failed', line: `✗ ${file}: ${result.failure}` };
+}
+
+export async function replayMain(argv: readonly string[]): Promise<number> {
+  const parsed = parseReplayArgs(argv);
+  if ('help' in parsed) {
+    process.stdout.write(REPLAY_USAGE);
+    return 0;
+  }
+  if ('error' in parsed) {
+    process.stderr.write(`replay: ${parsed.error}\n`);
+    return 2;
+  }
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  for (const file of parsed.options.files) {
+    const { status, line } = await playFile(file, parsed.options);
+    counts[status]++;
+    process.stdout.write(line + '\n');
+  }
+  process.stdout.write(`replayed ${parsed.options.files.length} file(s): ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped\n`);
+  return counts.failed ? 1 : 0;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -9,6 +9,11 @@
 //   a <!         the server closes a (after the lines expected before)
 //   a !          a closes its sending side (it still reads until the server closes: expect `a <!`)
 //   a !w         writes to a fail from now on (in-process only: a broken socket)
+//
+// Fresh names: a `$` right after a letter, an accent or a digit (`alice$`, `room$`) stands for a tag made new for each
+// run, the same everywhere in that run, so a recording passes against a server that already knows its
+// names. `$pw1`, `$pw2`… stand for passwords (what `--record` writes instead of them), each filled in
+// consistently within a run.
 
 export type RecordedEvent =
   | { readonly op: 'open'; readonly conn: string; readonly from?: string; readonly line: number }
@@ -48,18 +53,36 @@ export function unescapeBytes(text: string): Uint8Array {
   return Uint8Array.from(bytes);
 }
 
-export function parseRecording(text: string): Recording | { readonly error: string } {
+/** The settings a recording may ask for (see settings.ts for what each means). */
+export const KNOWN_SETTINGS: readonly string[] = ['protocol', 'max-users', 'max-line', 'name', 'peers', 'fresh'];
+
+export interface ParseOptions {
+  /** What a `$` after a name becomes in this run (default: nothing, so `alice$` is `alice`). */
+  readonly tag?: string;
+}
+
+/** Fills in the run's fresh names (`alice$`) and passwords (`$pw1`). */
+export function freshen(text: string, tag: string): string {
+  return text.replace(/\$pw(\d+)\b/g, `pw$1${tag}`).replace(/(?<=[\p{L}\p{M}\p{N}_])\$/gu, tag);
+}
+
+export function parseRecording(text: string, { tag = '' }: ParseOptions = {}): Recording | { readonly error: string } {
   const settings: Record<string, string> = {};
   const events: RecordedEvent[] = [];
   for (const [index, raw] of text.split('\n').entries()) {
     const line = index + 1;
     const source = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (source.trim() === '' || source.startsWith('#')) continue;
-    const setting = /^@([\w-]+)\s+(.*)$/.exec(source);
-    if (setting) { settings[setting[1]] = setting[2].trim(); continue; }
+    const setting = /^@([\w-]+)(?:\s+(.*))?$/.exec(source);
+    if (setting) {
+      if (!KNOWN_SETTINGS.includes(setting[1])) return { error: `line ${line}: unknown setting @${setting[1]} (known: ${KNOWN_SETTINGS.map((s) => '@' + s).join(' ')})` };
+      settings[setting[1]] = (setting[2] ?? '').trim();
+      continue;
+    }
     const match = /^([\w-]+) (~|>>|>|<!|<|!w|!)(?: (.*))?$/.exec(source);
     if (!match) return { error: `line ${line}: cannot read ${JSON.stringify(source)}` };
-    const [, conn, op, rest] = match;
+    const [, conn, op, written] = match;
+    const rest = written === undefined ? undefined : freshen(written, tag);
     switch (op) {
       case '~': events.push(rest ? { op: 'open', conn, from: rest.trim(), line } : { op: 'open', conn, line }); break;
       case '>': events.push({ op: 'send', conn, bytes: encoder.encode((rest ?? '') + '\n'), line }); break;

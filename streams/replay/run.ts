@@ -8,9 +8,10 @@ export interface ReplayResult {
   readonly failure?: string;
 }
 
-const WAIT_MS = 3000;
+/** How long each expectation waits for the server by default. */
+export const WAIT_MS = 3000;
 
-export async function replay(recording: Recording, transport: Transport): Promise<ReplayResult> {
+export async function replay(recording: Recording, transport: Transport, waitMs = WAIT_MS): Promise<ReplayResult> {
   const conns = new Map<string, ReplayConnection>();
   const connection = async (name: string, from?: string) => {
     let conn = conns.get(name);
@@ -33,12 +34,12 @@ export async function replay(recording: Recording, transport: Transport): Promis
           conn.breakWrites();
           break;
         case 'expect': {
-          const got = await conn.next(WAIT_MS);
+          const got = await conn.next(waitMs);
           if (got !== event.text) return { ok: false, failure: `${where}: expected ${JSON.stringify(event.text)}, got ${JSON.stringify(got)}` };
           break;
         }
         case 'expectClose':
-          await conn.closed(WAIT_MS);
+          await conn.closed(waitMs);
           await transport.settle(); // the server logs the user out just after it closed the socket
           break;
       }

@@ -38,6 +38,17 @@ describe('--help', () => {
     expect(stdout).not.toMatch(/Server is on/);
   });
 
+  it('lists every subcommand, each with its own --help', async () => {
+    const { stdout } = await runServerToExit(['--help']);
+    for (const command of ['tail', 'replay']) {
+      expect(stdout).toContain(`chat-server ${command} `);
+      const own = await runServerToExit([command, '--help']);
+      expect(own.code).toBe(0);
+      expect(own.stdout).toMatch(new RegExp(`^Usage: chat-server ${command} `));
+      expect(own.stderr).toBe('');
+    }
+  });
+
   it('-h is the same as --help', async () => {
     const [long, short] = await Promise.all([runServerToExit(['--help']), runServerToExit(['-h'])]);
     expect(short.code).toBe(0);

@@ -1,38 +1,85 @@
-// The same recordings, replayed over TCP against the real server process (fresh state for each).
+// The recordings replayed over TCP against the real server process. Those without @ settings share one
+// server and run twice, the second time on a server that already knows their names; each one with settings
+// gets a server started to match them, as the skip message tells a tester to do.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { parseRecording } from '../../src/recording/parse.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseRecording, type Recording } from '../../src/recording/parse.js';
+import { liveSkipReason, peersOf } from '../../src/recording/settings.js';
+import { freshTag } from '../../streams/replay.js';
 import { replay } from '../../streams/replay/run.js';
 import { tcpTransport } from '../../streams/replay/tcp.js';
-import { removeTempDirs, startServerProcess, tempDir } from '../support/server.js';
+import { removeTempDirs, startServerProcess, tempDir, type ServerProcess, type StartOptions } from '../support/server.js';
 
 const DIR = resolve(import.meta.dirname, '../recordings');
-const SETTING_FLAGS: Readonly<Record<string, string>> = { protocol: '--protocol', 'max-users': '--max-users', name: '--name' };
+const files = readdirSync(DIR).filter((f) => f.endsWith('.rec')).sort();
 
-afterAll(removeTempDirs);
+function load(file: string): Recording {
+  const recording = parseRecording(readFileSync(join(DIR, file), 'utf8'), { tag: freshTag() });
+  if ('error' in recording) throw new Error(`${file}: ${recording.error}`);
+  return recording;
+}
 
-describe('recordings replayed against a live server', () => {
-  // a broken socket (`!w`) can only be staged in memory
-  const files = readdirSync(DIR).filter((f) => f.endsWith('.rec') && !/^\S+ !w$/m.test(readFileSync(join(DIR, f), 'utf8'))).sort();
-  it.each(files)('%s', async (file) => {
-    const recording = parseRecording(readFileSync(join(DIR, file), 'utf8'));
-    if ('error' in recording) throw new Error(recording.error);
-    const args = Object.entries(recording.settings).flatMap(([key, value]) => (SETTING_FLAGS[key] ? [SETTING_FLAGS[key], value] : []));
-    if (recording.settings.peers) {
-      const peersFile = join(tempDir(), 'peers');
-      writeFileSync(peersFile, recording.settings.peers.split(/\s+/).join('\n'));
-      args.push('--peers', peersFile);
-    }
-    const env: Record<string, string> = recording.settings['max-line'] ? { CHAT_MAX_LINE: recording.settings['max-line'] } : {};
-    const server = await startServerProcess({ args, env });
-    const transport = tcpTransport('127.0.0.1', server.port);
+/** The flags and env a server needs to match a recording's settings. */
+function matching(settings: Recording['settings']): StartOptions {
+  const args: string[] = [];
+  const env: Record<string, string> = {};
+  if (settings.protocol) args.push('--protocol', settings.protocol);
+  if (settings['max-users']) args.push('--max-users', settings['max-users']);
+  if (settings.name) args.push('--name', settings.name);
+  if (settings['max-line']) env.CHAT_MAX_LINE = settings['max-line'];
+  if (settings.peers !== undefined) {
+    const peersFile = join(tempDir(), 'peers');
+    writeFileSync(peersFile, peersOf(settings).map((p) => `${p.host}:${p.port}`).join('\n'));
+    args.push('--peers', peersFile);
+  }
+  return { args, env };
+}
+
+async function play(server: ServerProcess, recording: Recording): Promise<string | undefined> {
+  const transport = tcpTransport('127.0.0.1', server.port);
+  try {
+    return (await replay(recording, transport)).failure;
+  } finally {
+    await transport.stop();
+  }
+}
+
+const plain = files.filter((f) => Object.keys(load(f).settings).length === 0 && !liveSkipReason(load(f), false));
+const configured = files.filter((f) => Object.keys(load(f).settings).length > 0 && !liveSkipReason(load(f), true));
+const inMemoryOnly = files.filter((f) => liveSkipReason(load(f), true));
+
+describe('recordings without settings, on one shared server', () => {
+  let shared: ServerProcess;
+  beforeAll(async () => { shared = await startServerProcess({ args: ['--max-users', '1000'] }); });
+  afterAll(async () => { await shared.stop(); });
+
+  it.each(plain)('%s passes on a fresh server', async (file) => {
+    expect(await play(shared, load(file))).toBeUndefined();
+  });
+
+  it.each(plain)('%s passes again on the now used server (fresh names)', async (file) => {
+    expect(await play(shared, load(file))).toBeUndefined();
+  });
+});
+
+describe('recordings with settings, each on a server started to match', () => {
+  it.each(configured)('%s', async (file) => {
+    const recording = load(file);
+    expect(liveSkipReason(recording, false)).toMatch(/^it needs @/);
+    const server = await startServerProcess(matching(recording.settings));
     try {
-      const result = await replay(recording, transport);
-      expect(result.failure).toBeUndefined();
+      expect(await play(server, recording)).toBeUndefined();
     } finally {
-      await transport.stop();
       await server.stop();
     }
   });
 });
+
+describe('recordings only an in-process server can play', () => {
+  it.each(inMemoryOnly)('%s is skipped live, with the reason', (file) => {
+    expect(liveSkipReason(load(file), true)).toMatch(/only the in-process server can stage/);
+  });
+});
+
+afterAll(removeTempDirs);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRecording, unescapeBytes } from '../../src/recording/parse.js';
+import { freshen, parseRecording, unescapeBytes } from '../../src/recording/parse.js';
 import { formatLogLine } from '../../src/log/format.js';
 
 describe('recording format', () => {
@@ -28,5 +28,24 @@ describe('log format', () => {
 
   it('passes through lines that are not JSON', () => {
     expect(formatLogLine('not json')).toBe('not json');
+  });
+});
+
+describe('fresh names and password placeholders', () => {
+  it('a $ after a name becomes the run tag everywhere; $pwN becomes a password of the run', () => {
+    expect(freshen('WELCOME alice$ Welcome, alice$! 2$ of $5', 'k3x9')).toBe('WELCOME alicek3x9 Welcome, alicek3x9! 2k3x9 of $5');
+    expect(freshen('LOGIN bob$ $pw2', 'k3x9')).toBe('LOGIN bobk3x9 pw2k3x9');
+  });
+
+  it('applies the tag to what is sent and what is expected alike', () => {
+    const parsed = parseRecording('a > NAME ann$\na < WELCOME ann$ hi\n', { tag: 'zz' });
+    if ('error' in parsed) throw new Error(parsed.error);
+    expect(new TextDecoder().decode((parsed.events[0] as { bytes: Uint8Array }).bytes)).toBe('NAME annzz\n');
+    expect(parsed.events[1]).toMatchObject({ text: 'WELCOME annzz hi' });
+  });
+
+  it('an unknown @ setting is an error naming the line, not a setting silently ignored', () => {
+    expect(parseRecording('@max-user 2\n')).toEqual({ error: expect.stringMatching(/^line 1: unknown setting @max-user \(known: @protocol @max-users/) });
+    expect(parseRecording('@fresh\n')).toMatchObject({ settings: { fresh: '' } });
   });
 });
