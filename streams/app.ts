@@ -14,6 +14,9 @@ import { listenOn, logListenerEvents } from './listen.js';
 import { openServerLog, type ServerLog } from './log.js';
 import { prepareFile } from './paths.js';
 import { StartupError } from './startup-error.js';
+import { openRecorder, type Recorder } from './recorder.js';
+import { recordingHeader } from '../src/recording/write.js';
+import { DEFAULT_LIMITS } from '../src/config/limits.js';
 import { openStore, type Store } from './store.js';
 import { openWebListener } from './web/listener.js';
 import { pageMounts } from './web/mounts.js';
@@ -55,19 +58,30 @@ async function openLog(config: Config): Promise<ServerLog> {
   });
 }
 
+async function startRecording(config: Config, peers: readonly Peer[]): Promise<Recorder> {
+  const file = config.record!;
+  await prepareFile(file).catch((error: Error) => { throw new StartupError(`cannot record to ${file}: ${error.message} — pass --record or set CHAT_RECORD`); });
+  const header = recordingHeader({
+    protocol: config.protocol, maxUsers: config.maxUsers, maxLineLength: config.limits.maxLineLength, defaultMaxLineLength: DEFAULT_LIMITS.maxLineLength,
+    ...(peers.length ? { federation: { name: config.name, peers: peers.map((p) => `${p.host}:${p.port}`) } } : {}),
+  }, new Date().toISOString());
+  return openRecorder(file, header, config.limits.maxLineLength);
+}
+
 export async function startServer(config: Config): Promise<RunningServer> {
   const peers = config.peers ? await loadPeers(config.peers) : [];
   const store = await openDatabase(config.db);
   const log = await openLog(config).catch(async (error) => { await store.close(); throw error; });
+  const recorder = config.record ? await startRecording(config, peers).catch(async (error) => { log.close(); await store.close(); throw error; }) : undefined;
   // half-open: a client that finishes sending (`nc -N`, shutdown(SHUT_WR)) still gets every answer
   const server = createServer({ allowHalfOpen: true });
   server.maxConnections = config.limits.maxConnections;
   await listenOn(server, { address: config.address, port: config.port, name: 'port', flag: '--port', env: 'CHAT_PORT' })
-    .catch(async (error) => { log.close(); await store.close(); throw error; });
+    .catch(async (error) => { await recorder?.close(); log.close(); await store.close(); throw error; });
 
   const web = config.webPort === 'off' ? undefined : await openWebListener({
     address: config.address, port: config.webPort, mounts: pageMounts(), origins: config.webOrigins, limits: config.limits, log: log.log,
-  }).catch(async (error) => { server.close(); log.close(); await store.close(); throw error; });
+  }).catch(async (error) => { server.close(); await recorder?.close(); log.close(); await store.close(); throw error; });
 
   const { port } = server.address() as AddressInfo;
   const { damage } = store;
@@ -90,6 +104,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     store,
     hasher,
     log: log.log,
+    ...(recorder ? { recorder } : {}),
     maxUsers: config.maxUsers,
     limits: config.limits,
   });
@@ -97,6 +112,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     level: 'info', event: 'start', msg: `server started on ${config.address}:${port} (protocol ${config.protocol}, max users ${config.maxUsers})${web ? `, web page on ${web.url}` : ''}`,
     address: config.address, port, webUrl: web?.url, protocol: config.protocol, db: config.db, peers: peers.length,
   });
+  if (config.record) log.log({ level: 'info', event: 'recording', msg: `recording all traffic to ${config.record}`, file: config.record });
   if (peers.length) {
     log.log({ level: 'info', event: 'federation', msg: `federating as ${config.name} with ${peers.map((p) => `${p.host}:${p.port}`).join(', ')}`, name: config.name, peers });
   }
@@ -118,6 +134,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
     stop(reason) {
       stopping ??= (async () => {
         log.log({ level: 'info', event: 'stop', msg: `shutting down (${reason})` });
+        // the recording ends here: the server closing everyone on shutdown is no behaviour to replay
+        await recorder?.close();
         const closed = Promise.all([server, ...(web ? [web.server] : [])].map((listener) => new Promise<void>((resolve) => listener.close(() => resolve()))));
         await pipeline.stop();
         await closed;

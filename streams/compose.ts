@@ -10,6 +10,7 @@ import { effectRunner } from './effects.js';
 import type { Hasher } from './hasher.js';
 import { startPipeline, type Connection, type Pipeline } from './pipeline.js';
 import { createRouter } from './router.js';
+import type { Recorder } from './recorder.js';
 import { SocketSink } from './sink.js';
 import type { Store } from './store.js';
 
@@ -24,6 +25,8 @@ export interface ServerParts {
   readonly clock?: () => number;
   /** Learns the state after each command. */
   readonly states?: { next(state: State): void };
+  /** Writes the traffic in the recording format (--record). */
+  readonly recorder?: Recorder;
 }
 
 /** The limits the pure core enforces, from the configured ones (0 turns the rate limit and the login timeout off). */
@@ -40,14 +43,15 @@ export function coreLimits(maxUsers: number, limits: Limits): CoreLimits {
   };
 }
 
-export async function composeServer({ connection$, store, hasher, log, maxUsers, limits, federation, clock = Date.now, states }: ServerParts): Promise<Pipeline> {
+export async function composeServer({ connection$, store, hasher, log, maxUsers, limits, federation, clock = Date.now, states, recorder }: ServerParts): Promise<Pipeline> {
   const feedback$ = new Subject<Command>();
-  const sink = new SocketSink({ maxSendQueue: limits.maxSendQueue, closeGraceMs: limits.closeGraceMs, sendTimeoutMs: limits.sendTimeoutMs, log });
+  const sink = new SocketSink({ maxSendQueue: limits.maxSendQueue, closeGraceMs: limits.closeGraceMs, sendTimeoutMs: limits.sendTimeoutMs, log, ...(recorder ? { observer: recorder } : {}) });
   const route = createRouter({
     registry: DIALECTS,
     sink,
     ack: (conn, ok) => feedback$.next({ kind: 'delivered', conn, ok, at: clock() }),
     maxSendQueue: (dialect) => (dialect === link.name ? limits.linkMaxSendQueue : limits.maxSendQueue),
+    ...(recorder ? { onLine: (conn: string, line: string) => recorder.wrote(conn, line) } : {}),
   });
   return startPipeline(connection$, {
     initial: initialState(coreLimits(maxUsers, limits), await store.load(), federation),
@@ -62,5 +66,6 @@ export async function composeServer({ connection$, store, hasher, log, maxUsers,
     maxLineLength: limits.maxLineLength + DIALECTS.maxLineSlack,
     closeGraceMs: limits.closeGraceMs,
     ...(states ? { states } : {}),
+    ...(recorder ? { onSocketCommand: (command: Command) => recorder.command(command) } : {}),
   });
 }

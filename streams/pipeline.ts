@@ -1,6 +1,6 @@
 // The server as one stream: sockets → lines → commands → step (pure) → outbound, effects, log events.
 import { asapScheduler, merge, Observable, Subject } from 'rxjs';
-import { finalize, mergeMap, observeOn, scan, share, takeUntil } from 'rxjs/operators';
+import { finalize, mergeMap, observeOn, scan, share, takeUntil, tap } from 'rxjs/operators';
 import type { Duplex } from 'node:stream';
 import type { Sent } from '../src/core/build.js';
 import { failedResult } from '../src/core/effects.js';
@@ -37,6 +37,8 @@ export interface PipelineParts {
   readonly log: (event: LogEvent) => void;
   readonly maxLineLength: number;
   readonly closeGraceMs: number;
+  /** Learns every command a socket causes, before the server handles it (the --record recorder). */
+  readonly onSocketCommand?: (command: Command) => void;
   /** Learns the state after each command (what edges like the link dialler need to see). */
   readonly states?: { next(state: State): void };
 }
@@ -93,12 +95,13 @@ export function startPipeline(connection$: Observable<Connection>, parts: Pipeli
     const conn: ConnId = `c${++nextId}`;
     sink.add(conn, socket);
     subscriptions++;
-    return commandsOf({ conn, socket, remote, listener, dialled, maxLineLength: parts.maxLineLength, clock, log, intake }).pipe(
+    const command$ = commandsOf({ conn, socket, remote, listener, dialled, maxLineLength: parts.maxLineLength, clock, log, intake }).pipe(
       finalize(() => {
         subscriptions--;
         timers.clear(conn);
       }),
     );
+    return parts.onSocketCommand ? command$.pipe(tap(parts.onSocketCommand)) : command$;
   };
 
   // Effect results and write acknowledgements re-enter through one scheduler hop, never synchronously

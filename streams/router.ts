@@ -14,9 +14,11 @@ export interface RouterOptions {
   readonly ack: (conn: ConnId, ok: boolean) => void;
   /** Unread bytes a connection of this dialect may hold before it is dropped as a slow reader. */
   readonly maxSendQueue: (dialect: DialectName) => number;
+  /** Learns each line handed to a connection (the --record recorder). */
+  readonly onLine?: (conn: ConnId, line: string) => void;
 }
 
-export function createRouter({ registry, sink, ack, maxSendQueue }: RouterOptions): (sent: Sent) => void {
+export function createRouter({ registry, sink, ack, maxSendQueue, onLine }: RouterOptions): (sent: Sent) => void {
   return (sent) => {
     const done = sent.ack === undefined ? undefined : (ok: boolean) => ack(sent.ack!, ok);
     // each distinct line becomes bytes once, however many sockets it goes to
@@ -28,6 +30,7 @@ export function createRouter({ registry, sink, ack, maxSendQueue }: RouterOption
         lastBytes = Buffer.from(`${line}\n`);
       }
       sink.write(conn, lastBytes!, done, maxSendQueue(dialect));
+      onLine?.(conn, line);
     });
     if (count === 0) done?.(false);
   };

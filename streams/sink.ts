@@ -12,6 +12,12 @@ export interface SinkOptions {
   /** How long output may wait in the server, unread by its client, before the client counts as a slow reader. */
   readonly sendTimeoutMs: number;
   readonly log: (event: LogEvent) => void;
+  /** Learns each close the server starts (the --record recorder). */
+  readonly observer?: SinkObserver;
+}
+
+export interface SinkObserver {
+  closing(conn: ConnId): void;
 }
 
 type Done = (ok: boolean) => void;
@@ -67,13 +73,17 @@ export class SocketSink {
   close(conn: ConnId): void {
     const output = this.outputs.get(conn);
     if (!output) return;
+    this.options.observer?.closing(conn);
     output.ending = true;
     this.mark(output);
   }
 
   /** Cuts a connection at once (its socket misbehaved). */
   destroy(conn: ConnId): void {
-    this.outputs.get(conn)?.socket.destroy();
+    const output = this.outputs.get(conn);
+    if (!output) return;
+    this.options.observer?.closing(conn);
+    output.socket.destroy();
   }
 
   closeAll(): void {
@@ -111,12 +121,14 @@ export class SocketSink {
         } catch (error) {
           // a socket that throws costs its own connection, nobody else's
           this.options.log({ level: 'error', event: 'writeFailed', msg: `writing to ${conn} failed, closing it: ${String(error)}`, conn, stack: (error as Error).stack });
+          this.options.observer?.closing(conn);
           socket.destroy();
           for (const report of done) report(false);
           return;
         }
         if (socket.writableLength > output.maxSendQueue) {
           this.options.log({ level: 'warn', event: 'slowReader', msg: `dropped connection ${conn}: more than ${output.maxSendQueue} bytes unread`, conn });
+          this.options.observer?.closing(conn);
           socket.destroy();
           return;
         }

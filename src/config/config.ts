@@ -24,6 +24,8 @@ export interface Config {
   readonly bcryptCost: number;
   readonly logLevel: string;
   readonly limits: Limits;
+  /** --record: where to write the server's traffic in the recording format. */
+  readonly record?: string;
 }
 
 export type ConfigResult = { readonly config: Config } | { readonly help: true } | { readonly error: string };
@@ -34,12 +36,12 @@ const PROTOCOLS: readonly ListenerMode[] = ['auto', 'channels', 'direct', 'messe
 const LOG_LEVELS = Object.keys(LEVEL_VALUES);
 
 /** Variables that may be left empty (`CHAT_PEERS=`) to mean "none"; for every other one an empty value is an error. */
-const MAY_BE_EMPTY: ReadonlySet<string> = new Set(['CHAT_PEERS', 'CHAT_NAME', 'CHAT_WEB_ORIGINS']);
+const MAY_BE_EMPTY: ReadonlySet<string> = new Set(['CHAT_PEERS', 'CHAT_NAME', 'CHAT_WEB_ORIGINS', 'CHAT_RECORD']);
 
 /** Every variable the server and the client read (all of them are in .env.example). */
 export const KNOWN_VARIABLES: readonly string[] = [
   'CHAT_ADDRESS', 'CHAT_PORT', 'CHAT_WEB_PORT', 'CHAT_WEB_ORIGINS', 'CHAT_PROTOCOL', 'CHAT_DB', 'CHAT_LOG', 'CHAT_MAX_USERS', 'CHAT_PEERS', 'CHAT_NAME',
-  'CHAT_BCRYPT_COST', 'LOG_LEVEL', ...Object.values(LIMIT_VARS),
+  'CHAT_RECORD', 'CHAT_BCRYPT_COST', 'LOG_LEVEL', ...Object.values(LIMIT_VARS),
 ];
 
 export const HELP = `Usage: chat-server [port] [peers-file] [options]   run the server
@@ -60,6 +62,7 @@ Options (each also an env var, also read from ./.env; flags win over env, env ov
   --max-users N     most users logged in at once          CHAT_MAX_USERS   (16)
   --peers FILE      federation peers, one host:port a line CHAT_PEERS
   --name NAME       this server's name towards peers      CHAT_NAME        (the address)
+  --record FILE     write all traffic as a recording      CHAT_RECORD      (off; see replay --help)
   -h, --help        show this help
 
 Also: CHAT_WEB_ORIGINS (other sites whose pages may connect, comma-separated; this server's own page
@@ -114,6 +117,7 @@ function parse(argv: readonly string[], env: Env, dotenv: Env): ConfigResult {
       options: {
         address: { type: 'string' }, port: { type: 'string' }, 'web-port': { type: 'string' }, protocol: { type: 'string' }, db: { type: 'string' },
         log: { type: 'string' }, 'max-users': { type: 'string' }, peers: { type: 'string' }, name: { type: 'string' },
+        record: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -160,6 +164,7 @@ function parse(argv: readonly string[], env: Env, dotenv: Env): ConfigResult {
   }
 
   const peers = pick(values.peers ?? positionals[1], 'CHAT_PEERS');
+  const record = pick(values.record, 'CHAT_RECORD');
   const address = pick(values.address, 'CHAT_ADDRESS') ?? '127.0.0.1';
   // federation: a server is known to its peers by its name, its listen address unless told otherwise
   const name = pick(values.name, 'CHAT_NAME') ?? address;
@@ -179,6 +184,7 @@ function parse(argv: readonly string[], env: Env, dotenv: Env): ConfigResult {
       logLevel,
       limits: limits as unknown as Limits,
       ...(peers ? { peers } : {}),
+      ...(record ? { record } : {}),
     },
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { freshen, parseRecording, unescapeBytes } from '../../src/recording/parse.js';
 import { formatLogLine } from '../../src/log/format.js';
+import { Placeholders, sentLine, withoutPasswords } from '../../src/recording/write.js';
 
 describe('recording format', () => {
   it('reads every kind of event and the settings', () => {
@@ -47,5 +48,23 @@ describe('fresh names and password placeholders', () => {
   it('an unknown @ setting is an error naming the line, not a setting silently ignored', () => {
     expect(parseRecording('@max-user 2\n')).toEqual({ error: expect.stringMatching(/^line 1: unknown setting @max-user \(known: @protocol @max-users/) });
     expect(parseRecording('@fresh\n')).toMatchObject({ settings: { fresh: '' } });
+  });
+});
+
+describe('writing recordings', () => {
+  it('replaces the passwords of REGISTER and LOGIN by placeholders, the same password by the same one', () => {
+    const placeholders = new Placeholders();
+    expect(withoutPasswords('REGISTER alice s3cret', placeholders)).toBe('REGISTER alice $pw1');
+    expect(withoutPasswords('LOGIN alice wrong extra', placeholders)).toBe('LOGIN alice $pw2 $pw3');
+    expect(withoutPasswords('LOGIN alice s3cret', placeholders)).toBe('LOGIN alice $pw1');
+    expect(withoutPasswords('SAY room s3cret', placeholders)).toBe('SAY room s3cret');
+    expect(withoutPasswords('LOGIN alice', placeholders)).toBe('LOGIN alice');
+  });
+
+  it('writes a line a plain `>` would not keep as `>>` with escapes, which reads back as the same bytes', () => {
+    expect(sentLine('c1', 'HELLO-FROM ann')).toBe('c1 > HELLO-FROM ann');
+    const written = sentLine('c1', 'a\tb\\c\u0001 ');
+    expect(written).toBe('c1 >> a\\tb\\\\c\\x01 \\n');
+    expect(Buffer.from(unescapeBytes(written.slice(6))).toString()).toBe('a\tb\\c\u0001 \n');
   });
 });
