@@ -1,26 +1,30 @@
-// Starts a whole server from a Config: store, log, listener, pipeline. Returns how to stop it.
-import { createServer, type AddressInfo } from 'node:net';
+// Starts a whole server from a Config: store, log, recording, listeners, metrics, pipeline. Every check
+// that can fail runs before the first listener opens, and whatever was opened is closed again on failure.
 import { readFile } from 'node:fs/promises';
-import type { Config } from '../src/config/config.js';
-import { parsePeers, type Peer } from '../src/config/peers.js';
+import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
 import { merge, ReplaySubject } from 'rxjs';
+import type { Config } from '../src/config/config.js';
+import { DEFAULT_LIMITS } from '../src/config/limits.js';
+import { parsePeers, type Peer } from '../src/config/peers.js';
 import type { State } from '../src/core/state.js';
+import { recordingHeader } from '../src/recording/write.js';
 import { composeServer } from './compose.js';
-import type { Holdings } from './pipeline.js';
 import { connectionsOf } from './connections.js';
-import { linksTo } from './links.js';
 import { openHasher } from './hasher.js';
+import { linksTo } from './links.js';
 import { listenOn, logListenerEvents } from './listen.js';
 import { openServerLog, type ServerLog } from './log.js';
+import { metricsRegistry, serveMetrics } from './metrics.js';
 import { prepareFile } from './paths.js';
-import { StartupError } from './startup-error.js';
 import { openRecorder, type Recorder } from './recorder.js';
-import { recordingHeader } from '../src/recording/write.js';
-import { DEFAULT_LIMITS } from '../src/config/limits.js';
+import { StartupError } from './startup-error.js';
+import { ServerStats } from './stats.js';
 import { openStore, type Store } from './store.js';
 import { openWebListener } from './web/listener.js';
-import { pageMounts } from './web/mounts.js';
 import { capPerAddress } from './per-address.js';
+import type { Holdings } from './pipeline.js';
+import { pageMounts } from './web/mounts.js';
 
 export { StartupError };
 
@@ -29,6 +33,10 @@ export interface RunningServer {
   readonly port: number;
   /** The web page's address, e.g. `http://127.0.0.1:5380/`, unless the web port is off. */
   readonly webUrl?: string;
+  /** The TLS listener's port, when --tls-cert and --tls-key are set. */
+  readonly tlsPort?: number;
+  /** Where /metrics is served, when --metrics-port is set. */
+  readonly metricsPort?: number;
   readonly log: ServerLog;
   /** Counts of what the server holds (connections, sockets, timers, subscriptions …), and its open sockets as the OS sees them. */
   holdings(): Promise<Holdings & { readonly listenerConnections: number }>;
@@ -58,8 +66,7 @@ async function openLog(config: Config): Promise<ServerLog> {
   });
 }
 
-async function startRecording(config: Config, peers: readonly Peer[]): Promise<Recorder> {
-  const file = config.record!;
+async function startRecording(config: Config, file: string, peers: readonly Peer[]): Promise<Recorder> {
   await prepareFile(file).catch((error: Error) => { throw new StartupError(`cannot record to ${file}: ${error.message} — pass --record or set CHAT_RECORD`); });
   const header = recordingHeader({
     protocol: config.protocol, maxUsers: config.maxUsers, maxLineLength: config.limits.maxLineLength, defaultMaxLineLength: DEFAULT_LIMITS.maxLineLength,
@@ -68,34 +75,88 @@ async function startRecording(config: Config, peers: readonly Peer[]): Promise<R
   return openRecorder(file, header, config.limits.maxLineLength);
 }
 
-export async function startServer(config: Config): Promise<RunningServer> {
-  const peers = config.peers ? await loadPeers(config.peers) : [];
-  const store = await openDatabase(config.db);
-  const log = await openLog(config).catch(async (error) => { await store.close(); throw error; });
-  const recorder = config.record ? await startRecording(config, peers).catch(async (error) => { log.close(); await store.close(); throw error; }) : undefined;
-  // half-open: a client that finishes sending (`nc -N`, shutdown(SHUT_WR)) still gets every answer
-  const server = createServer({ allowHalfOpen: true });
-  server.maxConnections = config.limits.maxConnections;
-  await listenOn(server, { address: config.address, port: config.port, name: 'port', flag: '--port', env: 'CHAT_PORT' })
-    .catch(async (error) => { await recorder?.close(); log.close(); await store.close(); throw error; });
+/** The TLS certificate and key, read up front so a bad path is a start-up error. */
+async function readTls(tls: NonNullable<Config['tls']>): Promise<{ cert: Buffer; key: Buffer }> {
+  const read = (file: string, what: string, flag: string) => readFile(file).catch((error: Error) => {
+    throw new StartupError(`cannot read the TLS ${what} ${file}: ${error.message} — pass ${flag} or set CHAT_TLS_${what === 'certificate' ? 'CERT' : 'KEY'}`);
+  });
+  return { cert: await read(tls.cert, 'certificate', '--tls-cert'), key: await read(tls.key, 'key', '--tls-key') };
+}
 
+function tlsServer(files: { cert: Buffer; key: Buffer }, tls: NonNullable<Config['tls']>): Server {
+  try {
+    return createTlsServer({ ...files, allowHalfOpen: true });
+  } catch (error) {
+    throw new StartupError(`cannot use ${tls.cert} and ${tls.key} for TLS: ${(error as Error).message} — they must be a PEM certificate and its private key`);
+  }
+}
+
+const portOf = (server: Server) => (server.address() as AddressInfo).port;
+const closed = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
+
+export async function startServer(config: Config): Promise<RunningServer> {
+  /** What to close, newest first, should a later step fail (or once the server stops). */
+  const undo: (() => Promise<void> | void)[] = [];
+  const unwind = async (error: unknown): Promise<never> => {
+    for (const step of undo.reverse()) await step();
+    throw error;
+  };
+
+  const peers = config.peers ? await loadPeers(config.peers) : [];
+  const tlsFiles = config.tls ? await readTls(config.tls) : undefined;
+  const store = await openDatabase(config.db);
+  undo.push(() => store.close());
+  const log = await openLog(config).catch(unwind);
+  undo.push(() => log.close());
+  const recorder = config.record ? await startRecording(config, config.record, peers).catch(unwind) : undefined;
+  if (recorder) undo.push(() => recorder.close());
+
+  const stats = config.metricsPort !== undefined ? new ServerStats() : undefined;
+
+  // half-open: a client that finishes sending (`nc -N`, shutdown(SHUT_WR)) still gets every answer
+  const plain = createServer({ allowHalfOpen: true });
+  const listeners: Server[] = [plain];
+  if (config.tls && tlsFiles) listeners.push(tlsServer(tlsFiles, config.tls));
+  for (const listener of listeners) listener.maxConnections = config.limits.maxConnections;
+  await listenOn(plain, { address: config.address, port: config.port, name: 'port', flag: '--port', env: 'CHAT_PORT' }).catch(unwind);
+  undo.push(() => closed(plain));
+  const tls = listeners[1];
+  if (tls && config.tls) {
+    await listenOn(tls, { address: config.address, port: config.tls.port, name: 'TLS port', flag: '--tls-port', env: 'CHAT_TLS_PORT' }).catch(unwind);
+    undo.push(() => closed(tls));
+    tls.on('tlsClientError', (error: Error) => log.log({ level: 'debug', event: 'tlsError', msg: `a TLS handshake failed: ${error.message}` }));
+  }
   const web = config.webPort === 'off' ? undefined : await openWebListener({
     address: config.address, port: config.webPort, mounts: pageMounts(), origins: config.webOrigins, limits: config.limits, log: log.log,
-  }).catch(async (error) => { server.close(); await recorder?.close(); log.close(); await store.close(); throw error; });
+  }).catch(unwind);
+  if (web) {
+    undo.push(() => closed(web.server));
+    listeners.push(web.server);
+  }
 
-  const { port } = server.address() as AddressInfo;
+  // the link dialler and the metrics watch the state, which only exists once the pipeline runs: a subject joins them
+  const state$ = new ReplaySubject<State>(1);
+  let latest: State | undefined;
+  state$.subscribe((state) => { latest = state; });
+  const metrics = stats && config.metricsPort !== undefined
+    ? await serveMetrics(metricsRegistry(stats, () => latest), config.address, config.metricsPort).catch((error: NodeJS.ErrnoException) => unwind(new StartupError(
+      error.code === 'EADDRINUSE' ? `metrics port ${config.metricsPort} is in use — pass --metrics-port or set CHAT_METRICS_PORT` : `cannot serve metrics on ${config.address}:${config.metricsPort}: ${error.message}`)))
+    : undefined;
+  if (metrics) undo.push(() => metrics.close());
+
   const { damage } = store;
   if (damage.corrupt || damage.torn) {
     const found = [damage.corrupt ? `${damage.corrupt} corrupt line(s) skipped` : '', damage.torn ? 'an unfinished last line (a write cut short) dropped' : ''].filter(Boolean).join(', and ');
     log.log({ level: 'warn', event: 'storeDamaged', msg: `database ${damage.file}: ${found}`, file: damage.file, corrupt: damage.corrupt, torn: damage.torn });
   }
   const hasher = openHasher(config.bcryptCost, config.limits.maxBcryptQueue);
-  logListenerEvents(server, 'listener', config.limits.maxConnections, log.log);
-  // the link dialler watches the state, which only exists once the pipeline runs: a subject joins the two
-  const state$ = new ReplaySubject<State>(1);
+  logListenerEvents(plain, 'listener', config.limits.maxConnections, log.log);
+  if (tls) logListenerEvents(tls, 'TLS listener', config.limits.maxConnections, log.log);
+  if (stats) for (const listener of [plain, ...(tls ? [tls] : [])]) listener.on('drop', () => stats.disconnected('connection_limit'));
   const pipeline = await composeServer({
     connection$: capPerAddress(merge(
-      connectionsOf(server, config.protocol),
+      connectionsOf(plain, config.protocol),
+      ...(tls ? [connectionsOf(tls, config.protocol, 'secureConnection')] : []),
       ...(web ? [web.connection$(config.protocol)] : []),
       linksTo(peers, { localAddress: config.address, retryMaxMs: config.limits.linkRetryMaxMs, state$ }),
     ), config.limits.maxPerAddress, log.log),
@@ -105,12 +166,15 @@ export async function startServer(config: Config): Promise<RunningServer> {
     hasher,
     log: log.log,
     ...(recorder ? { recorder } : {}),
+    ...(stats ? { stats } : {}),
     maxUsers: config.maxUsers,
     limits: config.limits,
   });
+  const port = portOf(plain);
+  const tlsPort = tls ? portOf(tls) : undefined;
   log.log({
     level: 'info', event: 'start', msg: `server started on ${config.address}:${port} (protocol ${config.protocol}, max users ${config.maxUsers})${web ? `, web page on ${web.url}` : ''}`,
-    address: config.address, port, webUrl: web?.url, protocol: config.protocol, db: config.db, peers: peers.length,
+    address: config.address, port, webUrl: web?.url, protocol: config.protocol, db: config.db, peers: peers.length, ...(tlsPort !== undefined ? { tlsPort } : {}),
   });
   if (config.record) log.log({ level: 'info', event: 'recording', msg: `recording all traffic to ${config.record}`, file: config.record });
   if (peers.length) {
@@ -122,9 +186,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
     address: config.address,
     port,
     ...(web ? { webUrl: web.url } : {}),
+    ...(tlsPort !== undefined ? { tlsPort } : {}),
+    ...(metrics ? { metricsPort: metrics.port } : {}),
     log,
     async holdings() {
-      const listenerConnections = await new Promise<number>((done) => server.getConnections((_, count) => done(count)));
+      const listenerConnections = await new Promise<number>((done) => plain.getConnections((_, count) => done(count)));
       return { ...pipeline.holdings(), listenerConnections };
     },
     async reopenLog() {
@@ -136,10 +202,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
         log.log({ level: 'info', event: 'stop', msg: `shutting down (${reason})` });
         // the recording ends here: the server closing everyone on shutdown is no behaviour to replay
         await recorder?.close();
-        const closed = Promise.all([server, ...(web ? [web.server] : [])].map((listener) => new Promise<void>((resolve) => listener.close(() => resolve()))));
+        const listenersClosed = Promise.all(listeners.map(closed));
         await pipeline.stop();
-        await closed;
-        await Promise.all([store.close(), hasher.close()]);
+        await listenersClosed;
+        await Promise.all([store.close(), hasher.close(), metrics?.close()]);
         log.log({ level: 'info', event: 'stopped', msg: 'server stopped' });
         log.close();
       })();

@@ -12,6 +12,7 @@ import { startPipeline, type Connection, type Pipeline } from './pipeline.js';
 import { createRouter } from './router.js';
 import type { Recorder } from './recorder.js';
 import { SocketSink } from './sink.js';
+import type { ServerStats } from './stats.js';
 import type { Store } from './store.js';
 
 export interface ServerParts {
@@ -27,6 +28,8 @@ export interface ServerParts {
   readonly states?: { next(state: State): void };
   /** Writes the traffic in the recording format (--record). */
   readonly recorder?: Recorder;
+  /** Counts for the metrics endpoint. */
+  readonly stats?: ServerStats;
 }
 
 /** The limits the pure core enforces, from the configured ones (0 turns the rate limit and the login timeout off). */
@@ -43,15 +46,16 @@ export function coreLimits(maxUsers: number, limits: Limits): CoreLimits {
   };
 }
 
-export async function composeServer({ connection$, store, hasher, log, maxUsers, limits, federation, clock = Date.now, states, recorder }: ServerParts): Promise<Pipeline> {
+export async function composeServer({ connection$, store, hasher, log, maxUsers, limits, federation, clock = Date.now, states, recorder, stats }: ServerParts): Promise<Pipeline> {
   const feedback$ = new Subject<Command>();
-  const sink = new SocketSink({ maxSendQueue: limits.maxSendQueue, closeGraceMs: limits.closeGraceMs, sendTimeoutMs: limits.sendTimeoutMs, log, ...(recorder ? { observer: recorder } : {}) });
+  const sink = new SocketSink({ maxSendQueue: limits.maxSendQueue, closeGraceMs: limits.closeGraceMs, sendTimeoutMs: limits.sendTimeoutMs, log, ...(recorder ? { observer: recorder } : {}), ...(stats ? { stats } : {}) });
   const route = createRouter({
     registry: DIALECTS,
     sink,
     ack: (conn, ok) => feedback$.next({ kind: 'delivered', conn, ok, at: clock() }),
     maxSendQueue: (dialect) => (dialect === link.name ? limits.linkMaxSendQueue : limits.maxSendQueue),
     ...(recorder ? { onLine: (conn: string, line: string) => recorder.wrote(conn, line) } : {}),
+    ...(stats ? { stats } : {}),
   });
   return startPipeline(connection$, {
     initial: initialState(coreLimits(maxUsers, limits), await store.load(), federation),
@@ -66,6 +70,7 @@ export async function composeServer({ connection$, store, hasher, log, maxUsers,
     maxLineLength: limits.maxLineLength + DIALECTS.maxLineSlack,
     closeGraceMs: limits.closeGraceMs,
     ...(states ? { states } : {}),
+    ...(stats ? { stats } : {}),
     ...(recorder ? { onSocketCommand: (command: Command) => recorder.command(command) } : {}),
   });
 }

@@ -1,10 +1,10 @@
-// A listening net.Server as an observable of connections.
+// A listening server as an observable of connections: a plain TCP one, or a TLS one once each handshake is done.
 import { Observable } from 'rxjs';
 import type { Server, Socket } from 'node:net';
 import type { ListenerMode } from '../src/core/types.js';
 import type { Connection } from './pipeline.js';
 
-export function connectionsOf(server: Server, listener: ListenerMode): Observable<Connection> {
+export function connectionsOf(server: Server, listener: ListenerMode, event: 'connection' | 'secureConnection' = 'connection'): Observable<Connection> {
   return new Observable<Connection>((subscriber) => {
     const onConnection = (socket: Socket) => {
       socket.setNoDelay(true);
@@ -12,7 +12,7 @@ export function connectionsOf(server: Server, listener: ListenerMode): Observabl
       socket.on('error', () => {});
       subscriber.next({ socket, listener, remote: { address: socket.remoteAddress ?? 'unknown', port: socket.remotePort ?? 0 } });
     };
-    server.on('connection', onConnection);
-    return () => server.off('connection', onConnection);
+    server.on(event, onConnection);
+    return () => server.off(event, onConnection);
   });
 }

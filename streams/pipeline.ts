@@ -10,6 +10,7 @@ import type { Command, ConnId, EdgeEffect, Effect, EffectResult, ListenerMode, L
 import { Intake } from './intake.js';
 import { commandsOf } from './lines.js';
 import type { SocketSink } from './sink.js';
+import type { ServerStats } from './stats.js';
 import { Timers } from './timers.js';
 
 export interface Connection {
@@ -37,6 +38,8 @@ export interface PipelineParts {
   readonly log: (event: LogEvent) => void;
   readonly maxLineLength: number;
   readonly closeGraceMs: number;
+  /** Counts lines in, closes and held-back lines for the metrics. */
+  readonly stats?: ServerStats;
   /** Learns every command a socket causes, before the server handles it (the --record recorder). */
   readonly onSocketCommand?: (command: Command) => void;
   /** Learns the state after each command (what edges like the link dialler need to see). */
@@ -63,6 +66,15 @@ export interface Pipeline {
   holdings(): Holdings;
   /** Stops accepting, closes every connection, and waits (briefly) for running effects to finish. */
   stop(): Promise<void>;
+}
+
+/** What the metrics learn from a command: a line in (held back if its connection waits on an earlier one), a close. */
+function count(stats: ServerStats, before: State, command: Command): void {
+  if (command.kind === 'line') {
+    stats.linesIn++;
+    if (before.conns.get(command.conn)?.waiting) stats.heldBack++;
+  } else if (command.kind === 'inputEnded') stats.clientEnds(command.conn);
+  else if (command.kind === 'closed') stats.closed(command.conn, command.cause);
 }
 
 export function startPipeline(connection$: Observable<Connection>, parts: PipelineParts): Pipeline {
@@ -114,6 +126,7 @@ export function startPipeline(connection$: Observable<Connection>, parts: Pipeli
   const start: Transition = { state: parts.initial, out: [], effects: [], log: [] };
   const transition$ = command$.pipe(
     scan((previous: Transition, command: Command): Transition => {
+      if (parts.stats) count(parts.stats, previous.state, command);
       try {
         return parts.step(previous.state, command);
       } catch (error) {

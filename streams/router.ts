@@ -6,6 +6,7 @@ import type { Sent } from '../src/core/build.js';
 import type { Registry } from '../src/core/dialect.js';
 import type { ConnId, DialectName } from '../src/core/types.js';
 import type { SocketSink } from './sink.js';
+import type { ServerStats } from './stats.js';
 
 export interface RouterOptions {
   readonly registry: Registry;
@@ -16,9 +17,10 @@ export interface RouterOptions {
   readonly maxSendQueue: (dialect: DialectName) => number;
   /** Learns each line handed to a connection (the --record recorder). */
   readonly onLine?: (conn: ConnId, line: string) => void;
+  readonly stats?: ServerStats;
 }
 
-export function createRouter({ registry, sink, ack, maxSendQueue, onLine }: RouterOptions): (sent: Sent) => void {
+export function createRouter({ registry, sink, ack, maxSendQueue, onLine, stats }: RouterOptions): (sent: Sent) => void {
   return (sent) => {
     const done = sent.ack === undefined ? undefined : (ok: boolean) => ack(sent.ack!, ok);
     // each distinct line becomes bytes once, however many sockets it goes to
@@ -33,5 +35,9 @@ export function createRouter({ registry, sink, ack, maxSendQueue, onLine }: Rout
       onLine?.(conn, line);
     });
     if (count === 0) done?.(false);
+    if (stats) {
+      stats.linesOut += count;
+      if (sent.msg.type !== 'reply') stats.deliveries += count;
+    }
   };
 }

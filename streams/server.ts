@@ -38,6 +38,8 @@ async function main(): Promise<void> {
   const server = await startServer(result.config);
   server.log.say(`listening on ${server.address}:${server.port}`);
   if (server.webUrl) server.log.say(`web page on ${server.webUrl}`);
+  if (server.tlsPort !== undefined) server.log.say(`listening for TLS on ${server.address}:${server.tlsPort}`);
+  if (server.metricsPort !== undefined) server.log.say(`metrics on http://${server.address}:${server.metricsPort}/metrics`);
   server.log.say('Server is on');
   // `kill -USR2 <pid>` logs what the server holds: each count is back to its idle value once clients are gone
   process.on('SIGUSR2', () => {

@@ -3,6 +3,7 @@
 // in one call, checks the send-queue cap, and reports write outcomes.
 import type { Duplex } from 'node:stream';
 import type { ConnId, LogEvent } from '../src/core/types.js';
+import type { ServerStats } from './stats.js';
 
 export interface SinkOptions {
   /** Bytes a connection may have queued before it counts as a slow reader and is dropped (unless a write says otherwise). */
@@ -14,6 +15,8 @@ export interface SinkOptions {
   readonly log: (event: LogEvent) => void;
   /** Learns each close the server starts (the --record recorder). */
   readonly observer?: SinkObserver;
+  /** Counts slow readers dropped and why connections end, for the metrics. */
+  readonly stats?: ServerStats;
 }
 
 export interface SinkObserver {
@@ -74,6 +77,7 @@ export class SocketSink {
     const output = this.outputs.get(conn);
     if (!output) return;
     this.options.observer?.closing(conn);
+    this.options.stats?.serverCloses(conn, 'server_closed');
     output.ending = true;
     this.mark(output);
   }
@@ -83,6 +87,7 @@ export class SocketSink {
     const output = this.outputs.get(conn);
     if (!output) return;
     this.options.observer?.closing(conn);
+    this.options.stats?.serverCloses(conn, 'broken_socket');
     output.socket.destroy();
   }
 
@@ -122,6 +127,7 @@ export class SocketSink {
           // a socket that throws costs its own connection, nobody else's
           this.options.log({ level: 'error', event: 'writeFailed', msg: `writing to ${conn} failed, closing it: ${String(error)}`, conn, stack: (error as Error).stack });
           this.options.observer?.closing(conn);
+          this.options.stats?.serverCloses(conn, 'broken_socket');
           socket.destroy();
           for (const report of done) report(false);
           return;
@@ -129,6 +135,10 @@ export class SocketSink {
         if (socket.writableLength > output.maxSendQueue) {
           this.options.log({ level: 'warn', event: 'slowReader', msg: `dropped connection ${conn}: more than ${output.maxSendQueue} bytes unread`, conn });
           this.options.observer?.closing(conn);
+          if (this.options.stats) {
+            this.options.stats.sendQueueDrops++;
+            this.options.stats.serverCloses(conn, 'slow_reader');
+          }
           socket.destroy();
           return;
         }

@@ -26,6 +26,10 @@ export interface Config {
   readonly limits: Limits;
   /** --record: where to write the server's traffic in the recording format. */
   readonly record?: string;
+  /** --metrics-port: where Prometheus scrapes /metrics (0: any free port); unset, no endpoint. */
+  readonly metricsPort?: number;
+  /** --tls-cert and --tls-key (PEM files): a second listener, on tls.port, speaks every dialect over TLS. */
+  readonly tls?: { readonly cert: string; readonly key: string; readonly port: number };
 }
 
 export type ConfigResult = { readonly config: Config } | { readonly help: true } | { readonly error: string };
@@ -36,12 +40,12 @@ const PROTOCOLS: readonly ListenerMode[] = ['auto', 'channels', 'direct', 'messe
 const LOG_LEVELS = Object.keys(LEVEL_VALUES);
 
 /** Variables that may be left empty (`CHAT_PEERS=`) to mean "none"; for every other one an empty value is an error. */
-const MAY_BE_EMPTY: ReadonlySet<string> = new Set(['CHAT_PEERS', 'CHAT_NAME', 'CHAT_WEB_ORIGINS', 'CHAT_RECORD']);
+const MAY_BE_EMPTY: ReadonlySet<string> = new Set(['CHAT_PEERS', 'CHAT_NAME', 'CHAT_WEB_ORIGINS', 'CHAT_RECORD', 'CHAT_METRICS_PORT', 'CHAT_TLS_CERT', 'CHAT_TLS_KEY']);
 
 /** Every variable the server and the client read (all of them are in .env.example). */
 export const KNOWN_VARIABLES: readonly string[] = [
   'CHAT_ADDRESS', 'CHAT_PORT', 'CHAT_WEB_PORT', 'CHAT_WEB_ORIGINS', 'CHAT_PROTOCOL', 'CHAT_DB', 'CHAT_LOG', 'CHAT_MAX_USERS', 'CHAT_PEERS', 'CHAT_NAME',
-  'CHAT_RECORD', 'CHAT_BCRYPT_COST', 'LOG_LEVEL', ...Object.values(LIMIT_VARS),
+  'CHAT_RECORD', 'CHAT_METRICS_PORT', 'CHAT_TLS_CERT', 'CHAT_TLS_KEY', 'CHAT_TLS_PORT', 'CHAT_BCRYPT_COST', 'LOG_LEVEL', ...Object.values(LIMIT_VARS),
 ];
 
 export const HELP = `Usage: chat-server [port] [peers-file] [options]   run the server
@@ -63,6 +67,10 @@ Options (each also an env var, also read from ./.env; flags win over env, env ov
   --peers FILE      federation peers, one host:port a line CHAT_PEERS
   --name NAME       this server's name towards peers      CHAT_NAME        (the address)
   --record FILE     write all traffic as a recording      CHAT_RECORD      (off; see replay --help)
+  --metrics-port P  Prometheus /metrics on this port      CHAT_METRICS_PORT (off)
+  --tls-cert FILE   PEM certificate for a TLS listener    CHAT_TLS_CERT    (off)
+  --tls-key FILE    its PEM private key                   CHAT_TLS_KEY     (off)
+  --tls-port P      the TLS listener's port               CHAT_TLS_PORT    (5379)
   -h, --help        show this help
 
 Also: CHAT_WEB_ORIGINS (other sites whose pages may connect, comma-separated; this server's own page
@@ -117,7 +125,8 @@ function parse(argv: readonly string[], env: Env, dotenv: Env): ConfigResult {
       options: {
         address: { type: 'string' }, port: { type: 'string' }, 'web-port': { type: 'string' }, protocol: { type: 'string' }, db: { type: 'string' },
         log: { type: 'string' }, 'max-users': { type: 'string' }, peers: { type: 'string' }, name: { type: 'string' },
-        record: { type: 'string' },
+        record: { type: 'string' }, 'metrics-port': { type: 'string' },
+        'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'tls-port': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -165,6 +174,14 @@ function parse(argv: readonly string[], env: Env, dotenv: Env): ConfigResult {
 
   const peers = pick(values.peers ?? positionals[1], 'CHAT_PEERS');
   const record = pick(values.record, 'CHAT_RECORD');
+  const metricsText = pick(values['metrics-port'], 'CHAT_METRICS_PORT');
+  const metricsPort = metricsText === undefined ? undefined : integer(metricsText, 'metrics port', 0, 65535);
+  if (typeof metricsPort === 'string') return { error: `${metricsPort} — pass --metrics-port or set CHAT_METRICS_PORT` };
+  const tlsCert = pick(values['tls-cert'], 'CHAT_TLS_CERT');
+  const tlsKey = pick(values['tls-key'], 'CHAT_TLS_KEY');
+  if ((tlsCert === undefined) !== (tlsKey === undefined)) return { error: 'TLS needs both a certificate and its key — pass --tls-cert and --tls-key, or set CHAT_TLS_CERT and CHAT_TLS_KEY' };
+  const tlsPort = integer(pick(values['tls-port'], 'CHAT_TLS_PORT') ?? '5379', 'TLS port', 0, 65535);
+  if (typeof tlsPort === 'string') return { error: `${tlsPort} — pass --tls-port or set CHAT_TLS_PORT` };
   const address = pick(values.address, 'CHAT_ADDRESS') ?? '127.0.0.1';
   // federation: a server is known to its peers by its name, its listen address unless told otherwise
   const name = pick(values.name, 'CHAT_NAME') ?? address;
@@ -185,6 +202,8 @@ function parse(argv: readonly string[], env: Env, dotenv: Env): ConfigResult {
       limits: limits as unknown as Limits,
       ...(peers ? { peers } : {}),
       ...(record ? { record } : {}),
+      ...(metricsPort !== undefined ? { metricsPort } : {}),
+      ...(tlsCert && tlsKey ? { tls: { cert: tlsCert, key: tlsKey, port: tlsPort } } : {}),
     },
   };
 }
