@@ -4,12 +4,12 @@
 import net from 'node:net';
 import split2 from 'split2';
 import { describeConnectError, parseClientArgs, USAGE, type ClientOptions } from '../src/client/args.js';
-import { promptOf, update } from '../src/client/session.js';
+import { promptOf, shownAs, update } from '../src/client/session.js';
 import { initialState, type ClientEvent, type Output } from '../src/client/types.js';
 import { openTerminal, type Terminal } from './client/terminal.js';
 
-/** How long to wait for a TCP connection before calling the host unreachable. */
-const CONNECT_TIMEOUT_MS = 10_000;
+/** How long connecting and logging in may take before the client gives up (CHAT_CLIENT_TIMEOUT_MS overrides it). */
+const CONNECT_TIMEOUT_MS = Number(process.env.CHAT_CLIENT_TIMEOUT_MS) || 10_000;
 /** How long to wait, after saying goodbye, for the server to close before closing ourselves. */
 const QUIT_GRACE_MS = 2000;
 /** Output may still be flushing when we decide to exit; past this, exit anyway. */
@@ -21,9 +21,22 @@ function run({ username, host, port, dialect }: ClientOptions): void {
   let quitTimer: NodeJS.Timeout | undefined;
   const socket = net.connect({ host, port });
   socket.setEncoding('utf8');
-  socket.setTimeout(CONNECT_TIMEOUT_MS);
+  let connected = false;
+  // one deadline for connecting and logging in: a listener that accepts and never answers is no chat server
+  const loginTimer = setTimeout(() => {
+    state = { ...state, phase: 'done' };
+    stop(1, connected
+      ? `cannot log in to ${host}:${port}: no answer in ${CONNECT_TIMEOUT_MS / 1000} s — is that a chat server, and the right port?`
+      : describeConnectError('ETIMEDOUT', host, port));
+  }, CONNECT_TIMEOUT_MS);
+  // a reader that went away (`| head`, a closed terminal): hang up quietly, no stack trace
+  process.stdout.on('error', () => {
+    socket.destroy();
+    process.exit(process.exitCode ?? 1);
+  });
 
   const stop = (code: number, error?: string) => {
+    clearTimeout(loginTimer);
     if (error !== undefined) process.stderr.write(`chat-client: ${error}\n`);
     process.exitCode = code;
     socket.destroy();
@@ -36,6 +49,7 @@ function run({ username, host, port, dialect }: ClientOptions): void {
       case 'send': socket.write(`${output.line}\n`); break;
       case 'show': if (terminal) terminal.print(output.text); else process.stdout.write(`${output.text}\n`); break;
       case 'hangup': socket.end(); break;
+      case 'askSecret': if (terminal) terminal.askSecret(output.prompt); else process.stdout.write(output.prompt); break;
       case 'exit': stop(output.code, output.error); break;
     }
   };
@@ -43,12 +57,13 @@ function run({ username, host, port, dialect }: ClientOptions): void {
   // the prompt lives exactly while the state says we are chatting
   const syncTerminal = () => {
     if (state.phase === 'chatting') {
-      terminal ??= openTerminal(promptOf(state), { line: (text) => dispatch({ kind: 'input', text }), leave: () => dispatch({ kind: 'leave' }) });
+      terminal ??= openTerminal(promptOf(state), { line: (text) => dispatch({ kind: 'input', text }), leave: () => dispatch({ kind: 'leave' }) }, shownAs);
       terminal.setPrompt(promptOf(state));
     } else if (terminal) {
       terminal.close();
       terminal = undefined;
     }
+    if (state.phase !== 'connecting') clearTimeout(loginTimer);
     if (state.phase === 'quitting') quitTimer ??= setTimeout(() => socket.destroy(), QUIT_GRACE_MS).unref();
   };
 
@@ -59,18 +74,12 @@ function run({ username, host, port, dialect }: ClientOptions): void {
     for (const output of step.out) perform(output);
   }
 
-  let connected = false;
   socket.once('connect', () => {
     connected = true;
-    socket.setTimeout(0);
     socket.on('error', () => { /* the close that follows says it */ });
     socket.pipe(split2(/\r?\n/)).on('data', (text: string) => dispatch({ kind: 'line', text }));
     socket.once('close', () => dispatch({ kind: 'closed' }));
     dispatch({ kind: 'connected' });
-  });
-  socket.once('timeout', () => {
-    socket.destroy();
-    stop(1, describeConnectError('ETIMEDOUT', host, port));
   });
   socket.once('error', (error: NodeJS.ErrnoException) => {
     if (connected) return;

@@ -42,14 +42,33 @@ function receive(state: ClientState, line: string): Step {
   return text === undefined ? same(next) : { state: next, out: [show(text)] };
 }
 
-/** `/login pass` logs in with the default name; `/login user pass` with another. */
-const account = (words: readonly string[], state: ClientState) =>
-  (words.length === 1 ? { user: state.me, password: words[0]! } : { user: words[0]!, password: words[1]! });
+/**
+ * `/login` and `/register` (as the default name) or `/login user` ask for the password, which is then
+ * typed without being shown; `/login user password` sends at once.
+ */
+function account(verb: 'REGISTER' | 'LOGIN', state: ClientState, words: readonly string[]): Step {
+  const user = words[0] ?? state.me;
+  if (words.length === 2) return withAccount(verb, state, user, words[1]!);
+  return { state: { ...state, asking: { verb, user } }, out: [{ kind: 'askSecret', prompt: `password for ${user} (not shown): ` }] };
+}
+
+function withAccount(verb: 'REGISTER' | 'LOGIN', state: ClientState, user: string, password: string): Step {
+  const next = verb === 'LOGIN' ? { ...state, pendingLogins: [...state.pendingLogins, user] } : state;
+  return { state: next, out: [send(`${verb} ${user} ${password}`)] };
+}
+
+/** The password typed after `/login` or `/register` asked for it. */
+export function answerSecret(state: ClientState, typed: string): Step {
+  const { asking, ...rest } = state;
+  if (!asking) return same(state);
+  if (typed === '' || /\s/u.test(typed)) return note(rest, '! a password is one word; try again');
+  return withAccount(asking.verb, rest, asking.user, typed);
+}
 
 export const channels: DialectClient = {
   connected: (state) => note({ ...state, phase: 'chatting' },
     `Connected to ${state.server} (channels protocol).`,
-    `Create an account with /register password, then log in with /login password (as ${state.me}; name another user before the password to change that).`),
+    `Create an account with /register, then log in with /login (as ${state.me}; add another name to change that); each asks for the password without showing it.`),
   receive,
   plainText: (state, text) =>
     (state.target === undefined ? note(state, 'join a channel first (/join channel), or use /say channel text') : { state, out: [send(`SAY ${state.target} ${text}`)] }),
@@ -57,15 +76,12 @@ export const channels: DialectClient = {
   prompt: (state) => `${state.loggedIn ? state.me : ''}${state.target ? ` #${state.target}` : ''}> `.trimStart(),
   commands: [
     {
-      name: 'register', words: 2, optionalWords: 1, text: false, usage: '/register [user] password', help: (state) => `create an account (user: ${state.me} if left out)`,
-      run: (state, words) => { const { user, password } = account(words, state); return { state, out: [send(`REGISTER ${user} ${password}`)] }; },
+      name: 'register', words: 2, optionalWords: 2, text: false, usage: '/register [user]', help: (state) => `create an account (user: ${state.me} if left out); asks for the password`,
+      run: (state, words) => account('REGISTER', state, words),
     },
     {
-      name: 'login', words: 2, optionalWords: 1, text: false, usage: '/login [user] password', help: (state) => `log in (user: ${state.me} if left out)`,
-      run: (state, words) => {
-        const { user, password } = account(words, state);
-        return { state: { ...state, pendingLogins: [...state.pendingLogins, user] }, out: [send(`LOGIN ${user} ${password}`)] };
-      },
+      name: 'login', words: 2, optionalWords: 2, text: false, usage: '/login [user]', help: (state) => `log in (user: ${state.me} if left out); asks for the password`,
+      run: (state, words) => account('LOGIN', state, words),
     },
     {
       name: 'channels', words: 0, text: false, usage: '/channels', help: 'list every channel',

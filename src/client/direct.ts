@@ -46,9 +46,16 @@ function answered(state: ClientState, line: string): Step | undefined {
   if (!oldest) return undefined;
   const next = { ...state, pendingSends: waiting };
   if (line === 'SEND-OK') return note(next, `[whisper to ${oldest.to}] ${oldest.text}`);
-  if (line === 'BAD-DEST-USER') return note(next, `! ${oldest.to} is not online`);
-  if (line === 'BAD-RQST-BODY') return note(next, '! the server refused that message');
+  // a failed send does not leave plain text going to nobody: the prompt goes back to whom it was before
+  const back: ClientState = next.target === oldest.to ? withTarget(next, oldest.before) : next;
+  if (line === 'BAD-DEST-USER') return note(back, `! ${oldest.to} is not online`);
+  if (line === 'BAD-RQST-BODY') return note(back, '! the server refused that message');
   return undefined;
+}
+
+function withTarget(state: ClientState, target: string | undefined): ClientState {
+  const { target: _, ...rest } = state;
+  return target === undefined ? rest : { ...rest, target };
 }
 
 function chatting(state: ClientState, line: string): Step {
@@ -59,7 +66,8 @@ function chatting(state: ClientState, line: string): Step {
 }
 
 function sendTo(state: ClientState, to: string, text: string): Step {
-  const next = { ...state, target: to, pendingSends: [...state.pendingSends, { to, text }] };
+  const sent = state.target === undefined || state.target === to ? { to, text } : { to, text, before: state.target };
+  const next = { ...state, target: to, pendingSends: [...state.pendingSends, sent] };
   return { state: next, out: [send(`SEND ${to} ${text}`)] };
 }
 

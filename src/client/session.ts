@@ -1,6 +1,6 @@
 // The client as one pure function: update(state, event) → {state, out}. The I/O driver (streams/client.ts)
 // feeds it socket lines, typed lines and signals, and carries out what comes back.
-import { channels } from './channels.js';
+import { answerSecret, channels } from './channels.js';
 import { classify, findCommand, helpLines, note, runCommand, same, type DialectClient } from './commands.js';
 import { direct } from './direct.js';
 import { messenger } from './messenger.js';
@@ -16,9 +16,10 @@ export function update(state: ClientState, event: ClientEvent): Step {
     case 'connected':
       return withHelpOnceLive(state, rules.connected(state), rules);
     case 'line':
-      return withHelpOnceLive(state, rules.receive(state, printable(event.text)), rules);
+      return withHelpOnceLive(state, rules.receive(state.heard ? state : { ...state, heard: true }, printable(event.text)), rules);
     case 'input':
-      return state.phase === 'chatting' ? typed(rules, state, event.text) : same(state);
+      if (state.phase !== 'chatting') return same(state);
+      return state.asking ? answerSecret(state, event.text) : typed(rules, state, event.text);
     case 'leave':
       return leave(rules, state);
     case 'closed':
@@ -61,9 +62,24 @@ function leave(rules: DialectClient, state: ClientState): Step {
   return rules.goodbye ? { state: quitting, out: [send(rules.goodbye)] } : { state: quitting, out: [{ kind: 'hangup' }] };
 }
 
+/** A typed line as it may stay on the screen: the password of `/login user password` hidden. */
+export function shownAs(typed: string): string {
+  const match = /^(\s*\/(?:login|register)\s+\S+\s+)(\S+)(\s*)$/iu.exec(typed);
+  return match ? `${match[1]}${'*'.repeat(8)}${match[3]}` : typed;
+}
+
+/** What a connection that ends before the login is finished (or before the server said anything) most likely means. */
+export function refusal(state: ClientState): string {
+  if (!state.heard) {
+    return `${state.server} closed the connection without a word — it is probably refusing connections: too many are open `
+      + '(its CHAT_MAX_CONNECTIONS), or too many from your address; try again later';
+  }
+  return `${state.server} closed the connection before the login finished`;
+}
+
 function closed(state: ClientState): Step {
   const done = { ...state, phase: 'done' as const };
   if (state.phase === 'quitting') return { state: done, out: [exit(0)] };
-  if (state.phase === 'connecting') return { state: done, out: [exit(1, `${state.server} closed the connection before the login finished`)] };
+  if (state.phase === 'connecting' || !state.heard) return { state: done, out: [exit(1, `cannot log in: ${refusal(state)}`)] };
   return { state: done, out: [exit(1, `lost the connection to ${state.server}`)] };
 }

@@ -19,8 +19,12 @@ export interface ClientState {
   readonly target?: string;
   /** channels: names sent with LOGIN, oldest first; `RESULT LOGIN` does not repeat the name. */
   readonly pendingLogins: readonly string[];
-  /** direct: messages sent and not yet acknowledged, oldest first; `SEND-OK` does not repeat them. */
-  readonly pendingSends: readonly { readonly to: string; readonly text: string }[];
+  /** direct: messages sent and not yet acknowledged, oldest first; `SEND-OK` does not repeat them. `before`: the target before this send made `to` the target. */
+  readonly pendingSends: readonly { readonly to: string; readonly text: string; readonly before?: string }[];
+  /** channels: the next typed line is a password for this command, and is not shown while typed. */
+  readonly asking?: { readonly verb: 'REGISTER' | 'LOGIN'; readonly user: string };
+  /** Whether the server has said anything yet: a close before its first line is a refusal at the door. */
+  readonly heard?: boolean;
 }
 
 export type ClientEvent =
@@ -37,6 +41,8 @@ export type Output =
   | { readonly kind: 'show'; readonly text: string }
   /** Close our side of the connection now (for dialects without a goodbye verb). */
   | { readonly kind: 'hangup' }
+  /** Read the next typed line without showing it (a password), after this prompt. */
+  | { readonly kind: 'askSecret'; readonly prompt: string }
   /** Stop the client; `error` goes to stderr. */
   | { readonly kind: 'exit'; readonly code: number; readonly error?: string };
 

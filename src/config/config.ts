@@ -46,6 +46,7 @@ const MAY_BE_EMPTY: ReadonlySet<string> = new Set(['CHAT_PEERS', 'CHAT_NAME', 'C
 export const KNOWN_VARIABLES: readonly string[] = [
   'CHAT_ADDRESS', 'CHAT_PORT', 'CHAT_WEB_PORT', 'CHAT_WEB_ORIGINS', 'CHAT_PROTOCOL', 'CHAT_DB', 'CHAT_LOG', 'CHAT_MAX_USERS', 'CHAT_PEERS', 'CHAT_NAME',
   'CHAT_RECORD', 'CHAT_METRICS_PORT', 'CHAT_TLS_CERT', 'CHAT_TLS_KEY', 'CHAT_TLS_PORT', 'CHAT_BCRYPT_COST', 'LOG_LEVEL', ...Object.values(LIMIT_VARS),
+  'CHAT_CLIENT_TIMEOUT_MS',
 ];
 
 export const HELP = `Usage: chat-server [port] [peers-file] [options]   run the server

@@ -1,7 +1,7 @@
 // The terminal client end to end: the built client in a real terminal (tmux), against the real server.
 // Each tmux pane runs the client, then prints its exit code and waits, so the test can read it.
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -62,9 +62,9 @@ async function openClient(...args: string[]): Promise<Pane> {
 }
 
 /** Runs the client without a terminal until it exits. */
-function runClient(args: readonly string[]) {
+function runClient(args: readonly string[], env: Readonly<Record<string, string>> = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((done) => {
-    const child = spawn(process.execPath, [CLIENT_ENTRY, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [CLIENT_ENTRY, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => { stdout += chunk; });
@@ -179,11 +179,19 @@ describe.skipIf(!HAS_TMUX)(HAS_TMUX ? 'in a terminal' : 'in a terminal — SKIPP
   it('speaks the channels dialect: register, log in, create, join and talk', async () => {
     const port = String(running().port);
     const alice = await openClient('--protocol', 'channels', 'alice', '127.0.0.1', port);
-    await alice.waitFor('/register password');
-    await alice.type('/register s3cret');
+    await alice.waitFor('/register, then log in with /login');
+    await alice.type('/register');
+    await alice.waitFor(/^password for alice \(not shown\): $/m);
+    await alice.type('Sekr1t-pw');
     await alice.waitFor('Account created');
-    await alice.type('/login s3cret');
+    await alice.type('/login');
+    await alice.waitFor(/^password for alice \(not shown\): $/m);
+    await alice.type('Sekr1t-pw');
     await alice.waitFor('Logged in as alice');
+    await alice.type('/login alice Sekr1t-pw');
+    await alice.waitFor('/login alice ********');
+    await alice.waitFor('! login failed');
+    expect(await alice.screen()).not.toContain('Sekr1t');
     await alice.type('/create general');
     await alice.waitFor('Created #general');
     await alice.type('/join general');
@@ -209,10 +217,45 @@ describe.skipIf(!HAS_TMUX)(HAS_TMUX ? 'in a terminal' : 'in a terminal — SKIPP
     await alice.waitFor('Online: alice, bob');
     await bob.type('/send nobody hello');
     await bob.waitFor('! nobody is not online');
+    // the prompt goes back to whom bob wrote to before
+    await bob.waitFor(/^bob → alice> $/m);
   });
 });
 
 describe('without a terminal', () => {
+  it('a listener that accepts and never answers: gives up after the login timeout, exit 1', async () => {
+    const accepted: Socket[] = [];
+    const silent = createServer((socket) => { accepted.push(socket); }); // accepts, says nothing
+    await new Promise<void>((done) => silent.listen(0, '127.0.0.1', done));
+    try {
+      const port = (silent.address() as { port: number }).port;
+      const { code, stderr } = await runClient(['alice', '127.0.0.1', String(port)], { CHAT_CLIENT_TIMEOUT_MS: '700' });
+      expect(code).toBe(1);
+      expect(stderr).toBe(`chat-client: cannot log in to 127.0.0.1:${port}: no answer in 0.7 s — is that a chat server, and the right port?\n`);
+    } finally {
+      for (const socket of accepted) socket.destroy();
+      await new Promise<void>((done) => silent.close(() => done()));
+    }
+  });
+
+  it('a closed stdout ends the client without a stack trace', async () => {
+    const s = await startServerProcess();
+    try {
+      const child = spawn(process.execPath, [CLIENT_ENTRY, 'alice', '127.0.0.1', String(s.port)], { stdio: ['pipe', 'pipe', 'pipe'] });
+      child.stdout.destroy(); // nobody reads what it prints
+      let stderr = '';
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr += chunk; });
+      const code = await new Promise<number | null>((done) => {
+        const timer = setTimeout(() => child.kill('SIGKILL'), SCREEN_TIMEOUT_MS);
+        child.once('close', (exitCode) => { clearTimeout(timer); done(exitCode); });
+      });
+      expect(code).not.toBeNull();
+      expect(stderr).not.toMatch(/EPIPE|^\s+at /m);
+    } finally {
+      await s.stop('SIGKILL');
+    }
+  });
+
   it('against a closed port: one clear line on stderr, exit 1', async () => {
     const port = await closedPort();
     const { code, stderr } = await runClient(['alice', '127.0.0.1', String(port)]);
@@ -239,6 +282,33 @@ describe('logging in without a terminal', () => {
     const { code, stderr } = await runClient(['a,b', '127.0.0.1', String(running().port)]);
     expect(code).toBe(1);
     expect(stderr).toMatch(/^chat-client: cannot log in as a,b: names are 1-32 characters/);
+  });
+
+  it('on a full server: says it is full, exit 1', async () => {
+    const full = await startServerProcess({ args: ['--max-users', '1'] });
+    try {
+      const holder = await connectClient(full.port);
+      lineClients.push(holder);
+      holder.send('NAME holder');
+      expect(await holder.next()).toMatch(/^WELCOME holder /);
+      const { code, stderr } = await runClient(['alice', '127.0.0.1', String(full.port)]);
+      expect(code).toBe(1);
+      expect(stderr).toBe('chat-client: cannot log in as alice: the server is full, try again later\n');
+    } finally {
+      await full.stop('SIGKILL');
+    }
+  });
+
+  it('refused at its connection limit: says the server is refusing connections, exit 1', async () => {
+    const busy = await startServerProcess({ env: { CHAT_MAX_CONNECTIONS: '1' } });
+    try {
+      lineClients.push(await connectClient(busy.port));
+      const { code, stderr } = await runClient(['alice', '127.0.0.1', String(busy.port)]);
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/^chat-client: cannot log in: 127\.0\.0\.1:\d+ closed the connection without a word — it is probably refusing connections: too many are open \(its CHAT_MAX_CONNECTIONS\)/);
+    } finally {
+      await busy.stop('SIGKILL');
+    }
   });
 
   it('in the direct dialect, a name in use: exit 1', async () => {

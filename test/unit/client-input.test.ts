@@ -1,7 +1,7 @@
 // What a person types, turned into a protocol line or a local answer, for each dialect.
 import { describe, expect, it } from 'vitest';
 import { classify } from '../../src/client/commands.js';
-import { update } from '../../src/client/session.js';
+import { promptOf, shownAs, update } from '../../src/client/session.js';
 import { takeWords } from '../../src/client/text.js';
 import { initialState, type ClientDialect, type ClientState, type Output } from '../../src/client/types.js';
 
@@ -85,9 +85,7 @@ describe('channels input', () => {
   const state = chatting('channels');
 
   it.each([
-    ['/register s3cret', 'REGISTER alice s3cret'],
     ['/register bob s3cret', 'REGISTER bob s3cret'],
-    ['/login s3cret', 'LOGIN alice s3cret'],
     ['/login bob s3cret', 'LOGIN bob s3cret'],
     ['/create general', 'CREATE general'],
     ['/join general', 'JOIN general'],
@@ -106,7 +104,29 @@ describe('channels input', () => {
     expect(typing(state, 'hi')).toMatchObject({ sent: [], shown: ['join a channel first (/join channel), or use /say channel text'] });
   });
 
-  it.each([['/login'], ['/login a b c'], ['/say general'], ['/create']])('%s shows its usage', (typed) => {
+  it.each([
+    ['/register', 'REGISTER', 'alice'], ['/login', 'LOGIN', 'alice'], ['/login bob', 'LOGIN', 'bob'],
+  ] as const)('%s asks for the password without showing it, then sends %s', (typed, verb, user) => {
+    const asked = update(state, { kind: 'input', text: typed });
+    expect(asked.out).toEqual([{ kind: 'askSecret', prompt: `password for ${user} (not shown): ` }]);
+    expect(typing(asked.state, 's3cret')).toMatchObject({ sent: [`${verb} ${user} s3cret`], shown: [] });
+  });
+
+  it('a password with a space is refused locally and the prompt comes back', () => {
+    const asked = update(state, { kind: 'input', text: '/login' }).state;
+    const answer = update(asked, { kind: 'input', text: 'two words' });
+    expect(answer.out).toEqual([{ kind: 'show', text: '! a password is one word; try again' }]);
+    expect(answer.state.asking).toBeUndefined();
+  });
+
+  it('a password typed on the command line stays on screen as stars', () => {
+    expect(shownAs('/login bob s3cret')).toBe('/login bob ********');
+    expect(shownAs('/register alice hunter2 ')).toBe('/register alice ******** ');
+    expect(shownAs('/login bob')).toBe('/login bob');
+    expect(shownAs('/say general /login a b')).toBe('/say general /login a b');
+  });
+
+  it.each([['/login a b c'], ['/say general'], ['/create']])('%s shows its usage', (typed) => {
     expect(typing(state, typed)).toMatchObject({ sent: [], shown: [expect.stringMatching(/^usage: /)] });
   });
 
@@ -134,6 +154,17 @@ describe('direct input', () => {
 
   it('plain text before any /send is answered locally', () => {
     expect(typing(state, 'hi')).toMatchObject({ sent: [], shown: ['use /send user text first; plain text then goes to that user'] });
+  });
+
+  it('a send that fails puts the prompt back to whom it was before', () => {
+    const toBob = chatting('direct', { target: 'bob' });
+    const sending = update(toBob, { kind: 'input', text: '/send nobody hi' }).state;
+    expect(promptOf(sending)).toBe('alice → nobody> ');
+    const refused = update(sending, { kind: 'line', text: 'BAD-DEST-USER' });
+    expect(refused.out).toEqual([{ kind: 'show', text: '! nobody is not online' }]);
+    expect(promptOf(refused.state)).toBe('alice → bob> ');
+    const first = update(update(state, { kind: 'input', text: '/send nobody hi' }).state, { kind: 'line', text: 'BAD-DEST-USER' }).state;
+    expect(promptOf(first)).toBe('alice> ');
   });
 
   it('/send without text shows its usage', () => {

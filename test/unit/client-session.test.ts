@@ -87,8 +87,19 @@ describe('messenger session', () => {
     expect(exits(run('messenger', connected, welcome, closed).out)).toEqual([{ kind: 'exit', code: 1, error: 'lost the connection to localhost:5378' }]);
   });
 
-  it('a connection closed before the login exits 1', () => {
-    expect(exits(run('messenger', connected, closed).out)).toEqual([{ kind: 'exit', code: 1, error: 'localhost:5378 closed the connection before the login finished' }]);
+  it('a connection closed before the server said a word is called a refusal at the door, exit 1', () => {
+    expect(exits(run('messenger', connected, closed).out)).toEqual([{ kind: 'exit', code: 1,
+      error: 'cannot log in: localhost:5378 closed the connection without a word — it is probably refusing connections: too many are open (its CHAT_MAX_CONNECTIONS), or too many from your address; try again later' }]);
+    expect(exits(run('channels', connected, closed).out)[0]).toMatchObject({ code: 1, error: expect.stringContaining('without a word') });
+  });
+
+  it('a connection closed after a line but before the login finished says so, exit 1', () => {
+    expect(exits(run('messenger', connected, 'NOTICE hello', closed).out)).toEqual([{ kind: 'exit', code: 1, error: 'cannot log in: localhost:5378 closed the connection before the login finished' }]);
+  });
+
+  it('a full server is its own refusal, with the server\'s words', () => {
+    expect(exits(run('messenger', connected, 'ERROR SERVER-FULL the server is full, try again later').out)).toEqual([{ kind: 'exit', code: 1, error: 'cannot log in as alice: the server is full, try again later' }]);
+    expect(exits(run('direct', connected, 'BUSY').out)).toEqual([{ kind: 'exit', code: 1, error: 'cannot log in as alice: the server is full, try again later' }]);
   });
 
   it('nothing happens after the end', () => {
@@ -105,7 +116,7 @@ describe('channels session', () => {
     const { state, out } = run('channels', connected);
     expect(state.phase).toBe('chatting');
     expect(sent(out)).toEqual([]);
-    expect(shown(out).join('\n')).toMatch(/\/register password.*\/login password \(as alice/s);
+    expect(shown(out).join('\n')).toMatch(/\/register, then log in with \/login \(as alice.*asks for the password without showing it/s);
     expect(shown(out).join('\n')).toContain('/say channel text');
     expect(promptOf(state)).toBe('> ');
   });
@@ -125,7 +136,7 @@ describe('channels session', () => {
   });
 
   it('a joined channel becomes where plain text goes, and shows in the prompt', () => {
-    const { state, out } = run('channels', connected, input('/login pw'), 'RESULT LOGIN 1', input('/join general'), 'RESULT JOIN general 1', input('hi all'));
+    const { state, out } = run('channels', connected, input('/login'), input('pw'), 'RESULT LOGIN 1', input('/join general'), 'RESULT JOIN general 1', input('hi all'));
     expect(state.target).toBe('general');
     expect(promptOf(state)).toBe('alice #general> ');
     expect(sent(out).at(-1)).toBe('SAY general hi all');
