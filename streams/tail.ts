@@ -31,7 +31,9 @@ class Follower {
     this.drain();
     const now = statSync(this.file, { throwIfNoEntry: false });
     if (now && now.ino !== this.ino) {
-      // rotated: the old file is finished (drained above), the name now holds a new one
+      // rotated: the name now holds a new file; finish the old one (lines may have landed since the
+      // drain above), then read the new one from its start
+      this.drain();
       closeSync(this.fd);
       this.fd = openSync(this.file, 'r');
       this.ino = fstatSync(this.fd).ino;

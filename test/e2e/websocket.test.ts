@@ -171,7 +171,8 @@ describe('the limits of TCP apply to WebSockets', () => {
       }
     }
     expect(dropped).toBe(true);
-    expect(own.stdout()).toMatch(/dropped connection c\d+: more than 65536 bytes unread/);
+    // the console is written asynchronously: wait for the line rather than read stdout at once
+    await own.waitForStdout(/dropped connection c\d+: more than 65536 bytes unread/);
     expect(await ask(fast, 'USERS')).toBe('USERS fast');
   });
 
