@@ -38,7 +38,7 @@ export function metricsRegistry(stats: ServerStats, state: StateSource): Registr
   counter('chat_lines_out_total', 'Lines written to clients', () => stats.linesOut);
   counter('chat_deliveries_total', 'Messages delivered to someone other than as a reply to their own line (broadcasts, whispers, channel lines, presence)', () => stats.deliveries);
   counter('chat_send_queue_drops_total', 'Connections dropped for leaving more than CHAT_MAX_SEND_QUEUE bytes unread', () => stats.sendQueueDrops);
-  counter('chat_rate_limit_delays_total', 'Lines held back until the command before them on the same connection was answered (the per-connection flow control; there is no other rate limit)', () => stats.heldBack);
+  counter('chat_rate_limit_delays_total', 'Lines the rate limit (CHAT_RATE_LIMIT) made wait for their turn', () => stats.rateLimitDelays);
   new Counter({
     name: 'chat_disconnects_total', help: 'Connections that ended, by reason', labelNames: ['reason'], registers: [registry],
     collect() {

@@ -38,7 +38,7 @@ export interface PipelineParts {
   readonly log: (event: LogEvent) => void;
   readonly maxLineLength: number;
   readonly closeGraceMs: number;
-  /** Counts lines in, closes and held-back lines for the metrics. */
+  /** Counts lines in, closes and lines the rate limit delays, for the metrics. */
   readonly stats?: ServerStats;
   /** Learns every command a socket causes, before the server handles it (the --record recorder). */
   readonly onSocketCommand?: (command: Command) => void;
@@ -68,11 +68,12 @@ export interface Pipeline {
   stop(): Promise<void>;
 }
 
-/** What the metrics learn from a command: a line in (held back if its connection waits on an earlier one), a close. */
-function count(stats: ServerStats, before: State, command: Command): void {
+/** What the metrics learn from a command and the state it left: a line in (and whether the rate limit queued it for later), a close. */
+function count(stats: ServerStats, command: Command, after: State): void {
   if (command.kind === 'line') {
     stats.linesIn++;
-    if (before.conns.get(command.conn)?.waiting) stats.heldBack++;
+    const queued = after.conns.get(command.conn)?.queue.last();
+    if (queued?.notBefore !== undefined && queued.notBefore > command.at && queued.at === command.at) stats.rateLimitDelays++;
   } else if (command.kind === 'inputEnded') stats.clientEnds(command.conn);
   else if (command.kind === 'closed') stats.closed(command.conn, command.cause);
 }
@@ -126,9 +127,10 @@ export function startPipeline(connection$: Observable<Connection>, parts: Pipeli
   const start: Transition = { state: parts.initial, out: [], effects: [], log: [] };
   const transition$ = command$.pipe(
     scan((previous: Transition, command: Command): Transition => {
-      if (parts.stats) count(parts.stats, previous.state, command);
       try {
-        return parts.step(previous.state, command);
+        const next = parts.step(previous.state, command);
+        if (parts.stats) count(parts.stats, command, next.state);
+        return next;
       } catch (error) {
         // step is total by design; should it ever throw, keep the last state (it is persistent) and go on
         log({ level: 'error', event: 'bug', msg: `step failed on ${command.kind}: ${String(error)}`, stack: (error as Error).stack });

@@ -12,8 +12,8 @@ export class ServerStats {
   deliveries = 0;
   /** Connections dropped because they left more than the send-queue limit unread. */
   sendQueueDrops = 0;
-  /** Lines held back until the command before them on the same connection was answered. */
-  heldBack = 0;
+  /** Lines the rate limit (CHAT_RATE_LIMIT) made wait for their turn. */
+  rateLimitDelays = 0;
   readonly disconnects = new Map<DisconnectReason, number>();
   /** Why a connection is ending, until its close arrives. */
   private readonly closing = new Map<ConnId, DisconnectReason>();

@@ -72,7 +72,7 @@ export function shownAs(typed: string): string {
 export function refusal(state: ClientState): string {
   if (!state.heard) {
     return `${state.server} closed the connection without a word — it is probably refusing connections: too many are open `
-      + '(its CHAT_MAX_CONNECTIONS), or too many from your address; try again later';
+      + '(its CHAT_MAX_CONNECTIONS), or too many from your address (its CHAT_MAX_PER_ADDRESS); try again later';
   }
   return `${state.server} closed the connection before the login finished`;
 }

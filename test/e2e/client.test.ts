@@ -311,6 +311,18 @@ describe('logging in without a terminal', () => {
     }
   });
 
+  it('refused by the per-address cap: says the server is refusing connections from here, exit 1', async () => {
+    const capped = await startServerProcess({ env: { CHAT_MAX_PER_ADDRESS: '1' } });
+    try {
+      lineClients.push(await connectClient(capped.port));
+      const { code, stderr } = await runClient(['alice', '127.0.0.1', String(capped.port)]);
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/closed the connection without a word — .*or too many from your address \(its CHAT_MAX_PER_ADDRESS\)/);
+    } finally {
+      await capped.stop('SIGKILL');
+    }
+  });
+
   it('in the direct dialect, a name in use: exit 1', async () => {
     const holder = await connectClient(running().port);
     lineClients.push(holder);

@@ -36,8 +36,9 @@ describe('the Prometheus endpoint', () => {
     expect(s.stdout()).not.toMatch(/metrics on/);
   });
 
-  it('counts connections by dialect, users, channels, lines, deliveries, disconnects, held-back lines, links and loop lag', async () => {
-    const s = await server({ args: ['--metrics-port', '0'] });
+  it('counts connections by dialect, users, channels, lines, deliveries, disconnects, rate-limited lines, links and loop lag', async () => {
+    // a rate of 1 line a second after a burst of 4: the fifth line of a quick five waits its turn
+    const s = await server({ args: ['--metrics-port', '0'], env: { CHAT_RATE_LIMIT: '1', CHAT_RATE_BURST: '4' } });
     const url = metricsUrl(s);
     const carl = await channelsUser(s.port, 'carl');
     expect(await ask(carl, 'CREATE lobby')).toBe('RESULT CREATE lobby 1');
@@ -49,11 +50,10 @@ describe('the Prometheus endpoint', () => {
     mia.send('BROADCAST hi');
     expect(await mia.next()).toBe('BROADCAST mia hi');
     expect(await max.next()).toBe('BROADCAST mia hi');
-    // CHANNELS waits behind the REGISTER being hashed: one line held back
+    // five lines at once against a burst of four: the fifth waits for its token (a second)
     const eve = await client(s.port);
-    eve.raw('REGISTER eve pw\nCHANNELS\n');
-    expect(await eve.next()).toBe('RESULT REGISTER 1');
-    expect(await eve.next()).toBe('RESULT CHANNELS lobby');
+    eve.raw('CHANNELS\nCHANNELS\nCHANNELS\nCHANNELS\nCHANNELS\n');
+    for (let i = 0; i < 5; i++) expect(await eve.next()).toBe('RESULT CHANNELS lobby');
     undecided.close();
     await eventually(async () => (await scrape(url)).get('chat_disconnects_total{reason="client_closed"}') === 1, 'the closed connection is counted');
 

@@ -89,7 +89,7 @@ describe('messenger session', () => {
 
   it('a connection closed before the server said a word is called a refusal at the door, exit 1', () => {
     expect(exits(run('messenger', connected, closed).out)).toEqual([{ kind: 'exit', code: 1,
-      error: 'cannot log in: localhost:5378 closed the connection without a word — it is probably refusing connections: too many are open (its CHAT_MAX_CONNECTIONS), or too many from your address; try again later' }]);
+      error: 'cannot log in: localhost:5378 closed the connection without a word — it is probably refusing connections: too many are open (its CHAT_MAX_CONNECTIONS), or too many from your address (its CHAT_MAX_PER_ADDRESS); try again later' }]);
     expect(exits(run('channels', connected, closed).out)[0]).toMatchObject({ code: 1, error: expect.stringContaining('without a word') });
   });
 
