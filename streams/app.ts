@@ -207,7 +207,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         await listenersClosed;
         await Promise.all([store.close(), hasher.close(), metrics?.close()]);
         log.log({ level: 'info', event: 'stopped', msg: 'server stopped' });
-        log.close();
+        await log.close();
       })();
       return stopping;
     },

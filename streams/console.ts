@@ -36,8 +36,30 @@ export class ConsoleEcho {
   /** Says how many lines were dropped, if any still wait to be said, and writes out what is buffered. */
   flush(): void {
     this.sayDropped();
-    if (this.broken) return;
+    if (this.broken || this.waiting <= 0) return;
     try { this.out.flushSync(); } catch { /* stdout is gone, or not open yet */ }
+  }
+
+  /**
+   * Says how many lines were dropped and resolves once everything handed over is written, or after
+   * `withinMs` (a console nobody reads must not hold the server up). A synchronous flush alone would race
+   * with a write still under way, which the process would lose on exit.
+   */
+  drained(withinMs: number): Promise<void> {
+    this.sayDropped();
+    if (this.broken || this.waiting <= 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.out.off('write', check);
+        this.out.off('error', done);
+        resolve();
+      };
+      const check = () => { if (this.waiting <= 0) done(); };
+      const timer = setTimeout(done, withinMs);
+      this.out.on('write', check);
+      this.out.once('error', done);
+    });
   }
 
   private write(line: string): void {

@@ -5,13 +5,17 @@ import { formatRecord, LEVEL_VALUES } from '../src/log/format.js';
 import { ConsoleEcho } from './console.js';
 import { prepareFile } from './paths.js';
 
+/** How long stopping waits for the console to catch up before it gives up on the rest. */
+const CONSOLE_DRAIN_MS = 1000;
+
 export interface ServerLog {
   readonly log: (event: LogEvent) => void;
   /** A plain line on stdout, e.g. `Server is on`; never dropped. */
   readonly say: (line: string) => void;
   /** Opens the file again by its name (after logrotate moved it away); resolves once the new file is open. */
   readonly reopen: () => Promise<void>;
-  readonly close: () => void;
+  /** Writes out the file and the console (the console for at most a second); later records are flushed at once. */
+  readonly close: () => Promise<void>;
 }
 
 export interface LogOptions {
@@ -40,15 +44,24 @@ export async function openServerLog(file: string, { level, consoleBuffer, echo =
   });
   const logger: Logger = pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, fileOut);
   const threshold = LEVEL_VALUES[level] ?? LEVEL_VALUES.info;
+  // after close() a late record (a connection that closes while the server stops) is flushed at once:
+  // the process may exit before an asynchronous write would land
+  let closed = false;
+  const flush = () => {
+    try { fileOut.flushSync(); } catch { /* nothing left to flush */ }
+    screen.flush();
+  };
   return {
     log(event) {
       const { level: eventLevel, msg, ...fields } = event;
       logger[eventLevel](fields, msg);
       const value = LEVEL_VALUES[eventLevel];
-      if (!echo || value < threshold) return;
-      const line = formatRecord({ time: new Date().toISOString(), level: value, msg });
-      if (value >= LEVEL_VALUES.warn) screen.major(line);
-      else screen.minor(line);
+      if (echo && value >= threshold) {
+        const line = formatRecord({ time: new Date().toISOString(), level: value, msg });
+        if (value >= LEVEL_VALUES.warn) screen.major(line);
+        else screen.minor(line);
+      }
+      if (closed) flush();
     },
     say: (line) => screen.major(line),
     reopen: () => new Promise<void>((resolve) => {
@@ -58,9 +71,10 @@ export async function openServerLog(file: string, { level, consoleBuffer, echo =
       fileFailed = false;
       fileOut.reopen();
     }),
-    close() {
+    async close() {
+      closed = true;
       try { fileOut.flushSync(); } catch { /* nothing left to flush */ }
-      screen.flush();
+      await screen.drained(CONSOLE_DRAIN_MS);
     },
   };
 }

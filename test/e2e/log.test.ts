@@ -123,7 +123,7 @@ it('SIGHUP opens server.log again after logrotate moved it away, and no client i
 });
 
 it('a console that falls behind skips only info lines, says how many, and shows every warning', async () => {
-  const s = await server({ env: { CHAT_MAX_CONSOLE_BUFFER: '4096', CHAT_MAX_LINE: '64' } });
+  const s = await server({ env: { CHAT_MAX_CONSOLE_BUFFER: '4096', CHAT_MAX_LINE: '64', CHAT_RATE_LIMIT: '0' } }); // no rate limit: the lines come as fast as they can
   s.child.stdout!.pause(); // nobody reads the console for a while
   const mia = await messengerUser(s.port, 'mia');
   const carl = await client(s.port);
