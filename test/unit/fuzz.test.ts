@@ -12,6 +12,7 @@ import type { Command, Effect } from '../../src/core/types.js';
 const LIMITS: Limits = {
   maxUsers: 3,
   maxQueued: 5,
+  maxLineLength: 8192,
   rate: { perSecond: 5, burst: 3, floodMs: 2000 },
   loginTimeoutMs: 5000,
   loginThrottle: { freePerAccount: 1, freePerAddress: 2, delayMs: 100, maxDelayMs: 1000 },

@@ -10,7 +10,7 @@ const remote = { address: '127.0.0.1', port: 1 };
 const RATE = { perSecond: 10, burst: 5, floodMs: 3000 };
 
 function server(limits: Partial<Limits> = {}) {
-  let state: State = initialState({ maxUsers: 16, maxQueued: 1000, ...limits });
+  let state: State = initialState({ maxUsers: 16, maxQueued: 1000, ...limits, maxLineLength: limits.maxLineLength ?? 8192 });
   const lines: Record<string, string[]> = {};
   const effects: Effect[] = [];
   const log: LogEvent[] = [];
@@ -114,7 +114,7 @@ describe('login timeout', () => {
 describe('login throttling', () => {
   const THROTTLE = { freePerAccount: 3, freePerAddress: 10, delayMs: 500, maxDelayMs: 4000 };
   it('delays each LOGIN after the free failures by a doubling delay, before the password is checked', () => {
-    const state0 = initialState({ maxUsers: 16, maxQueued: 1000, loginThrottle: THROTTLE }, { accounts: [['alice', 'h']], channels: [] });
+    const state0 = initialState({ maxUsers: 16, maxQueued: 1000, maxLineLength: 8192, loginThrottle: THROTTLE }, { accounts: [['alice', 'h']], channels: [] });
     let state = state0;
     const go = (command: Command) => {
       const t = step(state, command);
@@ -141,7 +141,7 @@ describe('login throttling', () => {
   });
 
   it('refuses at once, without counting a failure, when the bcrypt queue is full; logs every refusal with the address', () => {
-    let state = initialState({ maxUsers: 16, maxQueued: 1000, loginThrottle: THROTTLE }, { accounts: [['alice', 'h']], channels: [] });
+    let state = initialState({ maxUsers: 16, maxQueued: 1000, maxLineLength: 8192, loginThrottle: THROTTLE }, { accounts: [['alice', 'h']], channels: [] });
     const log: LogEvent[] = [];
     for (const command of [open('c1'), line('c1', 'LOGIN alice pw', 0), { kind: 'passwordChecked', conn: 'c1', user: 'alice', ok: false, busy: true, at: 1 } as Command]) {
       const t = step(state, command);
@@ -155,7 +155,7 @@ describe('login throttling', () => {
   });
 
   it('counts an address across accounts, and forgets counts after a quiet spell', () => {
-    let state = initialState({ maxUsers: 16, maxQueued: 1000, loginThrottle: { ...THROTTLE, freePerAddress: 2 } }, { accounts: [['alice', 'h'], ['bob', 'h']], channels: [] });
+    let state = initialState({ maxUsers: 16, maxQueued: 1000, maxLineLength: 8192, loginThrottle: { ...THROTTLE, freePerAddress: 2 } }, { accounts: [['alice', 'h'], ['bob', 'h']], channels: [] });
     const effects: Effect[] = [];
     const go = (...commands: Command[]) => { for (const c of commands) { const t = step(state, c); state = t.state; effects.push(...t.effects); } };
     go(open('c1'));
