@@ -1,0 +1,76 @@
+// What the comparison runs on, and what it reads about a process from /proc.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+
+export function shell(command: string): string | undefined {
+  try {
+    return execFileSync('sh', ['-c', command], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+}
+
+export interface Machine {
+  readonly cores: number;
+  readonly cpuModel: string;
+  readonly kernel: string;
+  readonly node: string;
+  readonly openFiles: number;
+}
+
+export function describeMachine(): Machine {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  return {
+    cores: availableParallelism(),
+    cpuModel: /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1].trim() ?? 'unknown CPU',
+    kernel: shell('uname -sr') ?? 'unknown kernel',
+    node: process.version,
+    openFiles: openFileLimit(),
+  };
+}
+
+export function openFileLimit(): number {
+  const limit = shell('ulimit -n');
+  return limit === undefined || limit === 'unlimited' ? Infinity : Number(limit);
+}
+
+export function residentKb(pid: number): number {
+  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match) throw new Error(`no VmRSS in /proc/${pid}/status`);
+  return Number(match[1]);
+}
+
+const CLOCK_TICKS = Number(shell('getconf CLK_TCK') ?? 100) || 100;
+
+/** Seconds of CPU a process (all its threads) has used. */
+export function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // the fields after the command name, which is in parentheses and may hold spaces
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime, stime
+}
+
+export interface Pinning {
+  /** Command prefix for a server: core 0. */
+  readonly server: string[];
+  /** Command prefix for a load generator: core 1. */
+  readonly load: string[];
+  readonly description: string;
+  release(): void;
+}
+
+/** Servers on core 0; the generators and this process (every thread) on core 1. */
+export function pinCores(): Pinning {
+  const none = { server: [], load: [], release: () => {} };
+  if (shell('command -v taskset') === undefined) return { ...none, description: 'unpinned (no taskset)' };
+  if (availableParallelism() < 2) return { ...none, description: 'unpinned (one core)' };
+  const original = /:\s*(\S+)\s*$/.exec(shell(`taskset -pc ${process.pid}`) ?? '')?.[1];
+  const pinned = original !== undefined && shell(`taskset -a -pc 1 ${process.pid}`) !== undefined;
+  return {
+    server: ['taskset', '-c', '0'],
+    load: ['taskset', '-c', '1'],
+    description: `servers on core 0, load generators${pinned ? ' and this runner' : ''} on core 1 (taskset)`,
+    release: () => { if (pinned) shell(`taskset -a -pc ${original} ${process.pid}`); },
+  };
+}

@@ -1,0 +1,159 @@
+// Starts each server under test on 127.0.0.1, pinned to its core, each with its own temp dir:
+// this one (the built dist/streams/server.js), ngircd and mosquitto.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Child, sleep } from './child.js';
+import { ensureInstalled } from './install.js';
+import { cpuSeconds, residentKb, type Pinning } from './machine.js';
+import { mosquittoConfig, ngircdConfig } from './peer-configs.js';
+
+const SERVER_ENTRY = resolve(import.meta.dirname, '../../streams/server.js');
+const HOST = '127.0.0.1';
+const START_LIMIT_MS = 15_000;
+const START_TRIES = 3;
+
+export type ServerKind = 'ours' | 'ngircd' | 'mosquitto';
+export type Protocol = 'ours' | 'irc' | 'mqtt';
+
+export const SERVER_KINDS: readonly ServerKind[] = ['ours', 'ngircd', 'mosquitto'];
+export const PROTOCOL_OF: Readonly<Record<ServerKind, Protocol>> = { ours: 'ours', ngircd: 'irc', mosquitto: 'mqtt' };
+export const NAME_OF: Readonly<Record<ServerKind, string>> = { ours: 'this server', ngircd: 'ngircd', mosquitto: 'mosquitto' };
+
+export interface OurSettings {
+  /** bcrypt cost for REGISTER and LOGIN; 4 where logins are only the setup. */
+  readonly bcryptCost: number;
+  readonly maxUsers: number;
+  /** Write a V8 CPU profile of the server here when it exits. */
+  readonly cpuProfileDir?: string;
+}
+
+export class RunningServer {
+  constructor(readonly kind: ServerKind, readonly port: number, private readonly child: Child, private readonly dir: string) {}
+
+  get pid(): number { return this.child.pid; }
+  get name(): string { return NAME_OF[this.kind]; }
+  get protocol(): Protocol { return PROTOCOL_OF[this.kind]; }
+  rssKb(): number { return residentKb(this.pid); }
+  cpuSeconds(): number { return cpuSeconds(this.pid); }
+
+  /** Throws with its last output if it has died. */
+  checkAlive(): void {
+    if (!this.child.running) throw new Error(`${this.name} died; its last output:\n${this.child.output()}`);
+  }
+
+  async stop(): Promise<void> {
+    try {
+      await this.child.stop();
+    } finally {
+      rmSync(this.dir, { recursive: true, force: true });
+    }
+  }
+}
+
+/** The paths of the peers that are installed (installing them if need be), and why any other is missing. */
+export function availablePeers(): { paths: Partial<Record<ServerKind, string>>; missing: string[] } {
+  const paths: Partial<Record<ServerKind, string>> = {};
+  const missing: string[] = [];
+  for (const kind of ['ngircd', 'mosquitto'] as const) {
+    const found = ensureInstalled(kind);
+    if ('path' in found) paths[kind] = found.path;
+    else missing.push(found.missing);
+  }
+  return { paths, missing };
+}
+
+export async function startServer(kind: ServerKind, pinning: Pinning, ours: OurSettings, peerPath?: string): Promise<RunningServer> {
+  if (kind === 'ours') return startOurs(pinning, ours);
+  if (!peerPath) throw new Error(`${kind} is not installed`);
+  let lastError: Error | undefined;
+  for (let attempt = 1; attempt <= START_TRIES; attempt++) {
+    try {
+      return await startPeer(kind, peerPath, pinning);
+    } catch (error) {
+      lastError = error as Error; // most likely the probed port was taken meanwhile: probe another
+    }
+  }
+  throw lastError!;
+}
+
+async function startOurs(pinning: Pinning, settings: OurSettings): Promise<RunningServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'chat-compare-'));
+  const env = {
+    ...process.env,
+    CHAT_ADDRESS: HOST,
+    CHAT_DB: join(dir, 'chat.db'),
+    CHAT_LOG: join(dir, 'server.log'),
+    LOG_LEVEL: 'warn',
+    CHAT_BCRYPT_COST: String(settings.bcryptCost),
+    CHAT_MAX_USERS: String(settings.maxUsers),
+    CHAT_MAX_CONNECTIONS: String(settings.maxUsers + 100),
+    CHAT_RATE_LIMIT: '0',
+  };
+  const profile = settings.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', settings.cpuProfileDir] : [];
+  // cwd: the temp dir, so no .env of the developer's applies
+  const child = Child.start(NAME_OF.ours, [...pinning.server, process.execPath, ...profile, SERVER_ENTRY, '--port', '0'], { env, cwd: dir });
+  try {
+    const listening = await child.waitForLine((line) => /listening on \S+:\d+/.test(line), START_LIMIT_MS, '"listening on"');
+    await child.waitForLine((line) => line.includes('Server is on'), START_LIMIT_MS, '"Server is on"');
+    return new RunningServer('ours', Number(/:(\d+)\s*$/.exec(listening)![1]), child, dir);
+  } catch (error) {
+    child.kill();
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function startPeer(kind: 'ngircd' | 'mosquitto', path: string, pinning: Pinning): Promise<RunningServer> {
+  const dir = mkdtempSync(join(tmpdir(), `chat-compare-${kind}-`));
+  const port = await freePort();
+  const config = join(dir, `${kind}.conf`);
+  if (kind === 'ngircd') {
+    mkdirSync(join(dir, 'conf.d'));
+    writeFileSync(config, ngircdConfig(port, join(dir, 'conf.d')));
+  } else {
+    writeFileSync(config, mosquittoConfig(port));
+  }
+  const command = kind === 'ngircd' ? [path, '-n', '-f', config] : [path, '-c', config];
+  const child = Child.start(kind, [...pinning.server, ...command], { cwd: dir });
+  try {
+    await untilAccepting(port, child);
+    return new RunningServer(kind, port, child, dir);
+  } catch (error) {
+    child.kill();
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** A port that was free on 127.0.0.1 a moment ago. */
+function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const probe = createServer();
+    probe.once('error', fail);
+    probe.listen(0, HOST, () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => done(port));
+    });
+  });
+}
+
+async function untilAccepting(port: number, child: Child): Promise<void> {
+  const deadline = Date.now() + START_LIMIT_MS;
+  while (Date.now() < deadline) {
+    if (!child.running) throw new Error(`${child.label} exited while starting; its output:\n${child.output()}`);
+    const accepted = await new Promise<boolean>((done) => {
+      const socket = connect({ port, host: HOST });
+      socket.once('connect', () => { socket.destroy(); done(true); });
+      socket.once('error', () => done(false));
+    });
+    // a port taken meanwhile by someone else also accepts: ours is up only if it is still running a moment later
+    if (accepted) {
+      await sleep(200);
+      if (child.running) return;
+    }
+    await sleep(50);
+  }
+  throw new Error(`${child.label} did not accept connections on ${HOST}:${port} within ${START_LIMIT_MS / 1000} s; its output:\n${child.output()}`);
+}
