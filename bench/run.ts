@@ -1,17 +1,24 @@
-// `npm run bench [-- step|scale|pipeline] [--quick]`: every benchmark, or the one named. Each prints
-// numbers and ratios measured in the same run; none asserts a timing.
+// `npm run bench [-- step|scale|pipeline|compare] [--quick] [--json FILE] [--cpu-prof DIR]`: every
+// benchmark, or the one named. Each prints numbers and ratios measured in the same run; none asserts a
+// timing. --json and --cpu-prof are for compare.
+import { compareBench } from './compare/compare.js';
 import { pipelineBench } from './pipeline.js';
 import { stepBench } from './step.js';
 import { tcpScale } from './tcp-scale.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
-const named = args.filter((a) => !a.startsWith('--'));
+/** The value after `--flag`, if given. */
+const valueOf = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
+const json = valueOf('--json');
+const cpuProfileDir = valueOf('--cpu-prof');
+const named = args.filter((a, i) => !a.startsWith('--') && !['--json', '--cpu-prof'].includes(args[i - 1]));
 
 const BENCHES: Readonly<Record<string, () => Promise<void> | void>> = {
   step: () => stepBench({ quick }),
   scale: () => tcpScale({ quick }),
   pipeline: () => pipelineBench(),
+  compare: () => compareBench({ quick, json, cpuProfileDir }),
 };
 
 async function main(): Promise<void> {

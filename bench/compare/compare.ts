@@ -1,0 +1,104 @@
+// `npm run bench -- compare [--quick] [--json FILE] [--cpu-prof DIR]`: this server side by side with
+// ngircd (IRC) and mosquitto (MQTT, QoS 0) under one load generator (bench/loadgen.c), servers pinned to
+// core 0 and the load to core 1, every figure measured in the same run. Prints one table per scenario;
+// asserts nothing. The peers are installed from Debian's packages when missing, or skipped.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stepBench } from '../step.js';
+import { buildLoadgen } from './loadgen.js';
+import { describeMachine, pinCores, shell } from './machine.js';
+import type { Bench } from './measure.js';
+import { fanoutTables, latencyTable, memoryTable, stormTable } from './report.js';
+import { bestRuns, fanout, FANOUT_FULL, FANOUT_QUICK } from './scenarios/fanout.js';
+import { latency, LATENCY_FULL, LATENCY_QUICK } from './scenarios/latency.js';
+import { memory, MEMORY_FULL, MEMORY_QUICK } from './scenarios/memory.js';
+import { loginStorm, STORM_FULL, STORM_QUICK } from './scenarios/storm.js';
+import { availablePeers, startServer, type ServerKind } from './servers.js';
+
+export interface CompareOptions {
+  readonly quick: boolean;
+  /** Write every figure here as JSON. */
+  readonly json?: string;
+  /** Profile this server (node --cpu-prof) into this directory. */
+  readonly cpuProfileDir?: string;
+}
+
+function versionOf(command: string): string | undefined {
+  return shell(`${command} 2>&1 | head -1`)?.replace(/-(IDENT|IPv6|IRCPLUS).*$/, '');
+}
+
+/** Runs `work`, printing and returning what it prints with console.log. */
+function capturing(work: () => void): string {
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (...args: unknown[]) => { lines.push(args.map(String).join(' ')); log(...args); };
+  try {
+    work();
+  } finally {
+    console.log = log;
+  }
+  return lines.join('\n');
+}
+
+export async function compareBench(options: CompareOptions): Promise<void> {
+  const machine = describeMachine();
+  const { paths, missing } = availablePeers();
+  const servers: ServerKind[] = ['ours', ...(['ngircd', 'mosquitto'] as const).filter((peer) => paths[peer])];
+  const versions = { ngircd: paths.ngircd && versionOf(`${paths.ngircd} --version`), mosquitto: paths.mosquitto && versionOf(`${paths.mosquitto} -h`) };
+  const pinning = pinCores();
+  const dir = mkdtempSync(join(tmpdir(), 'chat-compare-loadgen-'));
+  const failures: string[] = [];
+  const started = new Date();
+  try {
+    const bench: Bench = {
+      pinning,
+      loadgen: buildLoadgen(dir),
+      quick: options.quick,
+      servers,
+      start: (kind, ours) => startServer(kind, pinning, { ...ours, cpuProfileDir: options.cpuProfileDir }, paths[kind]),
+      failed: (what, error) => {
+        const message = `${what}: ${error instanceof Error ? error.message : String(error)}`;
+        failures.push(message);
+        console.log(`NOT MEASURED ${message}\n`);
+      },
+    };
+    const header = [
+      `compare${options.quick ? ' (quick)' : ''}, ${started.toISOString()}: ${machine.cores} cores, ${machine.cpuModel}; ${machine.kernel}; node ${machine.node}; ulimit -n ${machine.openFiles}`,
+      `servers: this one (bench build of dist/streams/server.js, channels dialect), ${versions.ngircd ?? 'no ngircd'}, ${versions.mosquitto ?? 'no mosquitto'}; all on 127.0.0.1`,
+      `${pinning.description}; load: bench/loadgen.c (one epoll thread per run), 64-byte payloads`,
+    ].join('\n');
+    console.log(`${header}\n`);
+    for (const reason of missing) console.log(`SKIPPED ${reason}\n`);
+
+    const fanoutPlan = options.quick ? FANOUT_QUICK : FANOUT_FULL;
+    const fanoutRuns = await fanout(bench, fanoutPlan);
+    const best = bestRuns(fanoutRuns);
+    const tables = fanoutTables(servers, best, fanoutRuns, fanoutPlan);
+
+    const latencyRuns = await latency(bench, options.quick ? LATENCY_QUICK : LATENCY_FULL);
+    tables.push(latencyTable(servers, latencyRuns));
+
+    const memoryRuns = await memory(bench, options.quick ? MEMORY_QUICK : MEMORY_FULL);
+    tables.push(memoryTable(servers, memoryRuns));
+
+    const storm = await loginStorm(bench, options.quick ? STORM_QUICK : STORM_FULL);
+    const stormText = stormTable(storm);
+    if (stormText) tables.push(stormText);
+
+    console.log('(5) in-process step costs (this server only)');
+    const step = capturing(() => stepBench({ quick: options.quick }));
+    tables.push(`(5) in-process step costs (this server only)\n${step}\n`);
+
+    for (const failure of failures) console.log(`NOT MEASURED ${failure}`);
+    if (options.json) {
+      const figures = { date: started.toISOString(), quick: options.quick, machine, versions, pinning: pinning.description, header, missing, failures, fanout: { plan: fanoutPlan, runs: fanoutRuns, best }, latency: latencyRuns, memory: memoryRuns, storm, step, tables };
+      writeFileSync(options.json, JSON.stringify(figures, null, 2) + '\n');
+      console.log(`\nwrote every figure to ${options.json}`);
+    }
+  } finally {
+    pinning.release();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  if (failures.length) throw new Error(`${failures.length} figure(s) not measured; see above`);
+}

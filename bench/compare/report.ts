@@ -1,0 +1,112 @@
+// One table per scenario: each server's figure side by side, and this server's ratio to each peer.
+import type { FanoutPlan, FanoutRun } from './scenarios/fanout.js';
+import type { LatencyRun } from './scenarios/latency.js';
+import { CARRIED } from './scenarios/latency.js';
+import type { MemoryRun } from './scenarios/memory.js';
+import type { StormRun } from './scenarios/storm.js';
+import { NAME_OF, type ServerKind } from './servers.js';
+import { duration, kilobytes, megabytes, percent, printTable, rate, ratio, seconds, type Row } from './table.js';
+
+type Peer = Exclude<ServerKind, 'ours'>;
+
+function columns(servers: readonly ServerKind[]): { header: string[]; peers: Peer[] } {
+  const peers = servers.filter((s): s is Peer => s !== 'ours');
+  return { header: [...servers.map((s) => NAME_OF[s]), ...peers.map((p) => `ours/${p}`)], peers };
+}
+
+/** A row of one figure per server, then ours ÷ each peer's. */
+function figureRow(label: string, servers: readonly ServerKind[], value: (s: ServerKind) => number | undefined, show: (v: number, s: ServerKind) => string): Row {
+  const peers = servers.filter((s) => s !== 'ours');
+  return [label, ...servers.map((s) => { const v = value(s); return v === undefined ? 'failed' : show(v, s); }), ...peers.map((p) => ratio(value('ours'), value(p)))];
+}
+
+function textRow(label: string, servers: readonly ServerKind[], text: (s: ServerKind) => string | undefined): Row {
+  return [label, ...servers.map((s) => text(s) ?? '—'), ...servers.filter((s) => s !== 'ours').map(() => '')];
+}
+
+export function fanoutTables(servers: readonly ServerKind[], best: readonly FanoutRun[], all: readonly FanoutRun[], plan: FanoutPlan): string[] {
+  const { inflights } = plan;
+  const { header } = columns(servers);
+  const sizes = [...new Set(best.map((r) => r.members))].sort((a, b) => a - b);
+  const find = (s: ServerKind, n: number) => best.find((r) => r.server === s && r.members === n);
+  const rows: Row[] = [];
+  for (const n of sizes) {
+    rows.push(figureRow(`${n} members`, servers, (s) => find(s, n)?.deliveriesPerSecond, (v, s) => `${rate(v)}${inflights.length > 1 ? ` K=${find(s, n)!.inflight}` : ''}`));
+    rows.push(textRow('  CPU server/generator', servers, (s) => { const r = find(s, n); return r && `${percent(r.measured.serverCpu)}/${percent(r.measured.generatorCpu)}`; }));
+    rows.push(textRow('  latency p50/p99', servers, (s) => { const r = find(s, n); return r && `${duration(r.measured.window.p50Us)}/${duration(r.measured.window.p99Us)}`; }));
+  }
+  const tables = [printTable('(1) fan-out at saturation, deliveries/s', header, rows, [
+    `one channel (MQTT: one topic), 10 senders, 64-byte payloads, ${plan.seconds} s windows; best over K = ${inflights.join(', ')} messages in flight per sender${plan.rounds > 1 ? ` and ${plan.rounds} rounds` : ''}`,
+    'ratios: > 1 means this server delivers more; IRC does not echo to the sender, so it delivers N−1 per message, the others N',
+  ])];
+  if (inflights.length > 1) {
+    const detail: Row[] = [];
+    for (const n of sizes) for (const k of inflights) {
+      const at = (s: ServerKind) => {
+        const tried = all.filter((r) => r.server === s && r.members === n && r.inflight === k).map((r) => r.deliveriesPerSecond);
+        return tried.length ? Math.max(...tried) : undefined;
+      };
+      detail.push(figureRow(`${n} members, K=${k}`, servers, at, (v) => rate(v)));
+    }
+    tables.push(printTable('(1b) fan-out, every K tried (best of the rounds)', header, detail));
+  }
+  return tables;
+}
+
+export function latencyTable(servers: readonly ServerKind[], runs: readonly LatencyRun[]): string {
+  const { header } = columns(servers);
+  const loads = [...new Map(runs.map((r) => [`${r.offered.members}/${r.offered.messagesPerSecond}`, r.offered])).values()];
+  const rows: Row[] = [];
+  for (const load of loads) {
+    const find = (s: ServerKind) => runs.find((r) => r.server === s && r.offered === load);
+    rows.push([`${load.members} members × ${load.messagesPerSecond / 1000}k msg/s`, ...header.map(() => '')]);
+    rows.push(figureRow('  p50', servers, (s) => find(s)?.measured.window.p50Us, duration));
+    rows.push(figureRow('  p99', servers, (s) => find(s)?.measured.window.p99Us, duration));
+    rows.push(figureRow('  max', servers, (s) => find(s)?.measured.window.maxUs, duration));
+    rows.push(textRow('  carried', servers, (s) => { const r = find(s); return r && `${r.carriedShare >= CARRIED ? 'yes' : 'NO'} ${rate(r.deliveriesPerSecond)}`; }));
+    rows.push(textRow('  CPU server/generator', servers, (s) => { const r = find(s); return r && `${percent(r.measured.serverCpu)}/${percent(r.measured.generatorCpu)}`; }));
+  }
+  return printTable('(2) delivery latency at a fixed offered load', header, rows, [
+    'paced evenly over 10 senders, each message stamped with the time it was due; ratios: < 1 means this server is faster',
+    `carried: at least ${CARRIED * 100}% of the offered deliveries (messages/s × members that get each) arrived in the window`,
+  ]);
+}
+
+export function memoryTable(servers: readonly ServerKind[], runs: readonly MemoryRun[]): string {
+  const { header } = columns(servers);
+  const sizes = [...new Set(runs.map((r) => r.members))].sort((a, b) => a - b);
+  const rows: Row[] = [];
+  for (const n of sizes) {
+    const find = (s: ServerKind) => runs.find((r) => r.server === s && r.members === n);
+    rows.push(figureRow(`${n.toLocaleString('en')} connections: per connection`, servers, (s) => find(s)?.kbPerConnection, (v, s) => kilobytes(v) + (find(s)!.settled ? '' : ' (moving)')));
+    rows.push(textRow('  RSS idle → loaded', servers, (s) => { const r = find(s); return r && `${megabytes(r.idleKb)} → ${megabytes(r.loadedKb)}`; }));
+    rows.push(textRow('  logins took', servers, (s) => { const r = find(s); return r && seconds(r.loginSeconds); }));
+  }
+  if (sizes.length > 1) {
+    const [small, large] = [sizes[0], sizes[sizes.length - 1]];
+    const marginal = (s: ServerKind) => {
+      const [a, b] = [small, large].map((n) => runs.find((r) => r.server === s && r.members === n));
+      return a && b ? (b.loadedKb - a.loadedKb) / (large - small) : undefined;
+    };
+    rows.push(figureRow(`marginal, ${small.toLocaleString('en')} → ${large.toLocaleString('en')}`, servers, marginal, kilobytes));
+  }
+  return printTable('(3) RSS per idle logged-in connection', header, rows, [
+    '(RSS once settled − RSS before, after 10 members logged in and left) / N; this server: REGISTER+LOGIN (bcrypt cost 4),',
+    'IRC: NICK/USER to 001, MQTT: CONNECT/CONNACK; no channel. marginal: (RSS at the larger N − RSS at the smaller) / ΔN, two fresh servers',
+    'ratios: < 1 means this server uses less',
+  ]);
+}
+
+export function stormTable(run: StormRun | undefined): string | undefined {
+  if (!run) return undefined;
+  return printTable(`(4) login storm, this server only: ${run.logins} LOGINs at bcrypt cost ${run.bcryptCost}`, ['quiet', 'during the storm'], [
+    ['SAY delivery p50', duration(run.quiet.p50Us), duration(run.storm.p50Us)],
+    ['SAY delivery p99', duration(run.quiet.p99Us), duration(run.storm.p99Us)],
+    ['SAY delivery max', duration(run.quiet.maxUs), duration(run.storm.maxUs)],
+    ['deliveries', String(run.quiet.deliveries), String(run.storm.deliveries)],
+    ['window', seconds(run.quiet.seconds), seconds(run.storm.seconds)],
+    ['generator CPU', percent(run.quiet.cpuSeconds / run.quiet.seconds), percent(run.generatorCpu)],
+  ], [
+    `10 members say 100 msg/s in one channel; the storm's ${run.logins} logins took ${seconds(run.stormSeconds)} (${(run.logins / run.stormSeconds).toFixed(0)}/s); the goal is p99 < 20 ms during the storm`,
+  ]);
+}

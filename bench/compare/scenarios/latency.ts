@@ -1,0 +1,44 @@
+// Scenario 2: delivery latency at a fixed offered load, paced evenly over 10 senders; each message is
+// stamped with the time it was due, so a server that falls behind shows it as latency, not as a lower rate.
+import { measureLoad, withServer, type Bench, type Measured } from '../measure.js';
+import type { ServerKind } from '../servers.js';
+import { SENDERS } from './fanout.js';
+
+export interface Offered { readonly members: number; readonly messagesPerSecond: number }
+
+export interface LatencyRun {
+  readonly server: ServerKind;
+  readonly offered: Offered;
+  readonly deliveriesPerSecond: number;
+  /** Deliveries received over those offered (each message to every member that should get it). */
+  readonly carriedShare: number;
+  readonly measured: Measured;
+}
+
+export interface LatencyPlan { readonly loads: readonly Offered[]; readonly warmupSeconds: number; readonly seconds: number }
+
+const LOADS: readonly Offered[] = [{ members: 100, messagesPerSecond: 5_000 }, { members: 1_000, messagesPerSecond: 1_000 }];
+export const LATENCY_FULL: LatencyPlan = { loads: LOADS, warmupSeconds: 2, seconds: 8 };
+export const LATENCY_QUICK: LatencyPlan = { loads: LOADS.slice(0, 1), warmupSeconds: 0.5, seconds: 2 };
+/** Carried: at least this share of the offered deliveries arrived within the window. */
+export const CARRIED = 0.97;
+
+export async function latency(bench: Bench, plan: LatencyPlan): Promise<LatencyRun[]> {
+  const runs: LatencyRun[] = [];
+  for (const offered of plan.loads) {
+    for (const server of bench.servers) {
+      try {
+        const measured = await withServer(bench, server, { bcryptCost: 4, maxUsers: offered.members + 100 }, (running) => measureLoad(bench, running, {
+          members: offered.members, senders: SENDERS, mode: 'rate', rate: offered.messagesPerSecond, prefix: 'l', channel: 'latency',
+          warmupSeconds: plan.warmupSeconds, seconds: plan.seconds,
+        }));
+        const { window, result } = measured;
+        const deliveriesPerSecond = window.deliveries / window.seconds;
+        runs.push({ server, offered, deliveriesPerSecond, carriedShare: deliveriesPerSecond / (offered.messagesPerSecond * result.expectedPerMessage), measured });
+      } catch (error) {
+        bench.failed(`latency, ${server}, ${offered.members} members at ${offered.messagesPerSecond} msg/s`, error);
+      }
+    }
+  }
+  return runs;
+}

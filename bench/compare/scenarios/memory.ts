@@ -1,0 +1,81 @@
+// Scenario 3: resident memory per idle logged-in connection. A fresh server per size; a few members
+// log in and leave first, so one-time costs (lazy start-up, JIT, worker threads) are not counted per
+// connection; then its RSS once settled, then N members log in (this server: REGISTER and LOGIN; IRC:
+// NICK/USER up to 001; MQTT: CONNECT/CONNACK) and stay idle; (RSS once settled − idle RSS) / N.
+import { sleep } from '../child.js';
+import { LoadRun } from '../loadgen.js';
+import { openFileLimit } from '../machine.js';
+import { withServer, type Bench } from '../measure.js';
+import type { RunningServer, ServerKind } from '../servers.js';
+
+export interface MemoryRun {
+  readonly server: ServerKind;
+  readonly members: number;
+  readonly idleKb: number;
+  readonly loadedKb: number;
+  readonly settled: boolean;
+  readonly kbPerConnection: number;
+  readonly loginSeconds: number;
+}
+
+export const MEMORY_FULL = [1_000, 10_000] as const;
+export const MEMORY_QUICK = [1_000] as const;
+/** File descriptors a process needs beside its sockets. */
+const FD_MARGIN = 100;
+const SETTLE_MS = 1_000;
+const SAMPLE_MS = 250;
+const STABLE_LIMIT_MS = 10_000;
+const LOGIN_LIMIT_S = 600;
+const WARM_UP_MEMBERS = 10;
+
+/** RSS once two samples SAMPLE_MS apart differ by under 1%, within STABLE_LIMIT_MS. */
+async function settledRssKb(server: RunningServer): Promise<{ kb: number; settled: boolean }> {
+  let previous = server.rssKb();
+  for (let waited = 0; waited < STABLE_LIMIT_MS; waited += SAMPLE_MS) {
+    await sleep(SAMPLE_MS);
+    const current = server.rssKb();
+    if (Math.abs(current - previous) < 0.01 * previous) return { kb: current, settled: true };
+    previous = current;
+  }
+  return { kb: previous, settled: false };
+}
+
+export async function memory(bench: Bench, sizes: readonly number[]): Promise<MemoryRun[]> {
+  const runs: MemoryRun[] = [];
+  const limit = openFileLimit();
+  for (const members of sizes) {
+    if (members + FD_MARGIN > limit) {
+      bench.failed(`memory, ${members} members`, new Error(`\`ulimit -n\` is ${limit} but ${members} connections need at least ${members + FD_MARGIN}; raise it first (ulimit -n ${members + FD_MARGIN})`));
+      continue;
+    }
+    for (const server of bench.servers) {
+      try {
+        runs.push(await withServer(bench, server, { bcryptCost: 4, maxUsers: members + 100 }, async (running) => {
+          const base = { protocol: running.protocol, port: running.port, mode: 'idle', join: false, control: true, seconds: LOGIN_LIMIT_S, setupSeconds: LOGIN_LIMIT_S } as const;
+          const warmUp = LoadRun.start(bench.loadgen, bench.pinning, { ...base, members: WARM_UP_MEMBERS, prefix: 'w' });
+          try {
+            await warmUp.ready();
+          } finally {
+            await warmUp.stop();
+          }
+          await sleep(SETTLE_MS);
+          const idle = await settledRssKb(running);
+          const run = LoadRun.start(bench.loadgen, bench.pinning, { ...base, members, prefix: 'i' });
+          try {
+            const started = performance.now();
+            await run.ready();
+            const loginSeconds = (performance.now() - started) / 1000;
+            const loaded = await settledRssKb(running);
+            running.checkAlive();
+            return { server, members, idleKb: idle.kb, loadedKb: loaded.kb, settled: idle.settled && loaded.settled, kbPerConnection: (loaded.kb - idle.kb) / members, loginSeconds };
+          } finally {
+            await run.stop();
+          }
+        }));
+      } catch (error) {
+        bench.failed(`memory, ${server}, ${members} members`, error);
+      }
+    }
+  }
+  return runs;
+}
