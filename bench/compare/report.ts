@@ -32,11 +32,13 @@ export function fanoutTables(servers: readonly ServerKind[], best: readonly Fano
   const rows: Row[] = [];
   for (const n of sizes) {
     rows.push(figureRow(`${n} members`, servers, (s) => find(s, n)?.deliveriesPerSecond, (v, s) => `${rate(v)}${inflights.length > 1 ? ` K=${find(s, n)!.inflight}` : ''}`));
+    rows.push(figureRow('  per server CPU-second', servers, (s) => { const r = find(s, n); return r && r.deliveriesPerSecond / r.measured.serverCpu; }, (v) => rate(v).replace('/s', '')));
     rows.push(textRow('  CPU server/generator', servers, (s) => { const r = find(s, n); return r && `${percent(r.measured.serverCpu)}/${percent(r.measured.generatorCpu)}`; }));
     rows.push(textRow('  latency p50/p99', servers, (s) => { const r = find(s, n); return r && `${duration(r.measured.window.p50Us)}/${duration(r.measured.window.p99Us)}`; }));
   }
   const tables = [printTable('(1) fan-out at saturation, deliveries/s', header, rows, [
     `one channel (MQTT: one topic), 10 senders, 64-byte payloads, ${plan.seconds} s windows; best over K = ${inflights.join(', ')} messages in flight per sender${plan.rounds > 1 ? ` and ${plan.rounds} rounds` : ''}`,
+    'per server CPU-second: deliveries over the CPU time the server used, which other work on the machine disturbs less than deliveries/s',
     'ratios: > 1 means this server delivers more; IRC does not echo to the sender, so it delivers N−1 per message, the others N',
   ])];
   if (inflights.length > 1) {
