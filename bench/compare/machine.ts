@@ -14,7 +14,6 @@ export function shell(command: string): string | undefined {
 export interface Machine {
   readonly cores: number;
   readonly cpuModel: string;
-  readonly kernel: string;
   readonly node: string;
   readonly openFiles: number;
 }
@@ -24,7 +23,6 @@ export function describeMachine(): Machine {
   return {
     cores: availableParallelism(),
     cpuModel: /^model name\s*:\s*(.+)$/m.exec(cpuinfo)?.[1].trim() ?? 'unknown CPU',
-    kernel: shell('uname -sr') ?? 'unknown kernel',
     node: process.version,
     openFiles: openFileLimit(),
   };

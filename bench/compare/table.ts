@@ -29,5 +29,5 @@ export const seconds = (s: number) => `${s.toFixed(s < 10 ? 2 : 1)} s`;
 export function ratio(ours: number | undefined, theirs: number | undefined): string {
   if (!ours || !theirs) return '—';
   const r = ours / theirs;
-  return `${r.toFixed(r < 10 ? 2 : 1)}×`;
+  return `${r >= 10 ? r.toFixed(1) : r >= 0.1 ? r.toFixed(2) : r.toPrecision(2)}×`;
 }
