@@ -101,7 +101,7 @@ export function memoryTable(servers: readonly ServerKind[], runs: readonly Memor
 
 export function stormTable(run: StormRun | undefined): string | undefined {
   if (!run) return undefined;
-  return printTable(`(4) login storm, this server only: ${run.logins} LOGINs at bcrypt cost ${run.bcryptCost}`, ['quiet', 'during the storm'], [
+  return printTable(`(4) login storm, this server only: ${run.logins} LOGINs at bcrypt cost ${run.bcryptCost}, ${run.loginsAtOnce} at once`, ['quiet', 'during the storm'], [
     ['SAY delivery p50', duration(run.quiet.p50Us), duration(run.storm.p50Us)],
     ['SAY delivery p99', duration(run.quiet.p99Us), duration(run.storm.p99Us)],
     ['SAY delivery max', duration(run.quiet.maxUs), duration(run.storm.maxUs)],

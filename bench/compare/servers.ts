@@ -89,7 +89,10 @@ async function startOurs(pinning: Pinning, settings: OurSettings): Promise<Runni
     CHAT_BCRYPT_COST: String(settings.bcryptCost),
     CHAT_MAX_USERS: String(settings.maxUsers),
     CHAT_MAX_CONNECTIONS: String(settings.maxUsers + 100),
+    // every load comes from 127.0.0.1 and sends as fast as it may: the per-address cap and the rate limit off
+    CHAT_MAX_PER_ADDRESS: String(settings.maxUsers + 100),
     CHAT_RATE_LIMIT: '0',
+    CHAT_WEB_PORT: 'off',
   };
   const profile = settings.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', settings.cpuProfileDir] : [];
   // cwd: the temp dir, so no .env of the developer's applies
