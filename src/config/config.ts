@@ -49,42 +49,6 @@ export const KNOWN_VARIABLES: readonly string[] = [
   'CHAT_CLIENT_TIMEOUT_MS',
 ];
 
-export const HELP = `Usage: chat-server [port] [peers-file] [options]   run the server
-       chat-server tail [FILE] [options]            follow server.log human-readably (tail --help)
-       chat-server replay FILE... [options]         play recordings and check the answers (replay --help)
-
-A chat server speaking the channels, direct and messenger protocols on one port, and the same
-over WebSocket at /ws on the web port, where it also serves a chat page.
-
-Options (each also an env var, also read from ./.env; flags win over env, env over .env):
-  --address A       address to listen on                  CHAT_ADDRESS     (127.0.0.1)
-  --port P          TCP port, 0 for any free one          CHAT_PORT        (5378)
-  --web-port P      web page and WebSocket port, 0 for    CHAT_WEB_PORT    (5380)
-                    any free one, off for none
-  --protocol X      auto | channels | direct | messenger   CHAT_PROTOCOL    (auto)
-  --db PATH         NeDB data file for accounts, channels CHAT_DB          (./data/chat.db)
-  --log FILE        JSON log file                         CHAT_LOG         (./server.log)
-  --max-users N     most users logged in at once          CHAT_MAX_USERS   (16)
-  --peers FILE      federation peers, one host:port a line CHAT_PEERS
-  --name NAME       this server's name towards peers      CHAT_NAME        (the address)
-  --record FILE     write all traffic as a recording      CHAT_RECORD      (off; see replay --help)
-  --metrics-port P  Prometheus /metrics on this port      CHAT_METRICS_PORT (off)
-  --tls-cert FILE   PEM certificate for a TLS listener    CHAT_TLS_CERT    (off)
-  --tls-key FILE    its PEM private key                   CHAT_TLS_KEY     (off)
-  --tls-port P      the TLS listener's port               CHAT_TLS_PORT    (5379)
-  -h, --help        show this help
-
-Also: CHAT_WEB_ORIGINS (other sites whose pages may connect, comma-separated; this server's own page
-and clients that send no Origin always may), CHAT_BCRYPT_COST (10), LOG_LEVEL (info),
-and the limits CHAT_MAX_LINE (${DEFAULT_LIMITS.maxLineLength}), CHAT_MAX_SEND_QUEUE (${DEFAULT_LIMITS.maxSendQueue}), CHAT_SEND_TIMEOUT_MS (${DEFAULT_LIMITS.sendTimeoutMs}),
-CHAT_MAX_CONNECTIONS (${DEFAULT_LIMITS.maxConnections}), CHAT_MAX_PER_ADDRESS (${DEFAULT_LIMITS.maxPerAddress}), CHAT_CLOSE_GRACE_MS (${DEFAULT_LIMITS.closeGraceMs}),
-CHAT_MAX_QUEUED (${DEFAULT_LIMITS.maxQueued}), CHAT_LINK_MAX_SEND_QUEUE (${DEFAULT_LIMITS.linkMaxSendQueue}), CHAT_LINK_RETRY_MAX_MS (${DEFAULT_LIMITS.linkRetryMaxMs}),
-CHAT_RATE_LIMIT (${DEFAULT_LIMITS.rateLimit} lines/s, 0 = off), CHAT_RATE_BURST (${DEFAULT_LIMITS.rateBurst}), CHAT_FLOOD_SECONDS (${DEFAULT_LIMITS.floodSeconds}),
-CHAT_LOGIN_TIMEOUT (${DEFAULT_LIMITS.loginTimeout} s, 0 = off), CHAT_MAX_BCRYPT_QUEUE (${DEFAULT_LIMITS.maxBcryptQueue}),
-CHAT_LOGIN_FREE_FAILURES (${DEFAULT_LIMITS.loginFreeFailures}), CHAT_LOGIN_FREE_PER_ADDRESS (${DEFAULT_LIMITS.loginFreePerAddress}), CHAT_LOGIN_DELAY_MS (${DEFAULT_LIMITS.loginDelayMs}, 0 = off),
-CHAT_LOGIN_MAX_DELAY_MS (${DEFAULT_LIMITS.loginMaxDelayMs}).
-`;
-
 function integer(text: string, name: string, min: number, max: number): number | string {
   if (!/^\d+$/.test(text.trim())) return `${name} must be a whole number, got ${JSON.stringify(text)}`;
   const value = Number(text.trim());
