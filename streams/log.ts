@@ -53,10 +53,12 @@ export async function openServerLog(file: string, { level, consoleBuffer, echo =
   };
   return {
     log(event) {
+      const value = LEVEL_VALUES[event.level];
+      // below the level nothing is written anywhere: skip the copy of every message's fields
+      if (value < threshold) return;
       const { level: eventLevel, msg, ...fields } = event;
       logger[eventLevel](fields, msg);
-      const value = LEVEL_VALUES[eventLevel];
-      if (echo && value >= threshold) {
+      if (echo) {
         const line = formatRecord({ time: new Date().toISOString(), level: value, msg });
         if (value >= LEVEL_VALUES.warn) screen.major(line);
         else screen.minor(line);
