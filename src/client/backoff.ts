@@ -10,7 +10,7 @@ export interface Backoff {
 export const RECONNECT: Backoff = { firstMs: 500, maxMs: 10_000 };
 
 /**
- * The wait before try number `attempt` (0 for the first). `spread` (0 ≤ spread < 1, e.g. Math.random()) takes
+ * The wait before try number `attempt` (0 for the first). `spread` (0 ≤ spread < 1, a random number the page draws) takes
  * up to a quarter off, so a room full of tabs does not reconnect in the same instant.
  */
 export function reconnectDelay(attempt: number, spread = 0, { firstMs, maxMs }: Backoff = RECONNECT): number {
