@@ -1,5 +1,5 @@
 // The client's command line: `chat-client [--protocol P] username host port`. Pure: argv in, options out.
-import { parseArgs } from 'node:util';
+import { readArgs } from '../config/args.js';
 import type { ClientDialect } from './types.js';
 
 export interface ClientOptions {
@@ -23,17 +23,8 @@ Connects to a chat server and opens a prompt. Type /help once connected for the 
 `;
 
 export function parseClientArgs(argv: readonly string[]): ArgsResult {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: { protocol: { type: 'string', short: 'p' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (error) {
-    return { error: (error as Error).message };
-  }
+  const parsed = readArgs(argv, { protocol: { type: 'string', short: 'p' }, help: { type: 'boolean', short: 'h' } });
+  if ('error' in parsed) return { error: parsed.error };
   const { values, positionals } = parsed;
   if (values.help) return { help: true };
   if (positionals.length !== 3) return { error: positionals.length < 3 ? 'missing arguments' : `too many arguments: ${positionals.slice(3).join(' ')}` };

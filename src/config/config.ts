@@ -1,6 +1,6 @@
 // Configuration from flags, env vars, a .env file and defaults, in that order of precedence. Pure: the
 // caller reads the environment and the .env file and hands them in.
-import { parseArgs } from 'node:util';
+import { readArgs } from './args.js';
 import type { ListenerMode } from '../core/types.js';
 import { LEVEL_VALUES } from '../log/format.js';
 import { DEFAULT_LIMITS, LIMIT_VARS, ZERO_MEANS_OFF, type Limits } from './limits.js';
@@ -81,23 +81,14 @@ export function parseConfig(argv: readonly string[], env: Env, dotenv: Env = {})
 }
 
 function parse(argv: readonly string[], env: Env, dotenv: Env): ConfigResult {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
+  const parsed = readArgs(argv, {
         address: { type: 'string' }, port: { type: 'string' }, 'web-port': { type: 'string' }, protocol: { type: 'string' }, db: { type: 'string' },
         log: { type: 'string' }, 'max-users': { type: 'string' }, peers: { type: 'string' }, name: { type: 'string' },
         record: { type: 'string' }, 'metrics-port': { type: 'string' },
         'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'tls-port': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    return { error: `${(error as Error).message} (see --help)` };
-  }
+      });
+  if ('error' in parsed) return { error: `${parsed.error} (see --help)` };
   const { values, positionals } = parsed;
   if (values.help) return { help: true };
   if (positionals.length > 2) return { error: `too many arguments: ${positionals.slice(2).join(' ')} (see --help)` };

@@ -1,5 +1,5 @@
 // `chat-server tail`: its arguments and which server.log records it shows. Pure: the clock comes in as `now`.
-import { parseArgs } from 'node:util';
+import { readArgs } from '../config/args.js';
 import { LEVEL_VALUES } from './format.js';
 
 export const TAIL_USAGE = `Usage: chat-server tail [FILE] [options]
@@ -44,20 +44,11 @@ export function parseSince(text: string, now: number): number | undefined {
 }
 
 export function parseTailArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, now: number): TailArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
+  const parsed = readArgs(argv, {
         user: { type: 'string' }, channel: { type: 'string' }, level: { type: 'string' }, since: { type: 'string' },
         json: { type: 'boolean' }, 'no-follow': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    return { error: `${(error as Error).message} (see tail --help)` };
-  }
+      });
+  if ('error' in parsed) return { error: `${parsed.error} (see tail --help)` };
   const { values, positionals } = parsed;
   if (values.help) return { help: true };
   if (positionals.length > 1) return { error: `one log file at a time, got ${positionals.join(' ')} (see tail --help)` };

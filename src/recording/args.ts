@@ -1,5 +1,5 @@
 // `chat-server replay`'s command line. Pure: argv in, options out.
-import { parseArgs } from 'node:util';
+import { readArgs } from '../config/args.js';
 
 export const REPLAY_USAGE = `Usage: chat-server replay FILE... [options]
 
@@ -28,20 +28,11 @@ export interface ReplayOptions {
 export type ReplayArgs = { readonly options: ReplayOptions } | { readonly help: true } | { readonly error: string };
 
 export function parseReplayArgs(argv: readonly string[]): ReplayArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
+  const parsed = readArgs(argv, {
         host: { type: 'string' }, port: { type: 'string' }, timeout: { type: 'string' },
         'assume-settings': { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    return { error: `${(error as Error).message} (see replay --help)` };
-  }
+      });
+  if ('error' in parsed) return { error: `${parsed.error} (see replay --help)` };
   const { values, positionals: files } = parsed;
   if (values.help) return { help: true };
   if (files.length === 0) return { error: 'name at least one recording to play (see replay --help)' };
