@@ -1,12 +1,13 @@
 // How logins, logouts and idle memory scale with the number of connections, over real TCP on 127.0.0.1.
 // Prints numbers and never asserts timings. `node dist/bench/tcp-scale.js [--quick]`, or tcpScale() from
 // another bench. Each scenario runs against a fresh server child process with its own temp data.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { cpuSeconds, openFileLimit, pinCores, residentKb, settledRssKb, type Pinning } from './compare/machine.js';
 
 const SERVER_ENTRY = resolve(import.meta.dirname, '../streams/server.js');
 const HOST = '127.0.0.1';
@@ -38,39 +39,10 @@ const QUICK: Sizes = { storm: [500, 2_000], directMemory: [1_000, 3_000], channe
 const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 const now = () => performance.now();
 
-function shell(command: string): string | undefined {
-  try {
-    return execFileSync('sh', ['-c', command], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return undefined;
-  }
-}
-
-function openFileLimit(): number {
-  const limit = shell('ulimit -n');
-  return limit === undefined || limit === 'unlimited' ? Infinity : Number(limit);
-}
-
 /** Seconds of CPU the load generator (this process) used since `since`. */
 function generatorCpuSince(since: NodeJS.CpuUsage): number {
   const used = process.cpuUsage(since);
   return (used.user + used.system) / 1e6;
-}
-
-const CLOCK_TICKS = Number(shell('getconf CLK_TCK') ?? 100) || 100;
-
-/** Seconds of CPU a process (all its threads) has used, from /proc/<pid>/stat. */
-function processCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // the fields after the command name, which is in parentheses and may hold spaces
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime, stime
-}
-
-function residentKb(pid: number): number {
-  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (!match) throw new Error(`no VmRSS in /proc/${pid}/status`);
-  return Number(match[1]);
 }
 
 /** Rejects after `limitMs`, or as soon as the server dies, whichever comes first. */
@@ -87,29 +59,6 @@ async function bounded<T>(work: Promise<T>, limitMs: number, what: string, serve
   } finally {
     clearTimeout(timer);
   }
-}
-
-// ---------- CPU pinning ----------
-
-interface Pinning {
-  /** Prefix for the server's command line. */
-  readonly serverPrefix: string[];
-  readonly description: string;
-  release(): void;
-}
-
-/** Server on core 0, this process (every thread) on core 1, when taskset exists and there are two cores. */
-function pinCpus(): Pinning {
-  const none = { serverPrefix: [], release: () => {} };
-  if (shell('command -v taskset') === undefined) return { ...none, description: 'unpinned (no taskset)' };
-  if (availableParallelism() < 2) return { ...none, description: 'unpinned (one core)' };
-  const original = /:\s*(\S+)\s*$/.exec(shell(`taskset -pc ${process.pid}`) ?? '')?.[1];
-  const pinned = original !== undefined && shell(`taskset -a -pc 1 ${process.pid}`) !== undefined;
-  return {
-    serverPrefix: ['taskset', '-c', '0'],
-    description: pinned ? 'server on core 0, generator on core 1 (taskset)' : 'server on core 0, generator unpinned',
-    release: () => { if (pinned) shell(`taskset -a -pc ${original} ${process.pid}`); },
-  };
 }
 
 // ---------- the server child process ----------
@@ -135,7 +84,7 @@ class ServerProcess {
     const dir = mkdtempSync(join(tmpdir(), 'chat-scale-'));
     // every client comes from 127.0.0.1: the per-address cap is lifted, as the connection cap is below
     const env = { ...process.env, CHAT_DB: join(dir, 'chat.db'), CHAT_LOG: join(dir, 'server.log'), LOG_LEVEL: 'warn', CHAT_MAX_PER_ADDRESS: '1000000', ...settings };
-    const [command, ...args] = [...pinning.serverPrefix, process.execPath, SERVER_ENTRY, '--port', '0', '--web-port', 'off'];
+    const [command, ...args] = [...pinning.server, process.execPath, SERVER_ENTRY, '--port', '0', '--web-port', 'off'];
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let seen = '';
     const port = await new Promise<number>((done, fail) => {
@@ -160,7 +109,7 @@ class ServerProcess {
   }
 
   rssKb(): number { return residentKb(this.pid); }
-  cpuSeconds(): number { return processCpuSeconds(this.pid); }
+  cpuSeconds(): number { return cpuSeconds(this.pid); }
 
   recentOutput(): string {
     return this.output.trim() || '(nothing)';
@@ -366,22 +315,12 @@ async function stormOnce(pinning: Pinning, n: number): Promise<StormResult> {
 
 interface MemoryResult { idleKb: number; steps: Array<{ n: number; rssKb: number; stable: boolean; logins: Timing }> }
 
-/** Samples RSS every RSS_SAMPLE_MS until two samples in a row differ by under 1%, for at most RSS_STABLE_LIMIT_MS. */
-async function stableRssKb(server: ServerProcess): Promise<{ kb: number; stable: boolean }> {
-  let previous = server.rssKb();
-  for (let waited = 0; waited < RSS_STABLE_LIMIT_MS; waited += RSS_SAMPLE_MS) {
-    await sleep(RSS_SAMPLE_MS);
-    const current = server.rssKb();
-    if (Math.abs(current - previous) < 0.01 * previous) return { kb: current, stable: true };
-    previous = current;
-  }
-  return { kb: previous, stable: false };
-}
-
 async function memoryOnce(pinning: Pinning, title: string, login: Login, totals: [number, number]): Promise<MemoryResult> {
   const most = Math.max(...totals);
   const server = await ServerProcess.start(pinning, `${title} with N=${most}`, {
     CHAT_MAX_USERS: String(2 * most + 100), CHAT_MAX_CONNECTIONS: String(2 * most + 100), CHAT_BCRYPT_COST: '4',
+    // every member's REGISTER and LOGIN are pipelined at once: let them all wait for a bcrypt worker
+    CHAT_MAX_BCRYPT_QUEUE: String(2 * most + 100),
   });
   const crowd = new Crowd();
   try {
@@ -391,8 +330,8 @@ async function memoryOnce(pinning: Pinning, title: string, login: Login, totals:
     for (const n of totals) {
       const logins = await timed(server, () => bounded(loginRange(server.port, online, n, login, crowd), LOGINS_LIMIT_MS, `logins ${online}…${n}`, server));
       online = n;
-      const rss = await stableRssKb(server);
-      result.steps.push({ n, rssKb: rss.kb, stable: rss.stable, logins });
+      const rss = await settledRssKb(() => server.rssKb(), RSS_SAMPLE_MS, RSS_STABLE_LIMIT_MS);
+      result.steps.push({ n, rssKb: rss.kb, stable: rss.settled, logins });
     }
     return result;
   } finally {
@@ -478,7 +417,7 @@ function printMemory(title: string, result: MemoryResult | undefined): void {
 
 export async function tcpScale(options: { quick: boolean }): Promise<void> {
   const sizes = options.quick ? QUICK : FULL;
-  const pinning = pinCpus();
+  const pinning = pinCores();
   const failures: string[] = [];
   try {
     console.log(`tcp-scale${options.quick ? ' (quick)' : ''}: real TCP on ${HOST}, ${CONNECTS_IN_FLIGHT} connects in flight, LOG_LEVEL=warn; ${pinning.description}; ulimit -n ${openFileLimit()}\n`);

@@ -39,6 +39,18 @@ export function residentKb(pid: number): number {
   return Number(match[1]);
 }
 
+/** RSS once two samples `sampleMs` apart differ by under 1%, waiting at most `limitMs` (memory settles after a burst of work). */
+export async function settledRssKb(read: () => number, sampleMs = 250, limitMs = 10_000): Promise<{ kb: number; settled: boolean }> {
+  let previous = read();
+  for (let waited = 0; waited < limitMs; waited += sampleMs) {
+    await new Promise((done) => setTimeout(done, sampleMs));
+    const current = read();
+    if (Math.abs(current - previous) < 0.01 * previous) return { kb: current, settled: true };
+    previous = current;
+  }
+  return { kb: previous, settled: false };
+}
+
 const CLOCK_TICKS = Number(shell('getconf CLK_TCK') ?? 100) || 100;
 
 /** Seconds of CPU a process (all its threads) has used. */

@@ -4,9 +4,9 @@
 // NICK/USER up to 001; MQTT: CONNECT/CONNACK) and stay idle; (RSS once settled − idle RSS) / N.
 import { sleep } from '../child.js';
 import { LoadRun } from '../loadgen.js';
-import { openFileLimit } from '../machine.js';
+import { openFileLimit, settledRssKb } from '../machine.js';
 import { withServer, type Bench } from '../measure.js';
-import type { RunningServer, ServerKind } from '../servers.js';
+import type { ServerKind } from '../servers.js';
 
 export interface MemoryRun {
   readonly server: ServerKind;
@@ -28,18 +28,6 @@ const STABLE_LIMIT_MS = 10_000;
 const LOGIN_LIMIT_S = 600;
 const WARM_UP_MEMBERS = 10;
 
-/** RSS once two samples SAMPLE_MS apart differ by under 1%, within STABLE_LIMIT_MS. */
-async function settledRssKb(server: RunningServer): Promise<{ kb: number; settled: boolean }> {
-  let previous = server.rssKb();
-  for (let waited = 0; waited < STABLE_LIMIT_MS; waited += SAMPLE_MS) {
-    await sleep(SAMPLE_MS);
-    const current = server.rssKb();
-    if (Math.abs(current - previous) < 0.01 * previous) return { kb: current, settled: true };
-    previous = current;
-  }
-  return { kb: previous, settled: false };
-}
-
 export async function memory(bench: Bench, sizes: readonly number[]): Promise<MemoryRun[]> {
   const runs: MemoryRun[] = [];
   const limit = openFileLimit();
@@ -59,13 +47,13 @@ export async function memory(bench: Bench, sizes: readonly number[]): Promise<Me
             await warmUp.stop();
           }
           await sleep(SETTLE_MS);
-          const idle = await settledRssKb(running);
+          const idle = await settledRssKb(() => running.rssKb(), SAMPLE_MS, STABLE_LIMIT_MS);
           const run = LoadRun.start(bench.loadgen, bench.pinning, { ...base, members, prefix: 'i' });
           try {
             const started = performance.now();
             await run.ready();
             const loginSeconds = (performance.now() - started) / 1000;
-            const loaded = await settledRssKb(running);
+            const loaded = await settledRssKb(() => running.rssKb(), SAMPLE_MS, STABLE_LIMIT_MS);
             running.checkAlive();
             return { server, members, idleKb: idle.kb, loadedKb: loaded.kb, settled: idle.settled && loaded.settled, kbPerConnection: (loaded.kb - idle.kb) / members, loginSeconds };
           } finally {
