@@ -9,6 +9,7 @@ import { DEFAULT_LIMITS } from '../src/config/limits.js';
 import { parsePeers, type Peer } from '../src/config/peers.js';
 import type { State } from '../src/core/state.js';
 import { recordingHeader } from '../src/recording/write.js';
+import { openBackplane } from './cluster/backplane.js';
 import { composeServer } from './compose.js';
 import { connectionsOf } from './connections.js';
 import { openHasher } from './hasher.js';
@@ -104,10 +105,15 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
   const peers = config.peers ? await loadPeers(config.peers) : [];
   const tlsFiles = config.tls ? await readTls(config.tls) : undefined;
-  const store = await openDatabase(config.db);
-  undo.push(() => store.close());
+  // a cluster node keeps its accounts and channels in the backplane, the one store all nodes share
+  const database = config.cluster === undefined ? await openDatabase(config.db) : undefined;
+  if (database) undo.push(() => database.close());
   const log = await openLog(config).catch(unwind);
   undo.push(() => log.close());
+  const cluster = config.cluster === undefined ? undefined
+    : await openBackplane({ url: config.cluster, leaseMs: config.limits.clusterLeaseMs, maxUsers: config.maxUsers, log: log.log }).catch(unwind);
+  if (cluster) undo.push(() => cluster.close());
+  const store = database ?? cluster!.store;
   const recorder = config.record ? await startRecording(config, config.record, peers).catch(unwind) : undefined;
   if (recorder) undo.push(() => recorder.close());
 
@@ -169,12 +175,13 @@ export async function startServer(config: Config): Promise<RunningServer> {
     ...(stats ? { stats } : {}),
     maxUsers: config.maxUsers,
     limits: config.limits,
+    ...(cluster ? { cluster } : {}),
   });
   const port = portOf(plain);
   const tlsPort = tls ? portOf(tls) : undefined;
   log.log({
     level: 'info', event: 'start', msg: `server started on ${config.address}:${port} (protocol ${config.protocol}, max users ${config.maxUsers})${web ? `, web page on ${web.url}` : ''}`,
-    address: config.address, port, webUrl: web?.url, protocol: config.protocol, db: config.db, peers: peers.length, ...(tlsPort !== undefined ? { tlsPort } : {}),
+    address: config.address, port, webUrl: web?.url, protocol: config.protocol, db: config.cluster ?? config.db, peers: peers.length, ...(tlsPort !== undefined ? { tlsPort } : {}),
   });
   if (config.record) log.log({ level: 'info', event: 'recording', msg: `recording all traffic to ${config.record}`, file: config.record });
   if (peers.length) {
@@ -205,7 +212,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
         const listenersClosed = Promise.all(listeners.map(closed));
         await pipeline.stop();
         await listenersClosed;
-        await Promise.all([store.close(), hasher.close(), metrics?.close()]);
+        await Promise.all([store.close(), hasher.close(), metrics?.close(), cluster?.close()]);
         log.log({ level: 'info', event: 'stopped', msg: 'server stopped' });
         await log.close();
       })();

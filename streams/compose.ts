@@ -1,11 +1,14 @@
 // The composition root: the one place the pure core, the dialects and the edges are put together.
 // `npm start`, the in-process replay and the tests all build their server here.
-import { Observable, Subject } from 'rxjs';
+import { map, Observable, Subject } from 'rxjs';
+import { heldUsers } from '../src/core/cluster.js';
 import { DIALECTS, initialState, step } from '../src/chat.js';
 import type { Limits } from '../src/config/limits.js';
 import { link } from '../src/dialects/link/index.js';
 import type { Federation, Limits as CoreLimits, State } from '../src/core/state.js';
+import type { Sent } from '../src/core/build.js';
 import type { Command, LogEvent } from '../src/core/types.js';
+import type { Backplane } from './cluster/backplane.js';
 import { effectRunner } from './effects.js';
 import type { Hasher } from './hasher.js';
 import { startPipeline, type Connection, type Pipeline } from './pipeline.js';
@@ -30,6 +33,8 @@ export interface ServerParts {
   readonly recorder?: Recorder;
   /** Counts for the metrics endpoint. */
   readonly stats?: ServerStats;
+  /** The backplane, when this server is one node of a cluster (its store is then the backplane's). */
+  readonly cluster?: Backplane;
 }
 
 /** The limits the pure core enforces, from the configured ones (0 turns the rate limit and the login timeout off). */
@@ -46,7 +51,7 @@ export function coreLimits(maxUsers: number, limits: Limits): CoreLimits {
   };
 }
 
-export async function composeServer({ connection$, store, hasher, log, maxUsers, limits, federation, clock = Date.now, states, recorder, stats }: ServerParts): Promise<Pipeline> {
+export async function composeServer({ connection$, store, hasher, log, maxUsers, limits, federation, clock = Date.now, states, recorder, stats, cluster }: ServerParts): Promise<Pipeline> {
   const feedback$ = new Subject<Command>();
   const sink = new SocketSink({ maxSendQueue: limits.maxSendQueue, closeGraceMs: limits.closeGraceMs, sendTimeoutMs: limits.sendTimeoutMs, log, ...(recorder ? { observer: recorder } : {}), ...(stats ? { stats } : {}) });
   const route = createRouter({
@@ -56,21 +61,29 @@ export async function composeServer({ connection$, store, hasher, log, maxUsers,
     maxSendQueue: (dialect) => (dialect === link.name ? limits.linkMaxSendQueue : limits.maxSendQueue),
     ...(recorder ? { onLine: (conn: string, line: string) => recorder.wrote(conn, line) } : {}),
     ...(stats ? { stats } : {}),
+    ...(cluster ? { forward: (sent: Sent) => cluster.forward(sent) } : {}),
   });
+  const initial = initialState(coreLimits(maxUsers, limits), await store.load(), federation, cluster ? { node: cluster.node, users: await cluster.users() } : undefined);
+  let latest = initial;
+  cluster?.holding(() => heldUsers(latest));
   return startPipeline(connection$, {
-    initial: initialState(coreLimits(maxUsers, limits), await store.load(), federation),
+    initial,
     step,
     sink,
     route,
     feedback$,
     clock,
-    runEffect: effectRunner(store, hasher),
+    runEffect: effectRunner(store, hasher, cluster),
     log,
     // framed up to the longest line any dialect allows (a federation link's); each dialect's limit is applied in the core
     maxLineLength: limits.maxLineLength + DIALECTS.maxLineSlack,
     closeGraceMs: limits.closeGraceMs,
-    ...(states ? { states } : {}),
+    states: { next(state) { latest = state; states?.next(state); } },
     ...(stats ? { stats } : {}),
+    ...(cluster ? {
+      events$: cluster.event$.pipe(map((event): Command => ({ kind: 'cluster', event, at: clock() }))),
+      releaseName: (user: string, how: 'quit' | 'lost') => cluster.release(user, how),
+    } : {}),
     ...(recorder ? { onSocketCommand: (command: Command) => recorder.command(command) } : {}),
   });
 }

@@ -1,5 +1,6 @@
 // Effect runners: bcrypt (on worker threads, so the event loop keeps serving) and the store. A runner that
 // fails rejects; the pipeline logs why and turns it into the effect's failure result.
+import type { Backplane } from './cluster/backplane.js';
 import { HasherBusy, type Hasher } from './hasher.js';
 import type { EffectRunner } from './pipeline.js';
 import type { Store } from './store.js';
@@ -10,7 +11,8 @@ function busy(error: unknown): typeof BUSY {
   throw error;
 }
 
-export function effectRunner(store: Store, hasher: Hasher): EffectRunner {
+/** `cluster`: the backplane, when this server is one node of a cluster (name claims need it). */
+export function effectRunner(store: Store, hasher: Hasher, cluster?: Backplane): EffectRunner {
   return async (effect) => {
     switch (effect.type) {
       // a full bcrypt queue is no failure of the worker: the core answers with the dialect's failure at once
@@ -33,6 +35,12 @@ export function effectRunner(store: Store, hasher: Hasher): EffectRunner {
         const { conn, channel } = effect;
         const ok = await store.putChannel(channel).then(() => true);
         return { kind: 'channelStored', conn, channel, ok };
+      }
+      case 'claimName': {
+        const { conn, user, from, can } = effect;
+        if (!cluster) throw new Error('a name claim, but this server is no cluster node');
+        const { outcome, seq } = await cluster.claim(user, can, from);
+        return { kind: 'nameClaimed', conn, user, ...(from !== undefined ? { from } : {}), outcome, ...(seq !== undefined ? { seq } : {}) };
       }
     }
   };

@@ -44,6 +44,10 @@ export interface PipelineParts {
   readonly onSocketCommand?: (command: Command) => void;
   /** Learns the state after each command (what edges like the link dialler need to see). */
   readonly states?: { next(state: State): void };
+  /** Commands from outside any socket: what the other nodes of a cluster tell this one. */
+  readonly events$?: Observable<Command>;
+  /** Gives a name back to the cluster (the `releaseName` effect). */
+  readonly releaseName?: (user: string, how: 'quit' | 'lost') => void;
 }
 
 /** What the server holds, per kind: every count returns to its idle value once the connections are gone. */
@@ -122,6 +126,7 @@ export function startPipeline(connection$: Observable<Connection>, parts: Pipeli
   const command$ = merge(
     connection$.pipe(takeUntil(stop$), mergeMap(connectionCommands)),
     feedback$.pipe(observeOn(asapScheduler)),
+    ...(parts.events$ ? [parts.events$.pipe(takeUntil(stop$))] : []),
   );
 
   const start: Transition = { state: parts.initial, out: [], effects: [], log: [] };
@@ -154,6 +159,7 @@ export function startPipeline(connection$: Observable<Connection>, parts: Pipeli
       case 'pause': return intake.pause(e.conn);
       case 'resume': return intake.resume(e.conn);
       case 'timer': return timers.set(e.conn, e.at);
+      case 'releaseName': return parts.releaseName?.(e.user, e.how);
     }
     inFlight++;
     void Promise.resolve()

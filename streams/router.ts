@@ -1,6 +1,7 @@
 // The router: resolves each outbound message's audience (against the state it was sent in), has each
 // recipient's dialect encode it once, and hands the lines to the socket sink. A federation link is a
-// connection like any other (its audience is `peer`); a cluster backplane would plug in here, beside the sink.
+// connection like any other (its audience is `peer`). In a cluster, the backplane sends messages on to the
+// users of other nodes from here, beside the sink.
 import { forEachDelivery } from '../src/core/audience.js';
 import type { Sent } from '../src/core/build.js';
 import type { Registry } from '../src/core/dialect.js';
@@ -18,9 +19,11 @@ export interface RouterOptions {
   /** Learns each line handed to a connection (the --record recorder). */
   readonly onLine?: (conn: ConnId, line: string) => void;
   readonly stats?: ServerStats;
+  /** The cluster backplane: sends a message on to other nodes' users; resolves true once it is on its way. */
+  readonly forward?: (sent: Sent) => Promise<boolean> | undefined;
 }
 
-export function createRouter({ registry, sink, ack, maxSendQueue, onLine, stats }: RouterOptions): (sent: Sent) => void {
+export function createRouter({ registry, sink, ack, maxSendQueue, onLine, stats, forward }: RouterOptions): (sent: Sent) => void {
   return (sent) => {
     const done = sent.ack === undefined ? undefined : (ok: boolean) => ack(sent.ack!, ok);
     // each distinct line becomes bytes once, however many sockets it goes to
@@ -34,7 +37,12 @@ export function createRouter({ registry, sink, ack, maxSendQueue, onLine, stats 
       sink.write(conn, lastBytes!, done, maxSendQueue(dialect));
       onLine?.(conn, line);
     });
-    if (count === 0) done?.(false);
+    // a message another node forwarded here is never forwarded again
+    const forwarded = forward && !sent.here ? forward(sent) : undefined;
+    if (count === 0 && done) {
+      if (forwarded) void forwarded.then(done);
+      else done(false);
+    }
     if (stats) {
       stats.linesOut += count;
       if (sent.msg.type !== 'reply') stats.deliveries += count;

@@ -30,6 +30,10 @@ export interface Config {
   readonly metricsPort?: number;
   /** --tls-cert and --tls-key (PEM files): a second listener, on tls.port, speaks every dialect over TLS. */
   readonly tls?: { readonly cert: string; readonly key: string; readonly port: number };
+  /** --cluster redis://host:port: this server is one node of a cluster, with Redis as the backplane (and the store). */
+  readonly cluster?: string;
+  /** --workers N: nodes to run on this machine, sharing the port (each a process; needs --cluster when above 1). */
+  readonly workers: number;
 }
 
 export type ConfigResult = { readonly config: Config } | { readonly help: true } | { readonly error: string };
@@ -40,12 +44,12 @@ const PROTOCOLS: readonly ListenerMode[] = ['auto', 'channels', 'direct', 'messe
 const LOG_LEVELS = Object.keys(LEVEL_VALUES);
 
 /** Variables that may be left empty (`CHAT_PEERS=`) to mean "none"; for every other one an empty value is an error. */
-const MAY_BE_EMPTY: ReadonlySet<string> = new Set(['CHAT_PEERS', 'CHAT_NAME', 'CHAT_WEB_ORIGINS', 'CHAT_RECORD', 'CHAT_METRICS_PORT', 'CHAT_TLS_CERT', 'CHAT_TLS_KEY']);
+const MAY_BE_EMPTY: ReadonlySet<string> = new Set(['CHAT_PEERS', 'CHAT_NAME', 'CHAT_WEB_ORIGINS', 'CHAT_RECORD', 'CHAT_METRICS_PORT', 'CHAT_TLS_CERT', 'CHAT_TLS_KEY', 'CHAT_CLUSTER']);
 
 /** Every variable the server and the client read (all of them are in .env.example). */
 export const KNOWN_VARIABLES: readonly string[] = [
   'CHAT_ADDRESS', 'CHAT_PORT', 'CHAT_WEB_PORT', 'CHAT_WEB_ORIGINS', 'CHAT_PROTOCOL', 'CHAT_DB', 'CHAT_LOG', 'CHAT_MAX_USERS', 'CHAT_PEERS', 'CHAT_NAME',
-  'CHAT_RECORD', 'CHAT_METRICS_PORT', 'CHAT_TLS_CERT', 'CHAT_TLS_KEY', 'CHAT_TLS_PORT', 'CHAT_BCRYPT_COST', 'LOG_LEVEL', ...Object.values(LIMIT_VARS),
+  'CHAT_RECORD', 'CHAT_METRICS_PORT', 'CHAT_TLS_CERT', 'CHAT_TLS_KEY', 'CHAT_TLS_PORT', 'CHAT_CLUSTER', 'CHAT_WORKERS', 'CHAT_BCRYPT_COST', 'LOG_LEVEL', ...Object.values(LIMIT_VARS),
   'CHAT_CLIENT_TIMEOUT_MS',
 ];
 
@@ -86,6 +90,7 @@ function parse(argv: readonly string[], env: Env, dotenv: Env): ConfigResult {
         log: { type: 'string' }, 'max-users': { type: 'string' }, peers: { type: 'string' }, name: { type: 'string' },
         record: { type: 'string' }, 'metrics-port': { type: 'string' },
         'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'tls-port': { type: 'string' },
+        cluster: { type: 'string' }, workers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       });
   if ('error' in parsed) return { error: `${parsed.error} (see --help)` };
@@ -138,6 +143,12 @@ function parse(argv: readonly string[], env: Env, dotenv: Env): ConfigResult {
   if ((tlsCert === undefined) !== (tlsKey === undefined)) return { error: 'TLS needs both a certificate and its key — pass --tls-cert and --tls-key, or set CHAT_TLS_CERT and CHAT_TLS_KEY' };
   const tlsPort = integer(pick(values['tls-port'], 'CHAT_TLS_PORT') ?? '5379', 'TLS port', 0, 65535);
   if (typeof tlsPort === 'string') return { error: `${tlsPort} — pass --tls-port or set CHAT_TLS_PORT` };
+  const cluster = pick(values.cluster, 'CHAT_CLUSTER');
+  if (cluster !== undefined && !/^rediss?:\/\/[^\s/]+(\/\d+)?\/?$/u.test(cluster)) return { error: `the cluster backplane must be redis://host:port, got ${JSON.stringify(cluster)} — pass --cluster or set CHAT_CLUSTER` };
+  const workers = integer(pick(values.workers, 'CHAT_WORKERS') ?? '1', 'workers', 1, 256);
+  if (typeof workers === 'string') return { error: `${workers} — pass --workers or set CHAT_WORKERS` };
+  if (workers > 1 && cluster === undefined) return { error: `${workers} workers share users and channels through a cluster backplane — pass --cluster redis://host:port or set CHAT_CLUSTER` };
+  if (workers > 1 && record !== undefined) return { error: 'a recording is of one process: --record cannot go with --workers above 1' };
   const address = pick(values.address, 'CHAT_ADDRESS') ?? '127.0.0.1';
   // federation: a server is known to its peers by its name, its listen address unless told otherwise
   const name = pick(values.name, 'CHAT_NAME') ?? address;
@@ -160,6 +171,8 @@ function parse(argv: readonly string[], env: Env, dotenv: Env): ConfigResult {
       ...(record ? { record } : {}),
       ...(metricsPort !== undefined ? { metricsPort } : {}),
       ...(tlsCert && tlsKey ? { tls: { cert: tlsCert, key: tlsKey, port: tlsPort } } : {}),
+      ...(cluster !== undefined ? { cluster } : {}),
+      workers,
     },
   };
 }

@@ -24,6 +24,11 @@ Options (each also an env var, also read from ./.env; flags win over env, env ov
   --tls-cert FILE   PEM certificate for a TLS listener    CHAT_TLS_CERT    (off)
   --tls-key FILE    its PEM private key                   CHAT_TLS_KEY     (off)
   --tls-port P      the TLS listener's port               CHAT_TLS_PORT    (5379)
+  --cluster URL     be one node of a cluster: redis://     CHAT_CLUSTER     (off)
+                    host:port holds its names, accounts
+                    and channels, and carries its messages
+  --workers N       nodes on this machine, sharing the    CHAT_WORKERS     (1)
+                    port (above 1 needs --cluster)
   -h, --help        show this help
 
 Also: CHAT_WEB_ORIGINS (other sites whose pages may connect, comma-separated; this server's own page
@@ -34,5 +39,5 @@ CHAT_MAX_QUEUED (${DEFAULT_LIMITS.maxQueued}), CHAT_LINK_MAX_SEND_QUEUE (${DEFAU
 CHAT_RATE_LIMIT (${DEFAULT_LIMITS.rateLimit} lines/s, 0 = off), CHAT_RATE_BURST (${DEFAULT_LIMITS.rateBurst}), CHAT_FLOOD_SECONDS (${DEFAULT_LIMITS.floodSeconds}),
 CHAT_LOGIN_TIMEOUT (${DEFAULT_LIMITS.loginTimeout} s, 0 = off), CHAT_MAX_BCRYPT_QUEUE (${DEFAULT_LIMITS.maxBcryptQueue}),
 CHAT_LOGIN_FREE_FAILURES (${DEFAULT_LIMITS.loginFreeFailures}), CHAT_LOGIN_FREE_PER_ADDRESS (${DEFAULT_LIMITS.loginFreePerAddress}), CHAT_LOGIN_DELAY_MS (${DEFAULT_LIMITS.loginDelayMs}, 0 = off),
-CHAT_LOGIN_MAX_DELAY_MS (${DEFAULT_LIMITS.loginMaxDelayMs}).
+CHAT_LOGIN_MAX_DELAY_MS (${DEFAULT_LIMITS.loginMaxDelayMs}), CHAT_CLUSTER_LEASE_MS (${DEFAULT_LIMITS.clusterLeaseMs}).
 `;

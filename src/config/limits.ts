@@ -54,6 +54,12 @@ export interface Limits {
   readonly loginDelayMs: number;
   /** CHAT_LOGIN_MAX_DELAY_MS: the longest delay: 30 s caps a guesser at two tries a minute, yet the real user still gets in. */
   readonly loginMaxDelayMs: number;
+  /**
+   * CHAT_CLUSTER_LEASE_MS: in a cluster, how long a node's users outlive the node if it dies without a word (it renews
+   * its lease three times as often). 10 s rides out a long garbage-collection pause; a killed node's users are gone from
+   * every list, and free to log in on another node, within it.
+   */
+  readonly clusterLeaseMs: number;
   /** CHAT_MAX_CONSOLE_BUFFER: bytes the console may fall behind before it skips info lines (warnings and errors are always shown; server.log has everything). 1 MiB is thousands of lines. */
   readonly consoleBuffer: number;
 }
@@ -77,6 +83,7 @@ export const DEFAULT_LIMITS: Limits = {
   loginFreePerAddress: 10,
   loginDelayMs: 500,
   loginMaxDelayMs: 30_000,
+  clusterLeaseMs: 10_000,
   consoleBuffer: 1024 * 1024,
 };
 
@@ -99,6 +106,7 @@ export const LIMIT_VARS: Readonly<Record<keyof Limits, string>> = {
   loginFreePerAddress: 'CHAT_LOGIN_FREE_PER_ADDRESS',
   loginDelayMs: 'CHAT_LOGIN_DELAY_MS',
   loginMaxDelayMs: 'CHAT_LOGIN_MAX_DELAY_MS',
+  clusterLeaseMs: 'CHAT_CLUSTER_LEASE_MS',
   consoleBuffer: 'CHAT_MAX_CONSOLE_BUFFER',
 };
 

@@ -25,6 +25,8 @@ export interface DialectModule {
   readonly lineSlack?: number;
   /** A connection this server dialled in this dialect opened (the server speaks first). */
   readonly onDialled?: (ctx: Ctx) => Step;
+  /** The cluster answered a name claim its verbs made (see `claim` in src/core/presence.ts). */
+  readonly onClaimed?: (ctx: Ctx, result: Extract<EffectResult, { kind: 'nameClaimed' }>) => Step;
   /** One of its connections closed, before the core forgets it. */
   readonly onClosed?: (state: State, conn: Conn) => Step;
 }

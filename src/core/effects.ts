@@ -11,5 +11,6 @@ export function failedResult(effect: Resulting): Untimed<EffectResult> {
     case 'checkPassword': return { kind: 'passwordChecked', conn: effect.conn, user: effect.user, ok: false };
     case 'storeAccount': return { kind: 'accountStored', conn: effect.conn, user: effect.user, hash: effect.hash, ok: false };
     case 'storeChannel': return { kind: 'channelStored', conn: effect.conn, channel: effect.channel, ok: false };
+    case 'claimName': return { kind: 'nameClaimed', conn: effect.conn, user: effect.user, ...(effect.from !== undefined ? { from: effect.from } : {}), outcome: 'failed' };
   }
 }

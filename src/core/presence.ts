@@ -1,26 +1,52 @@
-// Logging in, out and renaming: shared by every dialect, since there is one namespace of online users.
-import { chain, none, note, send, type Step } from './build.js';
+// Logging in, out and renaming: shared by every dialect, since there is one namespace of online users. In a
+// cluster that namespace spans every node: a name is claimed across the cluster before anyone is told it is theirs.
+import { chain, effect, none, note, send, type Step } from './build.js';
 import type { LeaveHow } from './messages.js';
-import { withOnline, withoutOnline, withRename, type State } from './state.js';
-import type { Capability, ConnId } from './types.js';
+import { updateConn, withOnline, withoutOnline, withRename, type State } from './state.js';
+import type { Audience, Capability, ConnId } from './types.js';
 
-/** The connection of an online user whose dialect can show `capability` (SEND and WHISPER need `private`). */
-export function reachable(state: State, name: string, capability: Capability): ConnId | undefined {
+/** Where a message for an online user whose dialect can show `capability` goes (SEND and WHISPER need `private`). */
+export function reachable(state: State, name: string, capability: Capability): Audience | undefined {
   const target = state.online.get(name);
-  return target !== undefined && state.conns.get(target)?.can.has(capability) ? target : undefined;
+  if (target !== undefined) return state.conns.get(target)?.can.has(capability) ? { kind: 'conn', conn: target } : undefined;
+  return state.remoteUsers.get(name)?.can.includes(capability) ? { kind: 'user', user: name } : undefined;
 }
 
 export function isOnline(state: State, name: string): boolean {
-  return state.online.has(name);
+  return state.online.has(name) || state.remoteUsers.has(name);
+}
+
+/** Users online on every node. */
+export function userCount(state: State): number {
+  return state.online.size + state.remoteUsers.size;
 }
 
 export function isFull(state: State): boolean {
-  return state.online.size >= state.limits.maxUsers;
+  return userCount(state) >= state.limits.maxUsers;
 }
 
-export function logIn(state: State, conn: ConnId, user: string): Step {
+/**
+ * Takes `user` for `conn` (renaming it from `from`), then goes on with `granted`. On one node the name is free
+ * (the caller checked); in a cluster another node may take it at the same moment, so the connection waits for
+ * the cluster's answer, which comes back as `nameClaimed` to its dialect's `onClaimed`.
+ */
+export function claim(state: State, conn: ConnId, user: string, granted: (state: State) => Step, from?: string): Step {
+  if (state.cluster === undefined) return granted(state);
+  const can = [...(state.conns.get(conn)?.can ?? [])];
+  return effect(updateConn(state, conn, { waiting: true }), { type: 'claimName', conn, user, can, ...(from !== undefined ? { from } : {}) });
+}
+
+/** Why the cluster refused a name, for the log. */
+export const CLAIM_REFUSALS = {
+  taken: 'the name is in use on another node',
+  full: 'the cluster is full',
+  failed: 'the cluster backplane did not answer',
+} as const;
+
+/** `seq`: the name's place in the login order, when the cluster gave it one. */
+export function logIn(state: State, conn: ConnId, user: string, seq?: number): Step {
   const { remote, dialect } = state.conns.get(conn) ?? {};
-  return chain(withOnline(state, conn, user),
+  return chain(withOnline(state, conn, user, seq),
     (s) => send(s, { kind: 'capable', capability: 'presence', except: conn }, { type: 'joined', user }),
     (s) => note(s, 'info', 'login', `${user} logged in (${dialect}, ${conn})`, { conn, user, dialect, remote }),
   );
@@ -32,7 +58,13 @@ export function logOut(state: State, conn: ConnId, how: LeaveHow): Step {
   return chain(withoutOnline(state, conn),
     (s) => send(s, { kind: 'capable', capability: 'presence', except: conn }, { type: 'left', user, how }),
     (s) => note(s, 'info', 'logout', `${user} left (${how})`, { conn, user, how }),
+    (s) => release(s, user, how),
   );
+}
+
+/** In a cluster, gives a name this node holds back (the other nodes learn it left). */
+export function release(state: State, user: string, how: LeaveHow): Step {
+  return state.cluster === undefined ? none(state) : effect(state, { type: 'releaseName', user, how });
 }
 
 export function rename(state: State, conn: ConnId, from: string, to: string): Step {
@@ -41,3 +73,4 @@ export function rename(state: State, conn: ConnId, from: string, to: string): St
     (s) => note(s, 'info', 'rename', `${from} is now ${to}`, { conn, from, to }),
   );
 }
+

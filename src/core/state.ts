@@ -5,7 +5,7 @@ import { List, Map as IMap, Set as ISet } from 'immutable';
 import type { Meter, RateLimit } from './meter.js';
 import { NO_FAILURES, type LoginFailures, type LoginThrottle } from './throttle.js';
 import { SortedMap, sortedNames, type SortedNames } from './sorted.js';
-import type { Capability, Command, ConnId, DialectName, ListenerMode, PeerAddress, Remote } from './types.js';
+import type { Capability, Command, ConnId, DialectName, ListenerMode, PeerAddress, Remote, RemoteUser } from './types.js';
 
 /** A line waiting its turn; `notBefore` is set when the rate limit delays it. */
 export type QueuedInput = Extract<Command, { kind: 'line' | 'tooLong' }> & { readonly notBefore?: number };
@@ -72,9 +72,21 @@ export interface Federation {
 
 export const NO_FEDERATION: Federation = { name: 'localhost', peers: [] };
 
+/** This process as one node of a cluster: names are claimed across the cluster, and other nodes' users are known. */
+export interface ClusterNode {
+  /** This node's name on the backplane (unique for the life of the process). */
+  readonly node: string;
+  /** Users online on other nodes when this one started. */
+  readonly users?: ReadonlyArray<readonly [string, RemoteUser]>;
+}
+
 export interface State {
   readonly limits: Limits;
   readonly federation: Federation;
+  /** Set when this process is one node of a cluster; its name. */
+  readonly cluster?: string;
+  /** Users online on other nodes of the cluster (each is in `names` and `loginOrder` too, never in `online`). */
+  readonly remoteUsers: IMap<string, RemoteUser>;
   /** The link in use to each federated server, by its name. */
   readonly links: IMap<string, ConnId>;
   /** Each federated server's channels (bare names), by server name. */
@@ -116,19 +128,22 @@ export type Members = SortedMap<ConnId, DialectName>;
 export const NO_CAPABILITIES: ReadonlySet<Capability> = new Set();
 const NO_MEMBERS: Members = SortedMap.of();
 
-export function initialState(limits: Limits, stored: Stored = { accounts: [], channels: [] }, federation: Federation = NO_FEDERATION): State {
+export function initialState(limits: Limits, stored: Stored = { accounts: [], channels: [] }, federation: Federation = NO_FEDERATION, cluster?: ClusterNode): State {
   const channelNames = [...stored.channels];
+  const remoteUsers = IMap((cluster?.users ?? []).filter(([, user]) => user.node !== cluster?.node).map(([name, user]): [string, RemoteUser] => [name, user]));
   return {
     limits,
     federation,
+    ...(cluster ? { cluster: cluster.node } : {}),
+    remoteUsers,
     links: IMap(),
     remoteChannels: IMap(),
     remoteMembers: IMap(),
     conns: IMap(),
     online: IMap(),
-    loginOrder: SortedMap.of(),
+    loginOrder: SortedMap.of(remoteUsers.toArray().map(([name, user]): [number, string] => [user.seq, name])),
     nextLoginSeq: 0,
-    names: sortedNames(),
+    names: sortedNames(remoteUsers.keySeq().toArray()),
     capable: IMap(),
     accounts: IMap([...stored.accounts].map(([name, hash]): [string, string] => [name, hash])),
     registering: ISet(),
@@ -156,18 +171,18 @@ export function withoutConn(state: State, id: ConnId): State {
   return { ...state, conns: state.conns.delete(id) };
 }
 
-/** `user` is online on `conn`: every index learns it. */
-export function withOnline(state: State, id: ConnId, user: string): State {
+/** `user` is online on `conn`: every index learns it. `seq` is its place in the login order when the cluster gave it one. */
+export function withOnline(state: State, id: ConnId, user: string, seq?: number): State {
   const conn = state.conns.get(id);
   if (!conn?.dialect) return state;
   let capable = state.capable;
   for (const capability of conn.can) capable = capable.set(capability, (capable.get(capability) ?? NO_MEMBERS).with(id, conn.dialect));
-  const loginSeq = state.nextLoginSeq;
+  const loginSeq = seq ?? state.nextLoginSeq;
   return {
     ...withConn(state, { ...conn, user, loginSeq }),
     online: state.online.set(user, id),
     loginOrder: state.loginOrder.with(loginSeq, user),
-    nextLoginSeq: loginSeq + 1,
+    nextLoginSeq: Math.max(state.nextLoginSeq, loginSeq + 1),
     names: state.names.with(user, true),
     capable,
   };

@@ -4,10 +4,13 @@ import type { DialectModule, Registry } from './dialect.js';
 import { dispatch, type Ctx } from './dispatch.js';
 import { flowControl } from './flow.js';
 import { reportExcess } from './meter.js';
-import { logOut } from './presence.js';
+import { applyClusterEvent } from './cluster.js';
+import { logOut, release } from './presence.js';
 import { newConn, updateConn, withConn, withoutConn, type Conn, type QueuedInput, type State } from './state.js';
 import { createTurns } from './turns.js';
-import type { Command, ConnId, Effect, LogEvent } from './types.js';
+import type { Command, ConnId, Effect, EffectResult, LogEvent } from './types.js';
+
+export type NameClaimed = Extract<EffectResult, { kind: 'nameClaimed' }>;
 
 export interface Transition {
   readonly state: State;
@@ -46,6 +49,10 @@ export function createStep(registry: Registry): StepFn {
         return finishIfDone(updateConn(state, command.conn, { inputEnded: true }), command.conn);
       case 'closed':
         return closed(state, command.conn, command.cause, command.at);
+      case 'cluster':
+        return applyClusterEvent(state, command.event);
+      case 'nameClaimed':
+        return resume(state, command.conn, (s) => claimed(s, command), command.at);
       default: {
         const handler = registry.resultHandler(command.kind);
         if (!handler) return note(state, 'error', 'bug', `no dialect handles the effect result ${command.kind}`, { conn: command.conn });
@@ -86,6 +93,19 @@ export function createStep(registry: Registry): StepFn {
   function resume(state: State, connId: ConnId, handleResult: (state: State) => Step, now: number): Step {
     const handled = handleResult(updateConn(state, connId, { waiting: false }));
     return join([handled, turns.pump(handled.state, connId, now)]);
+  }
+
+  /** The cluster answered a name claim: the connection's dialect goes on, unless it closed meanwhile. */
+  function claimed(state: State, result: NameClaimed): Step {
+    const conn = state.conns.get(result.conn);
+    const onClaimed = conn && !conn.closing ? dialectOf(conn)?.onClaimed : undefined;
+    if (onClaimed) return onClaimed(ctxOf(state, conn!, result.at), result);
+    // nobody is left to take the name: give it back
+    if (result.outcome !== 'granted') return none(state);
+    return chain(state,
+      (s) => release(s, result.user, 'lost'),
+      (s) => note(s, 'info', 'claimAbandoned', `${result.user}'s connection closed before the cluster granted the name`, { conn: result.conn, user: result.user }),
+    );
   }
 
   /** A connection whose input ended is closed once it waits on nothing and has nothing queued. */

@@ -32,7 +32,35 @@ export type Command =
   | { readonly kind: 'closed'; readonly conn: ConnId; readonly cause: CloseCause; readonly at: number }
   /** The connection's timer fired (see the `timer` effect). */
   | { readonly kind: 'timer'; readonly conn: ConnId; readonly at: number }
+  /** Another node of the cluster changed what all nodes share, or forwarded a message (src/core/cluster.ts). */
+  | { readonly kind: 'cluster'; readonly event: ClusterEvent; readonly at: number }
   | EffectResult;
+
+/** The answer to a cluster-wide name claim: `granted` with the name's place in the cluster's login order. */
+export type ClaimOutcome = 'granted' | 'taken' | 'full' | 'failed';
+
+/** A user logged in on another node of the cluster. */
+export interface RemoteUser {
+  readonly node: string;
+  /** Its place in the cluster's login order. */
+  readonly seq: number;
+  /** What its dialect can show (SEND and WHISPER reach only users who can be shown private messages). */
+  readonly can: readonly Capability[];
+}
+
+/** What one node of a cluster tells the others. Each node applies them in the order the backplane delivers them. */
+export type ClusterEvent =
+  | { readonly type: 'online'; readonly node: string; readonly user: string; readonly seq: number; readonly can: readonly Capability[] }
+  | { readonly type: 'offline'; readonly node: string; readonly user: string; readonly how: 'quit' | 'lost' }
+  | { readonly type: 'renamed'; readonly node: string; readonly from: string; readonly to: string }
+  /** A node stopped renewing its lease (killed, cut off): its users are gone. */
+  | { readonly type: 'nodeGone'; readonly node: string }
+  /** Every user online on other nodes, as the backplane holds them (after a reconnection, to heal what was missed). */
+  | { readonly type: 'users'; readonly users: ReadonlyArray<readonly [string, RemoteUser]> }
+  | { readonly type: 'account'; readonly user: string; readonly hash: string }
+  | { readonly type: 'channel'; readonly channel: string }
+  /** A message another node sent, for the users of this node its audience names. */
+  | { readonly type: 'deliver'; readonly to: Audience; readonly msg: Msg };
 
 /** Results of effects, fed back into the command stream. Each connection waits for the one it started. */
 export type EffectResult =
@@ -42,7 +70,9 @@ export type EffectResult =
   | { readonly kind: 'accountStored'; readonly conn: ConnId; readonly user: string; readonly hash: string; readonly ok: boolean; readonly at: number }
   /** `busy`: refused at once because the bcrypt queue is full; ok is false then, and it is no failed guess. */
   | { readonly kind: 'passwordChecked'; readonly conn: ConnId; readonly user: string; readonly ok: boolean; readonly busy?: true; readonly at: number }
-  | { readonly kind: 'channelStored'; readonly conn: ConnId; readonly channel: string; readonly ok: boolean; readonly at: number };
+  | { readonly kind: 'channelStored'; readonly conn: ConnId; readonly channel: string; readonly ok: boolean; readonly at: number }
+  /** A claim of a name across the cluster came back; `from` is set when it was a rename. */
+  | { readonly kind: 'nameClaimed'; readonly conn: ConnId; readonly user: string; readonly from?: string; readonly outcome: ClaimOutcome; readonly seq?: number; readonly at: number };
 
 export type EffectResultKind = EffectResult['kind'];
 
@@ -52,6 +82,10 @@ export type Effect =
   | { readonly type: 'checkPassword'; readonly conn: ConnId; readonly user: string; readonly password: string; readonly hash: string }
   | { readonly type: 'storeAccount'; readonly conn: ConnId; readonly user: string; readonly hash: string }
   | { readonly type: 'storeChannel'; readonly conn: ConnId; readonly channel: string }
+  /** Claim `user` for this connection across the cluster (and give up `from`, on a rename); answered by `nameClaimed`. */
+  | { readonly type: 'claimName'; readonly conn: ConnId; readonly user: string; readonly from?: string; readonly can: readonly Capability[] }
+  /** Give `user`'s name back to the cluster: it left this node. */
+  | { readonly type: 'releaseName'; readonly user: string; readonly how: 'quit' | 'lost' }
   | { readonly type: 'close'; readonly conn: ConnId }
   /** Stop reading the connection's socket (TCP backpressure); what was read already is still handled. */
   | { readonly type: 'pause'; readonly conn: ConnId }
@@ -61,7 +95,7 @@ export type Effect =
   | { readonly type: 'timer'; readonly conn: ConnId; readonly at: number };
 
 /** Effects the edge carries out at once, with no result to come back. */
-export type EdgeEffect = Extract<Effect, { type: 'close' | 'pause' | 'resume' | 'timer' }>;
+export type EdgeEffect = Extract<Effect, { type: 'close' | 'pause' | 'resume' | 'timer' | 'releaseName' }>;
 
 /**
  * Who a message is for. The core decides who; the router at the edge resolves an audience to sockets
@@ -80,6 +114,8 @@ export interface Outbound {
   readonly to: Audience;
   readonly msg: Msg;
   readonly ack?: ConnId;
+  /** For this node's connections only: a message another node of the cluster sent, which it has forwarded already. */
+  readonly here?: true;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

@@ -9,6 +9,9 @@ import { forEachDelivery } from '../../src/core/audience.js';
 import type { Limits, State } from '../../src/core/state.js';
 import type { Command, Effect } from '../../src/core/types.js';
 
+/** Every command but the cluster's (this fuzzes one node): each is about one connection. */
+type ConnCommand = Exclude<Command, { kind: 'cluster' }>;
+
 const LIMITS: Limits = {
   maxUsers: 3,
   maxQueued: 5,
@@ -67,10 +70,10 @@ function play(actions: readonly Action[]): void {
   const open = new Set<string>();
   const paused = new Map<string, number>(); // conn → lines still allowed in after its pause
   const timers = new Map<string, number>();
-  let pending: Command[] = []; // effect results (and closes) the edges owe the core
+  let pending: ConnCommand[] = []; // effect results (and closes) the edges owe the core
   let opened = 0;
 
-  const apply = (command: Command) => {
+  const apply = (command: ConnCommand) => {
     const before = state.conns.get(command.conn);
     const t = step(state, command);
     state = t.state;
@@ -165,7 +168,7 @@ function play(actions: readonly Action[]): void {
           paused.delete(next.conn);
           timers.delete(next.conn);
         } else if (!open.has(next.conn) && next.kind === 'delivered') break;
-        apply({ ...next, at: now } as Command);
+        apply({ ...next, at: now } as ConnCommand);
         break;
       }
       case 'tick':

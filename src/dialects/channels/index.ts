@@ -1,7 +1,7 @@
 // The channels dialect (accounts, channels; federation later), as one module.
 import type { DialectModule } from '../../core/dialect.js';
 import { encodeChannels } from './codec.js';
-import { accountStored, channelStored, passwordChecked, passwordHashed } from './results.js';
+import { accountStored, channelStored, claimed, passwordChecked, passwordHashed } from './results.js';
 import { channelsRules } from './table.js';
 
 export const channels: DialectModule = {
@@ -12,4 +12,5 @@ export const channels: DialectModule = {
   capabilities: new Set(),
   cleanCloseIsQuit: true,
   onResult: { passwordHashed, accountStored, passwordChecked, channelStored },
+  onClaimed: claimed,
 };

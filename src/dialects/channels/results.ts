@@ -1,8 +1,11 @@
 // What the channels dialect does when its effects (bcrypt, the database) come back.
-import { chain, effect, note } from '../../core/build.js';
+import { chain, effect, note, type Step } from '../../core/build.js';
+import type { Ctx } from '../../core/dispatch.js';
 import type { ResultHandler } from '../../core/dialect.js';
-import { isFull, isOnline, logIn } from '../../core/presence.js';
-import { updateConn, withChannel } from '../../core/state.js';
+import { CLAIM_REFUSALS, claim, isFull, isOnline, logIn } from '../../core/presence.js';
+import type { NameClaimed } from '../../core/step.js';
+import { updateConn, withChannel, type State } from '../../core/state.js';
+import type { ConnId } from '../../core/types.js';
 import { withLoginFailure, withLoginSuccess } from '../../core/throttle.js';
 import { fedNew } from '../link/codec.js';
 import { toEveryPeer } from './deliver.js';
@@ -47,8 +50,17 @@ export const passwordChecked: ResultHandler<'passwordChecked'> = (state, { conn,
   if (!ok) return refuseLogin(state, current, user, 'wrong password', 'warn');
   // the world may have moved while bcrypt ran: check the name and the limit again
   if (current.user !== undefined || isOnline(state, user) || isFull(state)) return refuseLogin(state, current, user, 'taken meanwhile');
-  return chain(withLoginSuccess(state, user), (s) => answer(s, conn, 'LOGIN', true), (s) => logIn(s, conn, user));
+  return claim(state, conn, user, (s) => loggedIn(s, conn, user));
 };
+
+function loggedIn(state: State, conn: ConnId, user: string, seq?: number): Step {
+  return chain(withLoginSuccess(state, user), (s) => answer(s, conn, 'LOGIN', true), (s) => logIn(s, conn, user, seq));
+}
+
+/** In a cluster: the name was claimed across it, or it is online on another node, or the cluster is full or out of reach. */
+export function claimed({ state, conn }: Ctx, { user, outcome, seq }: NameClaimed): Step {
+  return outcome === 'granted' ? loggedIn(state, conn.id, user, seq) : refuseLogin(state, conn, user, CLAIM_REFUSALS[outcome], outcome === 'failed' ? 'warn' : 'info');
+}
 
 export const channelStored: ResultHandler<'channelStored'> = (state, { conn, channel, ok }) => {
   const creating = state.creating.delete(channel);

@@ -2,7 +2,8 @@
 import { chain, effect, note, reply, send, type Step } from '../../core/build.js';
 import type { Ctx } from '../../core/dispatch.js';
 import { canonicalName, isName } from '../../core/names.js';
-import { isFull, isOnline, logIn, reachable } from '../../core/presence.js';
+import { CLAIM_REFUSALS, claim, isFull, isOnline, logIn, reachable } from '../../core/presence.js';
+import type { NameClaimed } from '../../core/step.js';
 import { updateConn, usersInLoginOrder, type State } from '../../core/state.js';
 import type { ConnId, EffectResult } from '../../core/types.js';
 import { hello, listOk, sendOk, type Refusal } from './codec.js';
@@ -25,7 +26,20 @@ export function helloFrom({ state, conn, args: [raw] }: Ctx): Step {
   if (!isName(name)) return refuseAndClose(state, conn.id, 'BAD-RQST-BODY');
   if (isOnline(state, name)) return refuseAndClose(state, conn.id, 'IN-USE');
   if (isFull(state)) return refuseAndClose(state, conn.id, 'BUSY');
-  return chain(state, (s) => reply(s, conn.id, hello(name)), (s) => logIn(s, conn.id, name));
+  return claim(state, conn.id, name, (s) => admit(s, conn.id, name));
+}
+
+function admit(state: State, conn: ConnId, name: string, seq?: number): Step {
+  return chain(state, (s) => reply(s, conn, hello(name)), (s) => logIn(s, conn, name, seq));
+}
+
+/** In a cluster: the name was claimed across it, or another node has it, or the cluster is full or out of reach. */
+export function claimed({ state, conn }: Ctx, { user, outcome, seq }: NameClaimed): Step {
+  if (outcome === 'granted') return admit(state, conn.id, user, seq);
+  return chain(state,
+    (s) => refuseAndClose(s, conn.id, outcome === 'taken' ? 'IN-USE' : 'BUSY'),
+    (s) => note(s, outcome === 'failed' ? 'warn' : 'info', 'loginRefused', `login as ${user} refused: ${CLAIM_REFUSALS[outcome]}`, { conn: conn.id, user, reason: outcome }),
+  );
 }
 
 // direct: every logged-in user, the asker too, in the order they logged in
@@ -43,7 +57,7 @@ export function sendTo({ state, conn, args: [to, body] }: Ctx): Step {
   const from = conn.user!;
   // direct: SEND-OK waits for the DELIVERY write to complete; the router reports it as `delivered`
   return chain(updateConn(state, conn.id, { waiting: true }),
-    (s) => send(s, { kind: 'conn', conn: target }, { type: 'private', from, to: name, text }, conn.id),
+    (s) => send(s, target, { type: 'private', from, to: name, text }, conn.id),
     (s) => note(s, 'info', 'message', `${from} to ${name}: ${text}`, { conn: conn.id, user: from, to: name, text }),
   );
 }

@@ -1,7 +1,7 @@
 // The direct dialect (HELLO-FROM / LIST / SEND): the course protocol, as one module.
 import type { DialectModule } from '../../core/dialect.js';
 import { encodeDirect } from './codec.js';
-import { delivered } from './handlers.js';
+import { claimed, delivered } from './handlers.js';
 import { directRules } from './table.js';
 
 export const direct: DialectModule = {
@@ -11,4 +11,5 @@ export const direct: DialectModule = {
   capabilities: new Set(['private']),
   cleanCloseIsQuit: true,
   onResult: { delivered },
+  onClaimed: claimed,
 };

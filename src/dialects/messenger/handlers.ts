@@ -2,7 +2,8 @@
 import { chain, effect, none, note, reply, send, type Step } from '../../core/build.js';
 import type { Ctx } from '../../core/dispatch.js';
 import { canonicalName, isName, quoted } from '../../core/names.js';
-import { isFull, isOnline, logIn, logOut, reachable, rename } from '../../core/presence.js';
+import { CLAIM_REFUSALS, claim, isFull, isOnline, logIn, logOut, reachable, rename, userCount } from '../../core/presence.js';
+import type { NameClaimed } from '../../core/step.js';
 import { updateConn, type State } from '../../core/state.js';
 import type { ConnId } from '../../core/types.js';
 import { bye, error, userList, welcome, type ErrorCode } from './codec.js';
@@ -17,11 +18,26 @@ export function name({ state, conn, args: [raw] }: Ctx): Step {
   if (!isName(wanted, 32)) return fail(state, conn.id, 'NAME-INVALID', 'names are 1-32 characters, with no spaces, commas, @, : or invisible characters');
   if (wanted === conn.user) return fail(state, conn.id, 'BAD-ARGUMENTS', `you are already called ${wanted}`);
   if (isOnline(state, wanted)) return fail(state, conn.id, 'NAME-TAKEN', `${wanted} is already taken`);
-  if (conn.user !== undefined) return rename(state, conn.id, conn.user, wanted);
+  const from = conn.user;
+  if (from !== undefined) return claim(state, conn.id, wanted, (s) => rename(s, conn.id, from, wanted), from);
   if (isFull(state)) return fail(state, conn.id, 'SERVER-FULL', 'the server is full, try again later');
+  return claim(state, conn.id, wanted, (s) => welcomeIn(s, conn.id, wanted));
+}
+
+function welcomeIn(state: State, conn: ConnId, name: string, seq?: number): Step {
   return chain(state,
-    (s) => reply(s, conn.id, welcome(wanted, s.online.size + 1)),
-    (s) => logIn(s, conn.id, wanted),
+    (s) => reply(s, conn, welcome(name, userCount(s) + 1)),
+    (s) => logIn(s, conn, name, seq),
+  );
+}
+
+/** In a cluster: the name was claimed across it (a login or a rename), or it was refused. */
+export function claimed({ state, conn }: Ctx, { user, from, outcome, seq }: NameClaimed): Step {
+  if (outcome === 'granted') return from !== undefined && conn.user === from ? rename(state, conn.id, from, user) : welcomeIn(state, conn.id, user, seq);
+  if (outcome === 'taken') return fail(state, conn.id, 'NAME-TAKEN', `${user} is already taken`);
+  return chain(state,
+    (s) => fail(s, conn.id, 'SERVER-FULL', outcome === 'full' ? 'the server is full, try again later' : 'the server cannot take names right now, try again later'),
+    (s) => note(s, outcome === 'failed' ? 'warn' : 'info', 'loginRefused', `name ${user} refused: ${CLAIM_REFUSALS[outcome]}`, { conn: conn.id, user, reason: outcome }),
   );
 }
 
@@ -44,8 +60,8 @@ export function whisper({ state, conn, args: [raw, text] }: Ctx): Step {
   const from = conn.user!;
   const msg = { type: 'private', from, to, text } as const;
   return chain(state,
-    (s) => send(s, { kind: 'conn', conn: target }, msg),
-    (s) => (target === conn.id ? none(s) : send(s, { kind: 'conn', conn: conn.id }, msg)),
+    (s) => send(s, target, msg),
+    (s) => (target.kind === 'conn' && target.conn === conn.id ? none(s) : send(s, { kind: 'conn', conn: conn.id }, msg)),
     (s) => note(s, 'info', 'message', `${from} to ${to}: ${text}`, { conn: conn.id, user: from, to, text }),
   );
 }

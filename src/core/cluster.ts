@@ -1,0 +1,106 @@
+// What the other nodes of a cluster tell this one, applied to this node's state. Each node holds its own
+// connections and knows the others' users (for LIST, USERS, name checks and the user limit); messages for
+// users elsewhere are forwarded by the router, and come in here as `deliver` for this node's users. Pure.
+import { join, none, note, send, type Step } from './build.js';
+import type { LeaveHow, Msg } from './messages.js';
+import { withChannel, type State } from './state.js';
+import type { Capability, ClusterEvent, RemoteUser } from './types.js';
+
+/** Presence notices for this node's users only: the node the change happened on told its own. */
+const HERE = { kind: 'capable', capability: 'presence' } as const;
+
+function joined(state: State, name: string, user: RemoteUser): Step {
+  // a name this node holds is never another's: the claim in the backplane is atomic, so this is a stale event
+  if (state.online.has(name)) return none(state);
+  const before = state.remoteUsers.get(name);
+  const next: State = {
+    ...state,
+    remoteUsers: state.remoteUsers.set(name, user),
+    loginOrder: (before ? state.loginOrder.without(before.seq) : state.loginOrder).with(user.seq, name),
+    names: state.names.with(name, true),
+  };
+  return before ? none(next) : sendHere(next, { type: 'joined', user: name });
+}
+
+function left(state: State, name: string, how: LeaveHow): Step {
+  const user = state.remoteUsers.get(name);
+  if (!user) return none(state);
+  const next: State = {
+    ...state,
+    remoteUsers: state.remoteUsers.delete(name),
+    loginOrder: state.loginOrder.without(user.seq),
+    names: state.names.without(name),
+  };
+  return sendHere(next, { type: 'left', user: name, how });
+}
+
+function renamed(state: State, node: string, from: string, to: string): Step {
+  const user = state.remoteUsers.get(from);
+  if (user?.node !== node || state.online.has(to)) return none(state);
+  const next: State = {
+    ...state,
+    remoteUsers: state.remoteUsers.delete(from).set(to, user),
+    loginOrder: state.loginOrder.with(user.seq, to),
+    names: state.names.without(from).with(to, true),
+  };
+  return sendHere(next, { type: 'renamed', from, to });
+}
+
+/** A message for this node's connections only (the router forwards nothing of it). */
+function hereOnly(step: Step): Step {
+  return { ...step, out: step.out.map((sent) => ({ ...sent, here: true as const })) };
+}
+
+function sendHere(state: State, msg: Msg): Step {
+  return hereOnly(send(state, HERE, msg));
+}
+
+/** The users of every other node as the backplane lists them: whoever this node missed joining or leaving is set right. */
+function resync(state: State, users: ReadonlyArray<readonly [string, RemoteUser]>): Step {
+  const listed = new Map(users.filter(([, user]) => user.node !== state.cluster));
+  const steps: Step[] = [];
+  let current = state;
+  const take = (step: Step) => { steps.push(step); current = step.state; };
+  for (const [name] of state.remoteUsers) if (!listed.has(name)) take(left(current, name, 'lost'));
+  for (const [name, user] of listed) {
+    const known = current.remoteUsers.get(name);
+    if (!known || known.node !== user.node || known.seq !== user.seq) take(joined(current, name, user));
+  }
+  return steps.length ? join(steps, current) : none(state);
+}
+
+function nodeGone(state: State, node: string): Step {
+  const steps: Step[] = [];
+  let current = state;
+  for (const [name, user] of state.remoteUsers) {
+    if (user.node !== node) continue;
+    const step = left(current, name, 'lost');
+    steps.push(step);
+    current = step.state;
+  }
+  steps.push(note(current, 'warn', 'nodeGone', `cluster node ${node} is gone; its ${steps.length} user(s) left`, { node, users: steps.length }));
+  return join(steps, current);
+}
+
+export function applyClusterEvent(state: State, event: ClusterEvent): Step {
+  switch (event.type) {
+    case 'online': return joined(state, event.user, { node: event.node, seq: event.seq, can: event.can });
+    case 'offline': return state.remoteUsers.get(event.user)?.node === event.node ? left(state, event.user, event.how) : none(state);
+    case 'renamed': return renamed(state, event.node, event.from, event.to);
+    case 'nodeGone': return nodeGone(state, event.node);
+    case 'users': return resync(state, event.users);
+    case 'account': return none({ ...state, accounts: state.accounts.set(event.user, event.hash) });
+    case 'channel': return none(withChannel(state, event.channel));
+    case 'deliver': return hereOnly(send(state, event.to, event.msg));
+  }
+}
+
+/** The users this node holds, with their place in the login order and what they can be shown. */
+export function heldUsers(state: State): Array<{ readonly user: string; readonly seq: number; readonly can: ReadonlySet<Capability> }> {
+  const held: Array<{ user: string; seq: number; can: ReadonlySet<Capability> }> = [];
+  state.online.forEach((id, user) => {
+    const conn = state.conns.get(id);
+    if (conn?.loginSeq !== undefined) held.push({ user, seq: conn.loginSeq, can: conn.can });
+  });
+  return held;
+}

@@ -1,0 +1,234 @@
+// The cluster backplane: Redis (ioredis) between the nodes of one logical server. It claims and releases
+// names atomically, keeps this node's lease, reaps nodes whose lease ran out, forwards messages for users on
+// other nodes, and turns what the other nodes publish into events for the core. The decisions stay in the core.
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { Redis, type RedisOptions } from 'ioredis';
+import { Observable, Subject } from 'rxjs';
+import type { Sent } from '../../src/core/build.js';
+import type { Capability, ClaimOutcome, ClusterEvent, LogEvent, RemoteUser } from '../../src/core/types.js';
+import { StartupError } from '../startup-error.js';
+import type { Store } from '../store.js';
+import { CLAIM, PUT_ACCOUNT, PUT_CHANNEL, REAP_DEAD, REASSERT, RELEASE, RENEW } from './scripts.js';
+import { decodeMessage, decodeUser, encodeCan, encodeDeliver } from './wire.js';
+
+export interface BackplaneOptions {
+  /** redis://host:port (a database number may follow: redis://host:port/2). */
+  readonly url: string;
+  /** How long a node's users outlive it if it dies without a word; it renews its lease three times as often. */
+  readonly leaseMs: number;
+  readonly maxUsers: number;
+  readonly log: (event: LogEvent) => void;
+  /** Prefix of every key and channel, so several clusters can share one Redis. */
+  readonly prefix?: string;
+}
+
+/** A user this node holds, to claim again after its lease lapsed. */
+export interface HeldUser {
+  readonly user: string;
+  readonly seq: number;
+  readonly can: Iterable<Capability>;
+}
+
+export interface Backplane {
+  /** This node's name: host, process and a random part, unique for the life of the process. */
+  readonly node: string;
+  /** Accounts and channels, in Redis. */
+  readonly store: Store;
+  /** Users online on every node, as the backplane holds them now. */
+  users(): Promise<Array<[string, RemoteUser]>>;
+  claim(user: string, can: Iterable<Capability>, from?: string): Promise<{ readonly outcome: ClaimOutcome; readonly seq?: number }>;
+  release(user: string, how: 'quit' | 'lost'): void;
+  /** Sends a message on to the nodes whose users it is for; resolves true once Redis took it. Undefined: it stays here. */
+  forward(sent: Sent): Promise<boolean> | undefined;
+  /** What the other nodes publish, from the moment the backplane opened (held until the first subscriber). */
+  readonly event$: Observable<ClusterEvent>;
+  /** Tells the backplane where to find the users this node holds (for claiming them again after a lapse). */
+  holding(users: () => Iterable<HeldUser>): void;
+  close(): Promise<void>;
+}
+
+type Script = 'chatClaim' | 'chatRelease' | 'chatRenew' | 'chatReap' | 'chatReassert' | 'chatPutAccount' | 'chatPutChannel';
+const SCRIPTS: Record<Script, string> = {
+  chatClaim: CLAIM, chatRelease: RELEASE, chatRenew: RENEW, chatReap: REAP_DEAD, chatReassert: REASSERT, chatPutAccount: PUT_ACCOUNT, chatPutChannel: PUT_CHANNEL,
+};
+
+/** Messages only: presence notices are made by every node from the backplane's events, never forwarded. */
+const FORWARDED: ReadonlySet<string> = new Set(['private', 'broadcast', 'recv']);
+const COMMAND_TIMEOUT_MS = 5000;
+const MAX_RETRY_MS = 2000;
+
+function nodeName(): string {
+  return `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+}
+
+/** Connects, or fails with one line saying why (start-up: a backplane out of reach is not waited for). */
+async function connect(url: string, name: string, log: (event: LogEvent) => void): Promise<Redis> {
+  let lastError: Error | undefined;
+  const options: RedisOptions = {
+    lazyConnect: true,
+    enableAutoPipelining: true,
+    commandTimeout: COMMAND_TIMEOUT_MS,
+    maxRetriesPerRequest: null,
+    connectionName: name,
+    retryStrategy: () => null,
+  };
+  const client = new Redis(url, options);
+  client.on('error', (error: Error) => { lastError = error; });
+  try {
+    await client.connect();
+  } catch (error) {
+    client.disconnect();
+    throw new StartupError(`cannot reach the cluster backplane at ${url}: ${(lastError ?? error as Error).message} — is redis-server running? (--cluster, CHAT_CLUSTER)`);
+  }
+  // from now on a lost connection is retried, with a growing wait, for as long as the server runs
+  client.options.retryStrategy = (times: number) => Math.min(MAX_RETRY_MS, 50 * 2 ** Math.min(times, 10)) * (0.5 + Math.random() / 2);
+  let down = false;
+  client.on('error', (error: Error) => {
+    if (down) return;
+    down = true;
+    log({ level: 'warn', event: 'backplaneLost', msg: `lost the cluster backplane at ${url} (${name}): ${error.message}; reconnecting`, url });
+  });
+  client.on('ready', () => {
+    if (!down) return;
+    down = false;
+    log({ level: 'info', event: 'backplaneBack', msg: `reconnected to the cluster backplane at ${url} (${name})`, url });
+  });
+  return client;
+}
+
+export async function openBackplane({ url, leaseMs, maxUsers, log, prefix = 'chat:' }: BackplaneOptions): Promise<Backplane> {
+  const node = nodeName();
+  const cmd = await connect(url, 'commands', log);
+  const sub = await connect(url, 'events', log).catch((error: unknown) => { cmd.disconnect(); throw error; });
+  for (const [name, lua] of Object.entries(SCRIPTS)) cmd.defineCommand(name, { numberOfKeys: 1, lua });
+  const run = (script: Script, ...args: Array<string | number>) =>
+    (cmd as unknown as Record<Script, (...a: Array<string | number>) => Promise<unknown>>)[script](prefix, ...args);
+
+  const incoming = new Subject<ClusterEvent>();
+  let held: (() => Iterable<HeldUser>) | undefined;
+  let buffer: ClusterEvent[] | undefined = [];
+  const push = (event: ClusterEvent) => (buffer ? buffer.push(event) : incoming.next(event));
+
+  /** Claims again every name this node holds (its lease lapsed, so the others dropped its users). */
+  const reassert = async () => {
+    const users = [...(held?.() ?? [])];
+    const args = users.flatMap(({ user, seq, can }) => [user, seq, encodeCan(can)]);
+    const lost = (await run('chatReassert', node, ...args)) as string[];
+    log({ level: 'warn', event: 'leaseLapsed', msg: `this node's lease lapsed; claimed ${users.length - lost.length} name(s) again${lost.length ? `, ${lost.length} taken meanwhile by other nodes: ${lost.join(', ')}` : ''}`, node, lost });
+  };
+
+  /** The users of other nodes as Redis holds them, to heal whatever this node missed while the backplane was away. */
+  const resync = async () => {
+    push({ type: 'users', users: await usersNow() });
+    const [accounts, channels] = await Promise.all([cmd.hgetall(`${prefix}accounts`), cmd.smembers(`${prefix}channels`)]);
+    for (const [user, hash] of Object.entries(accounts)) push({ type: 'account', user, hash });
+    for (const channel of channels) push({ type: 'channel', channel });
+  };
+
+  const usersNow = async (): Promise<Array<[string, RemoteUser]>> => {
+    const all = await cmd.hgetall(`${prefix}users`);
+    const users: Array<[string, RemoteUser]> = [];
+    for (const [name, text] of Object.entries(all)) {
+      const user = decodeUser(text);
+      if (user) users.push([name, user]);
+    }
+    return users;
+  };
+
+  const renew = async () => {
+    const live = await run('chatRenew', node, leaseMs);
+    if (live === 0 && held) await reassert();
+    await run('chatReap', node);
+  };
+  const failed = (what: string) => (error: unknown) => log({ level: 'warn', event: 'backplaneFailed', msg: `${what} failed: ${String(error)}`, node });
+
+  sub.on('message', (_channel: string, text: string) => {
+    const message = decodeMessage(text);
+    if (!message) return log({ level: 'warn', event: 'backplaneBadMessage', msg: `a message on the backplane is not one of ours: ${text.slice(0, 100)}` });
+    const { origin, event } = message;
+    // this node's own events it applied already; if it was reaped, it claims its names back
+    if (event.type === 'nodeGone' && event.node === node) return void reassert().catch(failed('claiming names again'));
+    if (origin !== node) push(event);
+  });
+  let subscribed = false;
+  sub.on('ready', () => {
+    // ioredis subscribes again by itself after a reconnection; what was published meanwhile was missed
+    if (subscribed) void resync().catch(failed('resynchronising'));
+  });
+  await sub.subscribe(`${prefix}bus`, `${prefix}to:${node}`);
+  subscribed = true;
+  await run('chatRenew', node, leaseMs);
+  const heartbeat = setInterval(() => void renew().catch(failed('renewing the lease')), Math.max(100, Math.floor(leaseMs / 3)));
+  heartbeat.unref();
+  log({ level: 'info', event: 'clusterJoined', msg: `joined the cluster at ${url} as node ${node} (lease ${leaseMs} ms)`, node, url });
+
+  const store: Store = {
+    damage: { file: url, corrupt: 0, torn: false },
+    async load() {
+      const [accounts, channels] = await Promise.all([cmd.hgetall(`${prefix}accounts`), cmd.smembers(`${prefix}channels`)]);
+      return { accounts: Object.entries(accounts), channels };
+    },
+    // resolves once Redis has it (with appendfsync always, on disk): only then is the `1` sent
+    async putAccount(name, hash) {
+      if ((await run('chatPutAccount', node, name, hash)) !== 1) throw new Error(`the account ${name} exists already`);
+    },
+    async putChannel(name) {
+      if ((await run('chatPutChannel', node, name)) !== 1) throw new Error(`the channel ${name} exists already`);
+    },
+    async close() {},
+  };
+
+  const publish = (channel: string, text: string) => cmd.publish(`${prefix}${channel}`, text).then(() => true, (error: unknown) => {
+    failed('forwarding a message')(error);
+    return false;
+  });
+
+  return {
+    node,
+    store,
+    users: usersNow,
+    async claim(user, can, from) {
+      const [outcome, seq] = (await run('chatClaim', node, user, from ?? '', encodeCan(can), maxUsers)) as [ClaimOutcome, number?];
+      return seq === undefined ? { outcome } : { outcome, seq };
+    },
+    release(user, how) {
+      void run('chatRelease', node, user, how).catch(failed(`releasing ${user}`));
+    },
+    forward({ to, msg, state }) {
+      if (!FORWARDED.has(msg.type)) return undefined;
+      switch (to.kind) {
+        case 'user': {
+          const home = state.online.has(to.user) ? undefined : state.remoteUsers.get(to.user)?.node;
+          return home === undefined ? undefined : publish(`to:${home}`, encodeDeliver(node, to, msg));
+        }
+        case 'channel':
+        case 'capable': {
+          // `except` names a connection of this node: the others have no such connection
+          const { except: _, ...everywhere } = to;
+          return publish('bus', encodeDeliver(node, everywhere, msg));
+        }
+        default:
+          return undefined;
+      }
+    },
+    event$: new Observable<ClusterEvent>((subscriber) => {
+      const subscription = incoming.subscribe(subscriber);
+      const waiting = buffer ?? [];
+      buffer = undefined;
+      for (const event of waiting) subscriber.next(event);
+      return subscription;
+    }),
+    holding(users) {
+      held = users;
+    },
+    async close() {
+      clearInterval(heartbeat);
+      // leave at once rather than after the lease: the others drop this node's users now
+      await cmd.multi().del(`${prefix}lease:${node}`).exec().then(() => run('chatReap', node)).catch(() => {});
+      sub.disconnect();
+      await cmd.quit().catch(() => cmd.disconnect());
+      incoming.complete();
+    },
+  };
+}

@@ -1,0 +1,65 @@
+// What travels between nodes: JSON, one message per pub/sub publish. Names and users as the Lua scripts
+// write them (capabilities as one comma-separated string, since Lua's JSON cannot tell [] from {}).
+import type { Audience, Capability, ClusterEvent, RemoteUser } from '../../src/core/types.js';
+import type { Msg } from '../../src/core/messages.js';
+
+const CAPABILITIES: ReadonlySet<string> = new Set<Capability>(['presence', 'broadcast', 'private']);
+
+export function encodeCan(can: Iterable<Capability>): string {
+  return [...can].join(',');
+}
+
+function decodeCan(text: unknown): Capability[] {
+  return typeof text === 'string' ? text.split(',').filter((c): c is Capability => CAPABILITIES.has(c)) : [];
+}
+
+/** A user as `{p}users` holds it. */
+export function decodeUser(text: string): RemoteUser | undefined {
+  try {
+    const { node, seq, can } = JSON.parse(text) as { node?: unknown; seq?: unknown; can?: unknown };
+    return typeof node === 'string' && typeof seq === 'number' ? { node, seq, can: decodeCan(can) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function encodeDeliver(origin: string, to: Audience, msg: Msg): string {
+  return JSON.stringify({ type: 'deliver', origin, to, msg });
+}
+
+const str = (value: unknown): value is string => typeof value === 'string';
+
+/** A message from the backplane and the node that sent it, or undefined if it is not one (logged by the caller). */
+export function decodeMessage(text: string): { readonly origin: string; readonly event: ClusterEvent } | undefined {
+  let m: Record<string, unknown>;
+  try {
+    m = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+  if (!str(m.origin)) return undefined;
+  const event = decodeEvent(m);
+  return event && { origin: m.origin, event };
+}
+
+function decodeEvent(m: Record<string, unknown>): ClusterEvent | undefined {
+  switch (m.type) {
+    case 'online':
+      return str(m.node) && str(m.user) && typeof m.seq === 'number' ? { type: 'online', node: m.node, user: m.user, seq: m.seq, can: decodeCan(m.can) } : undefined;
+    case 'offline':
+      return str(m.node) && str(m.user) ? { type: 'offline', node: m.node, user: m.user, how: m.how === 'quit' ? 'quit' : 'lost' } : undefined;
+    case 'renamed':
+      return str(m.node) && str(m.from) && str(m.to) ? { type: 'renamed', node: m.node, from: m.from, to: m.to } : undefined;
+    case 'nodeGone':
+      return str(m.node) ? { type: 'nodeGone', node: m.node } : undefined;
+    case 'account':
+      return str(m.user) && str(m.hash) ? { type: 'account', user: m.user, hash: m.hash } : undefined;
+    case 'channel':
+      return str(m.channel) ? { type: 'channel', channel: m.channel } : undefined;
+    case 'deliver':
+      // written by encodeDeliver on another node of this cluster: trusted as the core's own Audience and Msg
+      return m.to && typeof m.to === 'object' && m.msg && typeof m.msg === 'object' ? { type: 'deliver', to: m.to as Audience, msg: m.msg as Msg } : undefined;
+    default:
+      return undefined;
+  }
+}
