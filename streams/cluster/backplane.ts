@@ -136,10 +136,15 @@ export async function openBackplane({ url, leaseMs, maxUsers, log, prefix = 'cha
     return users;
   };
 
+  // after the backplane was away, every node's lease may have lapsed: give the others a lease's time to renew
+  // theirs before this node reaps anyone, or a Redis restart would look like every other node dying
+  let backSince = Date.now();
+  cmd.on('ready', () => { backSince = Date.now(); });
+  const mayReap = () => (Date.now() - backSince >= leaseMs ? 1 : 0);
   const renew = async () => {
     const live = await run('chatRenew', node, leaseMs);
     if (live === 0 && held) await reassert();
-    await run('chatReap', node);
+    if (mayReap()) await run('chatReap', node);
   };
   const failed = (what: string) => (error: unknown) => log({ level: 'warn', event: 'backplaneFailed', msg: `${what} failed: ${String(error)}`, node });
 
@@ -147,9 +152,9 @@ export async function openBackplane({ url, leaseMs, maxUsers, log, prefix = 'cha
     const message = decodeMessage(text);
     if (!message) return log({ level: 'warn', event: 'backplaneBadMessage', msg: `a message on the backplane is not one of ours: ${text.slice(0, 100)}` });
     const { origin, event } = message;
-    // this node's own events it applied already; if it was reaped, it claims its names back
+    // this node applied its own events already, but not a reaping it did itself; if it was reaped, it claims its names back
     if (event.type === 'nodeGone' && event.node === node) return void reassert().catch(failed('claiming names again'));
-    if (origin !== node) push(event);
+    if (origin !== node || event.type === 'nodeGone') push(event);
   });
   let subscribed = false;
   sub.on('ready', () => {
@@ -189,7 +194,7 @@ export async function openBackplane({ url, leaseMs, maxUsers, log, prefix = 'cha
     store,
     users: usersNow,
     async claim(user, can, from) {
-      const [outcome, seq] = (await run('chatClaim', node, user, from ?? '', encodeCan(can), maxUsers)) as [ClaimOutcome, number?];
+      const [outcome, seq] = (await run('chatClaim', node, user, from ?? '', encodeCan(can), maxUsers, mayReap())) as [ClaimOutcome, number?];
       return seq === undefined ? { outcome } : { outcome, seq };
     },
     release(user, how) {

@@ -45,12 +45,12 @@ return 0
 `;
 
 /**
- * ARGV: node, user, from ('' unless a rename), can, maxUsers →
+ * ARGV: node, user, from ('' unless a rename), can, maxUsers, reap (1: reap dead nodes first) →
  * {'granted', seq} | {'taken'} | {'full'} | {'failed'} (this node's lease lapsed, or it does not hold `from`).
  */
 export const CLAIM = `${REAP}
 local node, user, from, can, max = ARGV[1], ARGV[2], ARGV[3], ARGV[4], tonumber(ARGV[5])
-reap(node)
+if ARGV[6] == '1' then reap(node) end
 if redis.call('EXISTS', p .. 'lease:' .. node) == 0 then return {'failed'} end
 if redis.call('HEXISTS', p .. 'users', user) == 1 then return {'taken'} end
 local seq
