@@ -9,7 +9,7 @@ import { DEFAULT_LIMITS } from '../src/config/limits.js';
 import { parsePeers, type Peer } from '../src/config/peers.js';
 import type { State } from '../src/core/state.js';
 import { recordingHeader } from '../src/recording/write.js';
-import { openBackplane } from './cluster/backplane.js';
+import { nodeName, openBackplane } from './cluster/backplane.js';
 import { composeServer } from './compose.js';
 import { connectionsOf } from './connections.js';
 import { openHasher } from './hasher.js';
@@ -61,8 +61,8 @@ async function openDatabase(file: string): Promise<Store> {
   return openStore(file).catch((error: Error) => { throw new StartupError(`cannot open the database ${file}: ${error.message} — ${hint}`); });
 }
 
-async function openLog(config: Config): Promise<ServerLog> {
-  return openServerLog(config.log, { level: config.logLevel, consoleBuffer: config.limits.consoleBuffer }).catch((error: Error) => {
+async function openLog(config: Config, node?: string): Promise<ServerLog> {
+  return openServerLog(config.log, { level: config.logLevel, consoleBuffer: config.limits.consoleBuffer, ...(node ? { fields: { node } } : {}) }).catch((error: Error) => {
     throw new StartupError(`cannot write the log ${config.log}: ${error.message} — pass --log or set CHAT_LOG`);
   });
 }
@@ -108,10 +108,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
   // a cluster node keeps its accounts and channels in the backplane, the one store all nodes share
   const database = config.cluster === undefined ? await openDatabase(config.db) : undefined;
   if (database) undo.push(() => database.close());
-  const log = await openLog(config).catch(unwind);
+  const node = config.cluster === undefined ? undefined : nodeName();
+  const log = await openLog(config, node).catch(unwind);
   undo.push(() => log.close());
   const cluster = config.cluster === undefined ? undefined
-    : await openBackplane({ url: config.cluster, leaseMs: config.limits.clusterLeaseMs, maxUsers: config.maxUsers, log: log.log }).catch(unwind);
+    : await openBackplane({ url: config.cluster, node: node!, leaseMs: config.limits.clusterLeaseMs, maxUsers: config.maxUsers, log: log.log }).catch(unwind);
   if (cluster) undo.push(() => cluster.close());
   const store = database ?? cluster!.store;
   const recorder = config.record ? await startRecording(config, config.record, peers).catch(unwind) : undefined;

@@ -24,10 +24,12 @@ export interface LogOptions {
   readonly consoleBuffer: number;
   /** Echo records on stdout (off for tests that only want the file). */
   readonly echo?: boolean;
+  /** Fields every record carries (a cluster node's name, when several nodes share one server.log). */
+  readonly fields?: Record<string, unknown>;
 }
 
 /** Opens server.log; rejects with a reason a person reads when the file cannot be written. */
-export async function openServerLog(file: string, { level, consoleBuffer, echo = true }: LogOptions): Promise<ServerLog> {
+export async function openServerLog(file: string, { level, consoleBuffer, echo = true, fields }: LogOptions): Promise<ServerLog> {
   await prepareFile(file);
   const fileOut = pino.destination({ dest: file, sync: false });
   await new Promise<void>((resolve, reject) => {
@@ -42,7 +44,7 @@ export async function openServerLog(file: string, { level, consoleBuffer, echo =
     fileFailed = true;
     screen.major(`writing ${file} failed: ${error.message} — the console still shows warnings and errors`);
   });
-  const logger: Logger = pino({ level, base: undefined, timestamp: pino.stdTimeFunctions.isoTime }, fileOut);
+  const logger: Logger = pino({ level, base: fields, timestamp: pino.stdTimeFunctions.isoTime }, fileOut);
   const threshold = LEVEL_VALUES[level] ?? LEVEL_VALUES.info;
   // after close() a late record (a connection that closes while the server stops) is flushed at once:
   // the process may exit before an asynchronous write would land

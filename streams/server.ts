@@ -4,6 +4,7 @@ import { parseConfig, unknownVariables } from '../src/config/config.js';
 import { HELP } from '../src/config/help.js';
 import { startServer, StartupError } from './app.js';
 import { readDotenv } from './dotenv.js';
+import { isWorker, reportReady, runWorkers } from './workers.js';
 
 const FORCED_EXIT_MS = 5000;
 
@@ -35,13 +36,26 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  for (const warning of unknownVariables(process.env, dotenv)) process.stderr.write(`chat-server: warning: ${warning}\n`);
-  const server = await startServer(result.config);
-  server.log.say(`listening on ${server.address}:${server.port}`);
-  if (server.webUrl) server.log.say(`web page on ${server.webUrl}`);
-  if (server.tlsPort !== undefined) server.log.say(`listening for TLS on ${server.address}:${server.tlsPort}`);
-  if (server.metricsPort !== undefined) server.log.say(`metrics on http://${server.address}:${server.metricsPort}/metrics`);
-  server.log.say('Server is on');
+  const { config } = result;
+  if (config.workers > 1 && !isWorker()) {
+    for (const warning of unknownVariables(process.env, dotenv)) process.stderr.write(`chat-server: warning: ${warning}\n`);
+    process.exitCode = await runWorkers(config.workers, (line) => process.stdout.write(`${line}\n`));
+    process.exit();
+  }
+  if (!isWorker()) for (const warning of unknownVariables(process.env, dotenv)) process.stderr.write(`chat-server: warning: ${warning}\n`);
+  const server = await startServer(config);
+  const lines = [
+    `listening on ${server.address}:${server.port}`,
+    ...(server.webUrl ? [`web page on ${server.webUrl}`] : []),
+    ...(server.tlsPort !== undefined ? [`listening for TLS on ${server.address}:${server.tlsPort}`] : []),
+    ...(server.metricsPort !== undefined ? [`metrics on http://${server.address}:${server.metricsPort}/metrics`] : []),
+  ];
+  // a worker leaves saying so to the primary, which speaks once for all of them
+  if (isWorker()) reportReady(lines);
+  else {
+    for (const line of lines) server.log.say(line);
+    server.log.say('Server is on');
+  }
   // `kill -USR2 <pid>` logs what the server holds: each count is back to its idle value once clients are gone
   process.on('SIGUSR2', () => {
     void server.holdings().then((held) => server.log.log({ level: 'info', event: 'holdings', msg: `holding ${JSON.stringify(held)}`, ...held }));

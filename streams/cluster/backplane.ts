@@ -15,6 +15,8 @@ import { decodeMessage, decodeUser, encodeCan, encodeDeliver } from './wire.js';
 export interface BackplaneOptions {
   /** redis://host:port (a database number may follow: redis://host:port/2). */
   readonly url: string;
+  /** This node's name (see nodeName). */
+  readonly node: string;
   /** How long a node's users outlive it if it dies without a word; it renews its lease three times as often. */
   readonly leaseMs: number;
   readonly maxUsers: number;
@@ -58,7 +60,8 @@ const FORWARDED: ReadonlySet<string> = new Set(['private', 'broadcast', 'recv'])
 const COMMAND_TIMEOUT_MS = 5000;
 const MAX_RETRY_MS = 2000;
 
-function nodeName(): string {
+/** A name for this node: host, process and a random part, unique for the life of the process. */
+export function nodeName(): string {
   return `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 }
 
@@ -97,8 +100,7 @@ async function connect(url: string, name: string, log: (event: LogEvent) => void
   return client;
 }
 
-export async function openBackplane({ url, leaseMs, maxUsers, log, prefix = 'chat:' }: BackplaneOptions): Promise<Backplane> {
-  const node = nodeName();
+export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix = 'chat:' }: BackplaneOptions): Promise<Backplane> {
   const cmd = await connect(url, 'commands', log);
   const sub = await connect(url, 'events', log).catch((error: unknown) => { cmd.disconnect(); throw error; });
   for (const [name, lua] of Object.entries(SCRIPTS)) cmd.defineCommand(name, { numberOfKeys: 1, lua });
@@ -229,9 +231,9 @@ export async function openBackplane({ url, leaseMs, maxUsers, log, prefix = 'cha
     },
     async close() {
       clearInterval(heartbeat);
-      // leave at once rather than after the lease: the others drop this node's users now
-      await cmd.multi().del(`${prefix}lease:${node}`).exec().then(() => run('chatReap', node)).catch(() => {});
       sub.disconnect();
+      // leave at once rather than after the lease: the others drop this node's users now
+      await cmd.del(`${prefix}lease:${node}`).then(() => run('chatReap', node)).catch(() => {});
       await cmd.quit().catch(() => cmd.disconnect());
       incoming.complete();
     },
