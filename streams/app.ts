@@ -165,7 +165,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       connectionsOf(plain, config.protocol),
       ...(tls ? [connectionsOf(tls, config.protocol, 'secureConnection')] : []),
       ...(web ? [web.connection$(config.protocol)] : []),
-      linksTo(peers, { localAddress: config.address, retryMaxMs: config.limits.linkRetryMaxMs, state$ }),
+      linksTo(peers, { localAddress: config.address, retryMaxMs: config.limits.linkRetryMaxMs, state$, ...(cluster ? { dials$: cluster.dialler$ } : {}) }),
     ), config.limits.maxPerAddress, log.log),
     states: state$,
     federation: { name: config.name, peers },

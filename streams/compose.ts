@@ -7,7 +7,7 @@ import type { Limits } from '../src/config/limits.js';
 import { link } from '../src/dialects/link/index.js';
 import type { Federation, Limits as CoreLimits, State } from '../src/core/state.js';
 import type { Sent } from '../src/core/build.js';
-import type { Command, LogEvent } from '../src/core/types.js';
+import type { ClusterEvent, Command, LogEvent } from '../src/core/types.js';
 import type { Backplane } from './cluster/backplane.js';
 import { effectRunner } from './effects.js';
 import type { Hasher } from './hasher.js';
@@ -83,6 +83,7 @@ export async function composeServer({ connection$, store, hasher, log, maxUsers,
     ...(cluster ? {
       events$: cluster.event$.pipe(map((event): Command => ({ kind: 'cluster', event, at: clock() }))),
       releaseName: (user: string, how: 'quit' | 'lost') => cluster.release(user, how),
+      announce: (event: ClusterEvent, node?: string) => cluster.announce(event, node),
     } : {}),
     ...(recorder ? { onSocketCommand: (command: Command) => recorder.command(command) } : {}),
   });

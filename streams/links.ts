@@ -2,7 +2,7 @@
 // capped exponential backoff, whenever the link is down. Each link that opens joins the pipeline's
 // connections like an accepted socket; the core greets the peer and decides everything else.
 import { connect } from 'node:net';
-import { filter, map, merge, Observable, retry, switchMap, take, timer } from 'rxjs';
+import { combineLatest, filter, map, merge, Observable, of, retry, switchMap, take, timer } from 'rxjs';
 import { usesLinkFrom } from '../src/core/federation.js';
 import type { State } from '../src/core/state.js';
 import type { PeerAddress } from '../src/core/types.js';
@@ -19,6 +19,8 @@ export interface LinkOptions {
   readonly retryMaxMs: number;
   /** The server's state, first as it starts and then after each command, to see which peers linked to us. */
   readonly state$: Observable<State>;
+  /** In a cluster, whether this node is the one that dials for all (unset: it is). */
+  readonly dials$?: Observable<boolean>;
 }
 
 /** Emits the socket once it connects; errors when it closes (or never connects), so retry dials again. */
@@ -47,11 +49,11 @@ function dialOnce(peer: PeerAddress, localAddress: string, wasUp: (ms: number) =
  * link to us is the one both ends keep (when both list each other, one link per pair carries traffic, and a
  * link we dialled would only be closed again).
  */
-function linkTo(peer: PeerAddress, { localAddress, retryMaxMs, state$ }: LinkOptions): Observable<Connection> {
+function linkTo(peer: PeerAddress, { localAddress, retryMaxMs, state$, dials$ = of(true) }: LinkOptions): Observable<Connection> {
   let failures = 0;
   const wasUp = (ms: number) => { if (ms >= HEALTHY_LINK_MS) failures = 0; };
   // a socket of ours still open when we stand aside is left alone: the peer closes it when its own link wins
-  const needed$ = state$.pipe(map((state) => !usesLinkFrom(state, peer.host)), filter(Boolean), take(1));
+  const needed$ = combineLatest([state$, dials$]).pipe(map(([state, dials]) => dials && !usesLinkFrom(state, peer.host)), filter(Boolean), take(1));
   return needed$.pipe(
     switchMap(() => dialOnce(peer, localAddress, wasUp)),
     retry({

@@ -6,7 +6,7 @@ import type { Sent } from '../src/core/build.js';
 import { failedResult } from '../src/core/effects.js';
 import type { State } from '../src/core/state.js';
 import type { StepFn, Transition } from '../src/core/step.js';
-import type { Command, ConnId, EdgeEffect, Effect, EffectResult, ListenerMode, LogEvent, PeerAddress, Remote } from '../src/core/types.js';
+import type { ClusterEvent, Command, ConnId, EdgeEffect, Effect, EffectResult, ListenerMode, LogEvent, PeerAddress, Remote } from '../src/core/types.js';
 import { Intake } from './intake.js';
 import { commandsOf } from './lines.js';
 import type { SocketSink } from './sink.js';
@@ -48,6 +48,8 @@ export interface PipelineParts {
   readonly events$?: Observable<Command>;
   /** Gives a name back to the cluster (the `releaseName` effect). */
   readonly releaseName?: (user: string, how: 'quit' | 'lost') => void;
+  /** Tells the other nodes of the cluster, or one of them, what changed here (the `announce` effect). */
+  readonly announce?: (event: ClusterEvent, node?: string) => void;
 }
 
 /** What the server holds, per kind: every count returns to its idle value once the connections are gone. */
@@ -160,6 +162,7 @@ export function startPipeline(connection$: Observable<Connection>, parts: Pipeli
       case 'resume': return intake.resume(e.conn);
       case 'timer': return timers.set(e.conn, e.at);
       case 'releaseName': return parts.releaseName?.(e.user, e.how);
+      case 'announce': return parts.announce?.(e.event, e.node);
     }
     inFlight++;
     void Promise.resolve()

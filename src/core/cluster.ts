@@ -1,8 +1,9 @@
 // What the other nodes of a cluster tell this one, applied to this node's state. Each node holds its own
 // connections and knows the others' users (for LIST, USERS, name checks and the user limit); messages for
 // users elsewhere are forwarded by the router, and come in here as `deliver` for this node's users. Pure.
-import { join, none, note, send, type Step } from './build.js';
+import { effect, join, none, note, send, type Step } from './build.js';
 import type { LeaveHow, Msg } from './messages.js';
+import { withoutLink } from './federation.js';
 import { withChannel, type State } from './state.js';
 import type { Capability, ClusterEvent, RemoteUser } from './types.js';
 
@@ -78,8 +79,15 @@ function nodeGone(state: State, node: string): Step {
     steps.push(step);
     current = step.state;
   }
+  // the federation links it held are gone with it; the dialling node links again
+  for (const [server, held] of current.remoteLinks) if (held.node === node) current = withoutLink(current, server);
   steps.push(note(current, 'warn', 'nodeGone', `cluster node ${node} is gone; its ${steps.length} user(s) left`, { node, users: steps.length }));
   return join(steps, current);
+}
+
+/** In a cluster: tells the other nodes (or one of them) what changed here; on its own a server has no one to tell. */
+export function announce(state: State, event: ClusterEvent, node?: string): Step {
+  return state.cluster === undefined ? none(state) : effect(state, { type: 'announce', event, ...(node !== undefined ? { node } : {}) });
 }
 
 export function applyClusterEvent(state: State, event: ClusterEvent): Step {
@@ -92,6 +100,8 @@ export function applyClusterEvent(state: State, event: ClusterEvent): Step {
     case 'account': return none({ ...state, accounts: state.accounts.set(event.user, event.hash) });
     case 'channel': return none(withChannel(state, event.channel));
     case 'deliver': return hereOnly(send(state, event.to, event.msg));
+    case 'nodeJoined': return none(state);
+    default: return note(state, 'error', 'bug', `no dialect handles the cluster event ${event.type}`);
   }
 }
 

@@ -5,9 +5,11 @@ import type { Step } from './build.js';
 import type { Ctx, DialectRules } from './dispatch.js';
 import type { Encoder } from './messages.js';
 import type { Conn, State } from './state.js';
-import type { Capability, DialectName, EffectResult, EffectResultKind } from './types.js';
+import type { Capability, ClusterEvent, DialectName, EffectResult, EffectResultKind } from './types.js';
 
 export type ResultHandler<K extends EffectResultKind = EffectResultKind> = (state: State, result: Extract<EffectResult, { kind: K }>) => Step;
+
+export type ClusterHandler<T extends ClusterEvent['type'] = ClusterEvent['type']> = (state: State, event: Extract<ClusterEvent, { type: T }>) => Step;
 
 export interface DialectModule {
   readonly name: DialectName;
@@ -27,6 +29,8 @@ export interface DialectModule {
   readonly onDialled?: (ctx: Ctx) => Step;
   /** The cluster answered a name claim its verbs made (see `claim` in src/core/presence.ts). */
   readonly onClaimed?: (ctx: Ctx, result: Extract<EffectResult, { kind: 'nameClaimed' }>) => Step;
+  /** Handlers for what other nodes of a cluster tell this one about its business (federation links), by event type. */
+  readonly onCluster?: { readonly [T in ClusterEvent['type']]?: ClusterHandler<T> };
   /** One of its connections closed, before the core forgets it. */
   readonly onClosed?: (state: State, conn: Conn) => Step;
 }
@@ -38,6 +42,7 @@ export interface Registry {
   /** The dialect that answers a first line no dialect knows. */
   readonly fallback: DialectModule;
   resultHandler(kind: EffectResultKind): ResultHandler | undefined;
+  clusterHandler(type: ClusterEvent['type']): ClusterHandler | undefined;
   /** The most any dialect's lines may run past the client line limit: the edge frames lines up to that. */
   readonly maxLineSlack: number;
 }
@@ -47,6 +52,7 @@ export function registry(modules: readonly DialectModule[], fallback: DialectNam
   const dialects = new Map(modules.map((m) => [m.name, m]));
   const byVerb = new Map<string, DialectModule>();
   const results = new Map<EffectResultKind, ResultHandler>();
+  const clusterEvents = new Map<ClusterEvent['type'], ClusterHandler>();
   for (const module of modules) {
     for (const verb of module.rules.table.keys()) {
       if (byVerb.has(verb)) throw new Error(`dialects ${byVerb.get(verb)!.name} and ${module.name} both claim the verb ${verb}`);
@@ -55,6 +61,10 @@ export function registry(modules: readonly DialectModule[], fallback: DialectNam
     for (const [kind, handler] of Object.entries(module.onResult) as [EffectResultKind, ResultHandler][]) {
       if (results.has(kind)) throw new Error(`two dialects handle the effect result ${kind}`);
       results.set(kind, handler);
+    }
+    for (const [type, handler] of Object.entries(module.onCluster ?? {}) as [ClusterEvent['type'], ClusterHandler][]) {
+      if (clusterEvents.has(type)) throw new Error(`two dialects handle the cluster event ${type}`);
+      clusterEvents.set(type, handler);
     }
   }
   const fallbackModule = dialects.get(fallback);
@@ -67,6 +77,7 @@ export function registry(modules: readonly DialectModule[], fallback: DialectNam
       return byVerb.get(space < 0 ? line : line.slice(0, space));
     },
     resultHandler: (kind) => results.get(kind),
+    clusterHandler: (type) => clusterEvents.get(type),
     maxLineSlack: Math.max(0, ...modules.map((m) => m.lineSlack ?? 0)),
   };
 }

@@ -32,6 +32,8 @@ export function plain(address: string): string {
  * link is the one both ends keep (its name sorts first), so a link we dialled would only be closed again.
  */
 export function usesLinkFrom(state: State, host: string): boolean {
+  // in a cluster, one link per peer for all nodes: whichever node holds it
+  for (const [, held] of state.remoteLinks) if (held.host === host) return true;
   for (const [server, id] of state.links) {
     const conn = state.conns.get(id);
     if (conn && !conn.dialled && plain(conn.remote.address) === host && server < state.federation.name) return true;
@@ -41,6 +43,11 @@ export function usesLinkFrom(state: State, host: string): boolean {
 
 export function linkTo(state: State, server: string): ConnId | undefined {
   return state.links.get(server);
+}
+
+/** Whether messages for `server` have a way there: a link of this node's, or (in a cluster) another node's. */
+export function isLinked(state: State, server: string): boolean {
+  return state.links.has(server) || state.remoteLinks.has(server);
 }
 
 /**
@@ -69,20 +76,20 @@ export function withRemoteChannel(state: State, server: string, channel: string)
   };
 }
 
-function withoutRemoteChannels(state: State, server: string): State {
+export function withoutRemoteChannels(state: State, server: string): State {
   let channelNames = state.channelNames;
   for (const channel of state.remoteChannels.get(server) ?? []) channelNames = channelNames.without(`${channel}:${server}`);
   return { ...state, channelNames, remoteChannels: state.remoteChannels.delete(server) };
 }
 
-/** The link to `server` is gone: its channels leave the list and its users leave our channels. */
+/** The link to `server` is gone (here, or on the cluster node that held it): its channels leave the list and its users leave our channels. */
 export function withoutLink(state: State, server: string): State {
   const remoteMembers = state.remoteMembers.map((members) => {
     let kept = members;
     members.forEach((member, home) => { if (home === server) kept = kept.without(member); });
     return kept;
   });
-  return withoutRemoteChannels({ ...state, links: state.links.delete(server), remoteMembers }, server);
+  return withoutRemoteChannels({ ...state, links: state.links.delete(server), remoteLinks: state.remoteLinks.delete(server), remoteMembers }, server);
 }
 
 export function withRemoteMember(state: State, channel: string, member: string, server: string): State {

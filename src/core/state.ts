@@ -87,6 +87,8 @@ export interface State {
   readonly cluster?: string;
   /** Users online on other nodes of the cluster (each is in `names` and `loginOrder` too, never in `online`). */
   readonly remoteUsers: IMap<string, RemoteUser>;
+  /** In a cluster: links to federated servers that another node holds (server → that node, and the peer's host). */
+  readonly remoteLinks: IMap<string, { readonly node: string; readonly host: string }>;
   /** The link in use to each federated server, by its name. */
   readonly links: IMap<string, ConnId>;
   /** Each federated server's channels (bare names), by server name. */
@@ -136,6 +138,7 @@ export function initialState(limits: Limits, stored: Stored = { accounts: [], ch
     federation,
     ...(cluster ? { cluster: cluster.node } : {}),
     remoteUsers,
+    remoteLinks: IMap(),
     links: IMap(),
     remoteChannels: IMap(),
     remoteMembers: IMap(),

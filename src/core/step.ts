@@ -49,8 +49,10 @@ export function createStep(registry: Registry): StepFn {
         return finishIfDone(updateConn(state, command.conn, { inputEnded: true }), command.conn);
       case 'closed':
         return closed(state, command.conn, command.cause, command.at);
-      case 'cluster':
-        return applyClusterEvent(state, command.event);
+      case 'cluster': {
+        const handler = registry.clusterHandler(command.event.type);
+        return handler ? handler(state, command.event) : applyClusterEvent(state, command.event);
+      }
       case 'nameClaimed':
         return resume(state, command.conn, (s) => claimed(s, command), command.at);
       default: {

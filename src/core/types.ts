@@ -53,6 +53,8 @@ export type ClusterEvent =
   | { readonly type: 'online'; readonly node: string; readonly user: string; readonly seq: number; readonly can: readonly Capability[] }
   | { readonly type: 'offline'; readonly node: string; readonly user: string; readonly how: 'quit' | 'lost' }
   | { readonly type: 'renamed'; readonly node: string; readonly from: string; readonly to: string }
+  /** A node joined the cluster: whatever it must know that Redis does not hold (federation links) is told to it. */
+  | { readonly type: 'nodeJoined'; readonly node: string }
   /** A node stopped renewing its lease (killed, cut off): its users are gone. */
   | { readonly type: 'nodeGone'; readonly node: string }
   /** Every user online on other nodes, as the backplane holds them (after a reconnection, to heal what was missed). */
@@ -60,7 +62,16 @@ export type ClusterEvent =
   | { readonly type: 'account'; readonly user: string; readonly hash: string }
   | { readonly type: 'channel'; readonly channel: string }
   /** A message another node sent, for the users of this node its audience names. */
-  | { readonly type: 'deliver'; readonly to: Audience; readonly msg: Msg };
+  | { readonly type: 'deliver'; readonly to: Audience; readonly msg: Msg }
+  /** Federation through a cluster: `node` holds the link to `server` (at `host`), and every node's messages for it go there. */
+  | { readonly type: 'linked'; readonly node: string; readonly server: string; readonly host: string }
+  | { readonly type: 'unlinked'; readonly node: string; readonly server: string }
+  /** The linked server `server` has the channel `channel` (its FEDCHANNELS and FEDNEW, passed on by the node holding the link). */
+  | { readonly type: 'remoteChannel'; readonly server: string; readonly channel: string }
+  /** `member` (`user@server`) joined our channel `channel` through the link to `server`. */
+  | { readonly type: 'remoteMember'; readonly channel: string; readonly member: string; readonly server: string }
+  /** A FEDRESULT from `server` for a user of the node this is sent to (`rest`: what follows the user on the line). */
+  | { readonly type: 'fedResult'; readonly user: string; readonly server: string; readonly rest: string };
 
 /** Results of effects, fed back into the command stream. Each connection waits for the one it started. */
 export type EffectResult =
@@ -86,6 +97,8 @@ export type Effect =
   | { readonly type: 'claimName'; readonly conn: ConnId; readonly user: string; readonly from?: string; readonly can: readonly Capability[] }
   /** Give `user`'s name back to the cluster: it left this node. */
   | { readonly type: 'releaseName'; readonly user: string; readonly how: 'quit' | 'lost' }
+  /** Tell the other nodes of the cluster (or one of them, `node`) what changed here. */
+  | { readonly type: 'announce'; readonly event: ClusterEvent; readonly node?: string }
   | { readonly type: 'close'; readonly conn: ConnId }
   /** Stop reading the connection's socket (TCP backpressure); what was read already is still handled. */
   | { readonly type: 'pause'; readonly conn: ConnId }
@@ -95,7 +108,7 @@ export type Effect =
   | { readonly type: 'timer'; readonly conn: ConnId; readonly at: number };
 
 /** Effects the edge carries out at once, with no result to come back. */
-export type EdgeEffect = Extract<Effect, { type: 'close' | 'pause' | 'resume' | 'timer' | 'releaseName' }>;
+export type EdgeEffect = Extract<Effect, { type: 'close' | 'pause' | 'resume' | 'timer' | 'releaseName' | 'announce' }>;
 
 /**
  * Who a message is for. The core decides who; the router at the edge resolves an audience to sockets

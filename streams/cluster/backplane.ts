@@ -4,12 +4,12 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
-import { Observable, Subject } from 'rxjs';
+import { BehaviorSubject, Observable, Subject } from 'rxjs';
 import type { Sent } from '../../src/core/build.js';
 import type { Capability, ClaimOutcome, ClusterEvent, LogEvent, RemoteUser } from '../../src/core/types.js';
 import { StartupError } from '../startup-error.js';
 import type { Store } from '../store.js';
-import { CLAIM, PUT_ACCOUNT, PUT_CHANNEL, REAP_DEAD, REASSERT, RELEASE, RENEW } from './scripts.js';
+import { CLAIM, DIALLER, PUT_ACCOUNT, PUT_CHANNEL, REAP_DEAD, REASSERT, RELEASE, RENEW } from './scripts.js';
 import { decodeMessage, decodeUser, encodeCan, encodeDeliver } from './wire.js';
 
 export interface BackplaneOptions {
@@ -41,18 +41,22 @@ export interface Backplane {
   users(): Promise<Array<[string, RemoteUser]>>;
   claim(user: string, can: Iterable<Capability>, from?: string): Promise<{ readonly outcome: ClaimOutcome; readonly seq?: number }>;
   release(user: string, how: 'quit' | 'lost'): void;
+  /** Tells every other node (or only `node`) something the core decided they must know. */
+  announce(event: ClusterEvent, node?: string): void;
   /** Sends a message on to the nodes whose users it is for; resolves true once Redis took it. Undefined: it stays here. */
   forward(sent: Sent): Promise<boolean> | undefined;
   /** What the other nodes publish, from the moment the backplane opened (held until the first subscriber). */
   readonly event$: Observable<ClusterEvent>;
+  /** True while this node is the one that dials the federation peers (one node dials for the whole cluster). */
+  readonly dialler$: Observable<boolean>;
   /** Tells the backplane where to find the users this node holds (for claiming them again after a lapse). */
   holding(users: () => Iterable<HeldUser>): void;
   close(): Promise<void>;
 }
 
-type Script = 'chatClaim' | 'chatRelease' | 'chatRenew' | 'chatReap' | 'chatReassert' | 'chatPutAccount' | 'chatPutChannel';
+type Script = 'chatClaim' | 'chatRelease' | 'chatRenew' | 'chatReap' | 'chatReassert' | 'chatPutAccount' | 'chatPutChannel' | 'chatDialler';
 const SCRIPTS: Record<Script, string> = {
-  chatClaim: CLAIM, chatRelease: RELEASE, chatRenew: RENEW, chatReap: REAP_DEAD, chatReassert: REASSERT, chatPutAccount: PUT_ACCOUNT, chatPutChannel: PUT_CHANNEL,
+  chatClaim: CLAIM, chatRelease: RELEASE, chatRenew: RENEW, chatReap: REAP_DEAD, chatReassert: REASSERT, chatPutAccount: PUT_ACCOUNT, chatPutChannel: PUT_CHANNEL, chatDialler: DIALLER,
 };
 
 /** Messages only: presence notices are made by every node from the backplane's events, never forwarded. */
@@ -143,12 +147,20 @@ export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix 
   let backSince = Date.now();
   cmd.on('ready', () => { backSince = Date.now(); });
   const mayReap = () => (Date.now() - backSince >= leaseMs ? 1 : 0);
+  const dialler$ = new BehaviorSubject(false);
   const renew = async () => {
     const live = await run('chatRenew', node, leaseMs);
     if (live === 0 && held) await reassert();
     if (mayReap()) await run('chatReap', node);
+    const dials = (await run('chatDialler', node, leaseMs)) === 1;
+    if (dials !== dialler$.value) dialler$.next(dials);
   };
   const failed = (what: string) => (error: unknown) => log({ level: 'warn', event: 'backplaneFailed', msg: `${what} failed: ${String(error)}`, node });
+
+  const publish = (channel: string, text: string) => cmd.publish(`${prefix}${channel}`, text).then(() => true, (error: unknown) => {
+    failed('forwarding a message')(error);
+    return false;
+  });
 
   sub.on('message', (_channel: string, text: string) => {
     const message = decodeMessage(text);
@@ -165,7 +177,8 @@ export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix 
   });
   await sub.subscribe(`${prefix}bus`, `${prefix}to:${node}`);
   subscribed = true;
-  await run('chatRenew', node, leaseMs);
+  await renew();
+  await publish('bus', JSON.stringify({ type: 'nodeJoined', node, origin: node }));
   const heartbeat = setInterval(() => void renew().catch(failed('renewing the lease')), Math.max(100, Math.floor(leaseMs / 3)));
   heartbeat.unref();
   log({ level: 'info', event: 'clusterJoined', msg: `joined the cluster at ${url} as node ${node} (lease ${leaseMs} ms)`, node, url });
@@ -186,10 +199,6 @@ export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix 
     async close() {},
   };
 
-  const publish = (channel: string, text: string) => cmd.publish(`${prefix}${channel}`, text).then(() => true, (error: unknown) => {
-    failed('forwarding a message')(error);
-    return false;
-  });
 
   return {
     node,
@@ -202,7 +211,15 @@ export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix 
     release(user, how) {
       void run('chatRelease', node, user, how).catch(failed(`releasing ${user}`));
     },
+    announce(event, to) {
+      void publish(to === undefined ? 'bus' : `to:${to}`, JSON.stringify({ ...event, origin: node }));
+    },
     forward({ to, msg, state }) {
+      // a line for a federated server whose link another node holds goes to that node
+      if (to.kind === 'peer') {
+        const holder = state.links.has(to.peer) ? undefined : state.remoteLinks.get(to.peer)?.node;
+        return holder === undefined ? undefined : publish(`to:${holder}`, encodeDeliver(node, to, msg));
+      }
       if (!FORWARDED.has(msg.type)) return undefined;
       switch (to.kind) {
         case 'user': {
@@ -226,12 +243,15 @@ export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix 
       for (const event of waiting) subscriber.next(event);
       return subscription;
     }),
+    dialler$: dialler$.asObservable(),
     holding(users) {
       held = users;
     },
     async close() {
       clearInterval(heartbeat);
+      dialler$.complete();
       sub.disconnect();
+      if (dialler$.value) await cmd.del(`${prefix}dialler`).catch(() => {});
       // leave at once rather than after the lease: the others drop this node's users now
       await cmd.del(`${prefix}lease:${node}`).then(() => run('chatReap', node)).catch(() => {});
       await cmd.quit().catch(() => cmd.disconnect());

@@ -8,6 +8,7 @@
 //   {p}seq            counter: the cluster's login order
 //   {p}accounts       hash: name → bcrypt hash
 //   {p}channels       set of channel names
+//   {p}dialler        the node that dials federation peers for the cluster (PX)
 //   {p}bus            pub/sub: events and messages for every node
 //   {p}to:{node}      pub/sub: messages for one node's users
 
@@ -122,4 +123,19 @@ local p = KEYS[1]
 if redis.call('SADD', p .. 'channels', ARGV[2]) == 0 then return 0 end
 redis.call('PUBLISH', p .. 'bus', cjson.encode({type = 'channel', origin = ARGV[1], channel = ARGV[2]}))
 return 1
+`;
+
+/** ARGV: node, leaseMs → 1 while this node is the one that dials federation peers (one node dials for the cluster). */
+export const DIALLER = `
+local p = KEYS[1]
+local holder = redis.call('GET', p .. 'dialler')
+if not holder then
+  redis.call('SET', p .. 'dialler', ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+if holder == ARGV[1] then
+  redis.call('PEXPIRE', p .. 'dialler', ARGV[2])
+  return 1
+end
+return 0
 `;

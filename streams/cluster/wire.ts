@@ -50,12 +50,24 @@ function decodeEvent(m: Record<string, unknown>): ClusterEvent | undefined {
       return str(m.node) && str(m.user) ? { type: 'offline', node: m.node, user: m.user, how: m.how === 'quit' ? 'quit' : 'lost' } : undefined;
     case 'renamed':
       return str(m.node) && str(m.from) && str(m.to) ? { type: 'renamed', node: m.node, from: m.from, to: m.to } : undefined;
+    case 'nodeJoined':
+      return str(m.node) ? { type: 'nodeJoined', node: m.node } : undefined;
     case 'nodeGone':
       return str(m.node) ? { type: 'nodeGone', node: m.node } : undefined;
     case 'account':
       return str(m.user) && str(m.hash) ? { type: 'account', user: m.user, hash: m.hash } : undefined;
     case 'channel':
       return str(m.channel) ? { type: 'channel', channel: m.channel } : undefined;
+    case 'linked':
+      return str(m.node) && str(m.server) && str(m.host) ? { type: 'linked', node: m.node, server: m.server, host: m.host } : undefined;
+    case 'unlinked':
+      return str(m.node) && str(m.server) ? { type: 'unlinked', node: m.node, server: m.server } : undefined;
+    case 'remoteChannel':
+      return str(m.server) && str(m.channel) ? { type: 'remoteChannel', server: m.server, channel: m.channel } : undefined;
+    case 'remoteMember':
+      return str(m.channel) && str(m.member) && str(m.server) ? { type: 'remoteMember', channel: m.channel, member: m.member, server: m.server } : undefined;
+    case 'fedResult':
+      return str(m.user) && str(m.server) && str(m.rest) ? { type: 'fedResult', user: m.user, server: m.server, rest: m.rest } : undefined;
     case 'deliver':
       // written by encodeDeliver on another node of this cluster: trusted as the core's own Audience and Msg
       return m.to && typeof m.to === 'object' && m.msg && typeof m.msg === 'object' ? { type: 'deliver', to: m.to as Audience, msg: m.msg as Msg } : undefined;

@@ -17,6 +17,7 @@ export function deliverToChannel(state: State, channel: string, from: string, te
 /** Tells every linked server about something (a new channel). */
 export function toEveryPeer(state: State, line: string): Step {
   const steps: Step[] = [];
-  state.links.forEach((_conn, server) => steps.push(send(state, { kind: 'peer', peer: server }, { type: 'reply', line })));
+  // in a cluster, the links other nodes hold too: the router sends those lines on to them
+  for (const links of [state.links, state.remoteLinks]) links.forEach((_held, server) => steps.push(send(state, { kind: 'peer', peer: server }, { type: 'reply', line })));
   return steps.length ? join(steps, state) : none(state);
 }

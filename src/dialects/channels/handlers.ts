@@ -1,7 +1,7 @@
 // The channels dialect's verbs: accounts, channels and channel messages.
 import { andThen, chain, effect, note, reply, send, type Step } from '../../core/build.js';
 import type { Ctx } from '../../core/dispatch.js';
-import { linkTo, splitChannel } from '../../core/federation.js';
+import { isLinked, splitChannel } from '../../core/federation.js';
 import { isFull, isOnline } from '../../core/presence.js';
 import { updateConn, withMember, type Conn, type State } from '../../core/state.js';
 import type { ConnId } from '../../core/types.js';
@@ -90,7 +90,7 @@ function local(state: State, name: string): string {
 
 // channels: JOIN channel:host joins a channel on a federated server: FEDJOIN there, RESULT when FEDRESULT comes back
 function joinRemote(state: State, conn: Conn, name: string, channel: string, server: string): Step {
-  const known = linkTo(state, server) !== undefined && state.remoteChannels.get(server)?.has(channel);
+  const known = isLinked(state, server) && state.remoteChannels.get(server)?.has(channel);
   if (!known || conn.channels.has(name) || conn.joining.has(name)) return answer(state, conn.id, 'JOIN', false, name);
   return chain(updateConn(state, conn.id, { joining: conn.joining.add(name) }),
     (s) => send(s, { kind: 'peer', peer: server }, { type: 'reply', line: fedJoin(`${conn.user}@${s.federation.name}`, channel) }),
@@ -120,7 +120,7 @@ export function say({ state, conn, args: [raw, text] }: Ctx): Step {
   const channel = far ? named : local(state, named);
   if (!conn.channels.has(channel) || text.trim() === '') return answer(state, conn.id, 'SAY', false);
   // federation: the owning server delivers, to its members and back to ours (the sender too)
-  if (far && linkTo(state, far.server) === undefined) return answer(state, conn.id, 'SAY', false);
+  if (far && !isLinked(state, far.server)) return answer(state, conn.id, 'SAY', false);
   return chain(state,
     (s) => (far
       ? send(s, { kind: 'peer', peer: far.server }, { type: 'reply', line: fedSay(`${from}@${s.federation.name}`, far.channel, text) })

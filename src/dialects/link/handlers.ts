@@ -4,8 +4,10 @@ import { chain, effect, join, none, note, reply, send, type Step } from '../../c
 import type { Ctx } from '../../core/dispatch.js';
 import {
   isPeerAddress, isRemoteMember, plain, keepsExisting, linkTo, membershipsOn, splitChannel, splitUser,
-  withLink, withoutLink, withRemoteChannel, withRemoteMember,
+  withLink, withoutLink, withoutRemoteChannels, withRemoteChannel, withRemoteMember,
 } from '../../core/federation.js';
+import { announce } from '../../core/cluster.js';
+import type { DialectModule } from '../../core/dialect.js';
 import { isName, isServerName } from '../../core/names.js';
 import { updateConn, type Conn, type State } from '../../core/state.js';
 import { outcome, result } from '../channels/codec.js';
@@ -38,6 +40,8 @@ export function greet({ state, conn }: Ctx): Step {
 
 /** A link is up: our channels, then our users' memberships on that server, so a conversation resumes after a restart. */
 function linkUp(state: State, conn: Conn, server: string, confirm: boolean): Step {
+  const elsewhere = state.remoteLinks.get(server);
+  if (elsewhere) return refuseLink(state, conn, `already linked with ${server} through cluster node ${elsewhere.node}`);
   const existing = linkTo(state, server);
   if (existing !== undefined && existing !== conn.id && keepsExisting(state, server, existing)) {
     return refuseLink(state, conn, `already linked with ${server}`);
@@ -52,6 +56,7 @@ function linkUp(state: State, conn: Conn, server: string, confirm: boolean): Ste
   for (const line of fedChannels([...next.channels.keys()].sort(), next.limits.maxLineLength)) steps.push(reply(next, conn.id, line));
   for (const { user, channel } of membershipsOn(next, server)) steps.push(reply(next, conn.id, fedJoin(`${user}@${next.federation.name}`, channel)));
   steps.push(note(next, 'info', 'linkUp', `linked with ${server} (${conn.dialled ? 'dialled' : 'accepted'}, ${conn.id})`, { conn: conn.id, peer: server, remote: conn.remote }));
+  if (next.cluster !== undefined) steps.push(announce(next, { type: 'linked', node: next.cluster, server, host: plain(conn.remote.address) }));
   return join(steps, next);
 }
 
@@ -80,16 +85,19 @@ export function federateConfirmLine({ state, conn, args: [announced] }: Ctx): St
 // federation: FEDCHANNELS c1, c2 — the sender's channels, listed here as c:server
 export function fedChannelsLine({ state, conn, args: [list = ''] }: Ctx): Step {
   const server = conn.peer!;
+  const steps: Step[] = [];
   let next = state;
   for (const name of list.split(',').map((n) => n.trim()).filter((n) => n !== '')) {
-    if (isChannelsName(name)) next = withRemoteChannel(next, server, name);
+    if (!isChannelsName(name)) continue;
+    next = withRemoteChannel(next, server, name);
+    steps.push(announce(next, { type: 'remoteChannel', server, channel: name }));
   }
-  return none(next);
+  return steps.length ? join(steps, next) : none(next);
 }
 
 export function fedNewLine({ state, conn, args: [channel] }: Ctx): Step {
   if (!isChannelsName(channel)) return ignored(state, conn, `FEDNEW of a bad channel name`);
-  return none(withRemoteChannel(state, conn.peer!, channel));
+  return announce(withRemoteChannel(state, conn.peer!, channel), { type: 'remoteChannel', server: conn.peer!, channel });
 }
 
 /** `user@server` where server is this link's peer: a peer may speak only for its own users. */
@@ -108,6 +116,7 @@ export function fedJoinLine({ state, conn, args: [member, channel] }: Ctx): Step
   return chain(ok ? withRemoteMember(state, channel, member, server) : state,
     (s) => toPeer(s, server, fedResult(user, outcome('JOIN', ok, `${channel}:${s.federation.name}`))),
     (s) => (ok ? note(s, 'info', 'join', `${member} joined ${channel}`, { conn: conn.id, user: member, channel }) : none(s)),
+    (s) => (ok ? announce(s, { type: 'remoteMember', channel, member, server }) : none(s)),
   );
 }
 
@@ -146,6 +155,8 @@ export function fedRecvLine({ state, conn, args: [to, from, channel, text] }: Ct
   const server = conn.peer!;
   const target = localUser(state, to);
   const name = `${channel}:${server}`;
+  // a user on another node of the cluster: that node delivers it
+  if (!target && state.remoteUsers.has(to)) return send(state, { kind: 'user', user: to }, { type: 'recv', from: asSeenHere(state, from, server), channel: name, text });
   if (!target?.channels.has(name)) return note(state, 'debug', 'recvDropped', `a message in ${name} for ${to}, who is not a member here`, { conn: conn.id, user: to, channel: name });
   return send(state, { kind: 'conn', conn: target.id }, { type: 'recv', from: asSeenHere(state, from, server), channel: name, text });
 }
@@ -153,13 +164,22 @@ export function fedRecvLine({ state, conn, args: [to, from, channel, text] }: Ct
 // federation: FEDRESULT user TYPE … → RESULT TYPE … for our user
 export function fedResultLine({ state, conn, args: [to, rest] }: Ctx): Step {
   const server = conn.peer!;
+  const [verb, subject, flag] = rest.split(' ');
+  if (!(verb === 'SAY' && subject === '0' && flag === undefined) && (verb !== 'JOIN' || (flag !== '0' && flag !== '1'))) return ignored(state, conn, `FEDRESULT ${rest.slice(0, 64)}`);
+  if (verb === 'JOIN' && splitChannel(subject ?? '').server !== server) return ignored(state, conn, `FEDRESULT about ${subject}, which is not a channel of ${server}`);
+  // a user on another node of the cluster: that node answers them
+  const home = localUser(state, to) ? undefined : state.remoteUsers.get(to)?.node;
+  if (home !== undefined) return announce(state, { type: 'fedResult', user: to, server, rest }, home);
+  return fedResultFor(state, to, server, rest);
+}
+
+/** A checked FEDRESULT from `server` for `to`: RESULT SAY 0, or the answer to a JOIN of one of its channels. */
+function fedResultFor(state: State, to: string, server: string, rest: string): Step {
   const target = localUser(state, to);
   const [verb, subject, flag] = rest.split(' ');
-  if (!target) return note(state, 'debug', 'resultDropped', `a result for ${to}, who is not online`, { conn: conn.id, user: to });
-  if (verb === 'SAY' && subject === '0' && flag === undefined) return reply(state, target.id, result('SAY', false));
-  if (verb !== 'JOIN' || (flag !== '0' && flag !== '1')) return ignored(state, conn, `FEDRESULT ${rest.slice(0, 64)}`);
-  const { channel, server: owner } = splitChannel(subject ?? '');
-  if (owner !== server) return ignored(state, conn, `FEDRESULT about ${subject}, which is not a channel of ${server}`);
+  if (!target) return note(state, 'debug', 'resultDropped', `a result for ${to}, who is not online`, { user: to });
+  if (verb === 'SAY') return reply(state, target.id, result('SAY', false));
+  const { channel } = splitChannel(subject ?? '');
   const name = `${channel}:${server}`;
   const ok = flag === '1';
   const asked = target.joining.has(name);
@@ -172,6 +192,15 @@ export function fedResultLine({ state, conn, args: [to, rest] }: Ctx): Step {
 export function linkClosed(state: State, conn: Conn): Step {
   const server = conn.peer;
   if (server === undefined || linkTo(state, server) !== conn.id) return none(state);
+  return chain(state,
+    (s) => linkGone(s, server),
+    (s) => note(s, 'warn', 'linkDown', `the link with ${server} is down`, { conn: conn.id, peer: server }),
+    (s) => (s.cluster !== undefined ? announce(s, { type: 'unlinked', node: s.cluster, server }) : none(s)),
+  );
+}
+
+/** No link with `server` any more: its users leave our channels, its channels leave CHANNELS, joins under way there fail. */
+function linkGone(state: State, server: string): Step {
   const steps: Step[] = [];
   let next = withoutLink(state, server);
   const suffix = `:${server}`;
@@ -181,6 +210,33 @@ export function linkClosed(state: State, conn: Conn): Step {
     next = updateConn(next, user.id, { joining: user.joining.subtract(failed) });
     for (const name of failed) steps.push(reply(next, user.id, result('JOIN', false, name)));
   });
-  steps.push(note(next, 'warn', 'linkDown', `the link with ${server} is down`, { conn: conn.id, peer: server }));
-  return join(steps, next);
+  return steps.length ? join(steps, next) : none(next);
 }
+
+/** Federation in a cluster: what the node holding a link tells the others (see `announce`). */
+export const clusterHandlers: NonNullable<DialectModule['onCluster']> = {
+  // another node linked with `server`: its channels come again, and this node's users rejoin theirs there
+  linked: (state, { node, server, host }) => {
+    if (state.links.has(server)) return none(state);
+    const next = { ...withoutRemoteChannels(state, server), remoteLinks: state.remoteLinks.set(server, { node, host }) };
+    const steps = membershipsOn(next, server).map(({ user, channel }) => send(next, { kind: 'peer', peer: server }, { type: 'reply', line: fedJoin(`${user}@${next.federation.name}`, channel) }));
+    return steps.length ? join(steps, next) : none(next);
+  },
+  unlinked: (state, { node, server }) => (state.remoteLinks.get(server)?.node === node ? linkGone(state, server) : none(state)),
+  remoteChannel: (state, { server, channel }) => none(withRemoteChannel(state, server, channel)),
+  remoteMember: (state, { channel, member, server }) => none(withRemoteMember(state, channel, member, server)),
+  fedResult: (state, { user, server, rest }) => fedResultFor(state, user, server, rest),
+  // a node that just joined learns the links this one holds, with their channels and members
+  nodeJoined: (state, { node }) => {
+    const steps: Step[] = [];
+    state.links.forEach((id, server) => {
+      const host = plain(state.conns.get(id)?.remote.address ?? '');
+      steps.push(announce(state, { type: 'linked', node: state.cluster!, server, host }, node));
+      for (const channel of state.remoteChannels.get(server) ?? []) steps.push(announce(state, { type: 'remoteChannel', server, channel }, node));
+    });
+    state.remoteMembers.forEach((members, channel) => members.forEach((member, server) => {
+      if (state.links.has(server)) steps.push(announce(state, { type: 'remoteMember', channel, member, server }, node));
+    }));
+    return steps.length ? join(steps, state) : none(state);
+  },
+};

@@ -3,7 +3,7 @@
 // is a connection this server dialled, which greets its peer first.
 import type { DialectModule } from '../../core/dialect.js';
 import { encodeLink } from './codec.js';
-import { greet, linkClosed } from './handlers.js';
+import { clusterHandlers, greet, linkClosed } from './handlers.js';
 import { linkRules } from './table.js';
 
 /** How much longer than a client's a link's line may be: a FEDSAY or FEDRECV wraps a full-length message. */
@@ -19,4 +19,5 @@ export const link: DialectModule = {
   lineSlack: LINK_LINE_SLACK,
   onDialled: greet,
   onClosed: linkClosed,
+  onCluster: clusterHandlers,
 };
