@@ -80,7 +80,7 @@ function nodeGone(state: State, node: string): Step {
     current = step.state;
   }
   // the federation links it held are gone with it; the dialling node links again
-  for (const [server, held] of current.remoteLinks) if (held.node === node) current = withoutLink(current, server);
+  for (const [server, held] of current.remoteLinks) if (held.node === node) current = withoutLink(current, server, 'there');
   steps.push(note(current, 'warn', 'nodeGone', `cluster node ${node} is gone; its ${steps.length} user(s) left`, { node, users: steps.length }));
   return join(steps, current);
 }

@@ -55,7 +55,11 @@ export function isLinked(state: State, server: string): boolean {
  * the server whose name sorts first, so they agree without a word and never deliver twice.
  */
 export function keepsExisting(state: State, server: string, existing: ConnId): boolean {
-  const dialledByUs = state.conns.get(existing)?.dialled !== undefined;
+  return keepsLinkDialledBy(state, server, state.conns.get(existing)?.dialled !== undefined);
+}
+
+/** The same rule for a link another node of the cluster holds (dialled by the cluster, or by the peer). */
+export function keepsLinkDialledBy(state: State, server: string, dialledByUs: boolean): boolean {
   const ourNameFirst = state.federation.name < server;
   return dialledByUs === ourNameFirst;
 }
@@ -82,8 +86,13 @@ export function withoutRemoteChannels(state: State, server: string): State {
   return { ...state, channelNames, remoteChannels: state.remoteChannels.delete(server) };
 }
 
-/** The link to `server` is gone (here, or on the cluster node that held it): its channels leave the list and its users leave our channels. */
-export function withoutLink(state: State, server: string): State {
+/**
+ * The link to `server` is gone (here, or on the cluster node that held it): its channels leave the list and its
+ * users leave our channels, unless another link to it is still up (in a cluster, for a moment, two nodes may hold one).
+ */
+export function withoutLink(state: State, server: string, where: 'here' | 'there' = 'here'): State {
+  if (where === 'here' && state.remoteLinks.has(server)) return { ...state, links: state.links.delete(server) };
+  if (where === 'there' && state.links.has(server)) return { ...state, remoteLinks: state.remoteLinks.delete(server) };
   const remoteMembers = state.remoteMembers.map((members) => {
     let kept = members;
     members.forEach((member, home) => { if (home === server) kept = kept.without(member); });

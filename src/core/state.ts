@@ -72,6 +72,13 @@ export interface Federation {
 
 export const NO_FEDERATION: Federation = { name: 'localhost', peers: [] };
 
+/** A federation link another node of the cluster holds: which node, the peer's host, and whether the cluster dialled it. */
+export interface RemoteLink {
+  readonly node: string;
+  readonly host: string;
+  readonly dialled: boolean;
+}
+
 /** This process as one node of a cluster: names are claimed across the cluster, and other nodes' users are known. */
 export interface ClusterNode {
   /** This node's name on the backplane (unique for the life of the process). */
@@ -88,7 +95,7 @@ export interface State {
   /** Users online on other nodes of the cluster (each is in `names` and `loginOrder` too, never in `online`). */
   readonly remoteUsers: IMap<string, RemoteUser>;
   /** In a cluster: links to federated servers that another node holds (server → that node, and the peer's host). */
-  readonly remoteLinks: IMap<string, { readonly node: string; readonly host: string }>;
+  readonly remoteLinks: IMap<string, RemoteLink>;
   /** The link in use to each federated server, by its name. */
   readonly links: IMap<string, ConnId>;
   /** Each federated server's channels (bare names), by server name. */

@@ -64,7 +64,7 @@ export type ClusterEvent =
   /** A message another node sent, for the users of this node its audience names. */
   | { readonly type: 'deliver'; readonly to: Audience; readonly msg: Msg }
   /** Federation through a cluster: `node` holds the link to `server` (at `host`), and every node's messages for it go there. */
-  | { readonly type: 'linked'; readonly node: string; readonly server: string; readonly host: string }
+  | { readonly type: 'linked'; readonly node: string; readonly server: string; readonly host: string; readonly dialled: boolean }
   | { readonly type: 'unlinked'; readonly node: string; readonly server: string }
   /** The linked server `server` has the channel `channel` (its FEDCHANNELS and FEDNEW, passed on by the node holding the link). */
   | { readonly type: 'remoteChannel'; readonly server: string; readonly channel: string }

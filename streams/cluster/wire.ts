@@ -59,7 +59,7 @@ function decodeEvent(m: Record<string, unknown>): ClusterEvent | undefined {
     case 'channel':
       return str(m.channel) ? { type: 'channel', channel: m.channel } : undefined;
     case 'linked':
-      return str(m.node) && str(m.server) && str(m.host) ? { type: 'linked', node: m.node, server: m.server, host: m.host } : undefined;
+      return str(m.node) && str(m.server) && str(m.host) ? { type: 'linked', node: m.node, server: m.server, host: m.host, dialled: m.dialled === true } : undefined;
     case 'unlinked':
       return str(m.node) && str(m.server) ? { type: 'unlinked', node: m.node, server: m.server } : undefined;
     case 'remoteChannel':

@@ -3,7 +3,7 @@
 import { chain, effect, join, none, note, reply, send, type Step } from '../../core/build.js';
 import type { Ctx } from '../../core/dispatch.js';
 import {
-  isPeerAddress, isRemoteMember, plain, keepsExisting, linkTo, membershipsOn, splitChannel, splitUser,
+  isLinked, isPeerAddress, isRemoteMember, plain, keepsExisting, keepsLinkDialledBy, linkTo, membershipsOn, splitChannel, splitUser,
   withLink, withoutLink, withoutRemoteChannels, withRemoteChannel, withRemoteMember,
 } from '../../core/federation.js';
 import { announce } from '../../core/cluster.js';
@@ -40,8 +40,9 @@ export function greet({ state, conn }: Ctx): Step {
 
 /** A link is up: our channels, then our users' memberships on that server, so a conversation resumes after a restart. */
 function linkUp(state: State, conn: Conn, server: string, confirm: boolean): Step {
+  // in a cluster, another node may hold a link to that server: the same one-link-per-pair rule picks which stays
   const elsewhere = state.remoteLinks.get(server);
-  if (elsewhere) return refuseLink(state, conn, `already linked with ${server} through cluster node ${elsewhere.node}`);
+  if (elsewhere && keepsLinkDialledBy(state, server, elsewhere.dialled)) return refuseLink(state, conn, `already linked with ${server} through cluster node ${elsewhere.node}`);
   const existing = linkTo(state, server);
   if (existing !== undefined && existing !== conn.id && keepsExisting(state, server, existing)) {
     return refuseLink(state, conn, `already linked with ${server}`);
@@ -56,7 +57,7 @@ function linkUp(state: State, conn: Conn, server: string, confirm: boolean): Ste
   for (const line of fedChannels([...next.channels.keys()].sort(), next.limits.maxLineLength)) steps.push(reply(next, conn.id, line));
   for (const { user, channel } of membershipsOn(next, server)) steps.push(reply(next, conn.id, fedJoin(`${user}@${next.federation.name}`, channel)));
   steps.push(note(next, 'info', 'linkUp', `linked with ${server} (${conn.dialled ? 'dialled' : 'accepted'}, ${conn.id})`, { conn: conn.id, peer: server, remote: conn.remote }));
-  if (next.cluster !== undefined) steps.push(announce(next, { type: 'linked', node: next.cluster, server, host: plain(conn.remote.address) }));
+  if (next.cluster !== undefined) steps.push(announce(next, { type: 'linked', node: next.cluster, server, host: plain(conn.remote.address), dialled: conn.dialled !== undefined }));
   return join(steps, next);
 }
 
@@ -200,9 +201,10 @@ export function linkClosed(state: State, conn: Conn): Step {
 }
 
 /** No link with `server` any more: its users leave our channels, its channels leave CHANNELS, joins under way there fail. */
-function linkGone(state: State, server: string): Step {
+function linkGone(state: State, server: string, where: 'here' | 'there' = 'here'): Step {
   const steps: Step[] = [];
-  let next = withoutLink(state, server);
+  let next = withoutLink(state, server, where);
+  if (isLinked(next, server)) return none(next);
   const suffix = `:${server}`;
   next.conns.forEach((user) => {
     const failed = user.joining.filter((name) => name.endsWith(suffix));
@@ -216,13 +218,14 @@ function linkGone(state: State, server: string): Step {
 /** Federation in a cluster: what the node holding a link tells the others (see `announce`). */
 export const clusterHandlers: NonNullable<DialectModule['onCluster']> = {
   // another node linked with `server`: its channels come again, and this node's users rejoin theirs there
-  linked: (state, { node, server, host }) => {
-    if (state.links.has(server)) return none(state);
-    const next = { ...withoutRemoteChannels(state, server), remoteLinks: state.remoteLinks.set(server, { node, host }) };
+  linked: (state, { node, server, host, dialled }) => {
+    const remoteLinks = state.remoteLinks.set(server, { node, host, dialled });
+    if (state.links.has(server)) return none({ ...state, remoteLinks });
+    const next = { ...withoutRemoteChannels(state, server), remoteLinks };
     const steps = membershipsOn(next, server).map(({ user, channel }) => send(next, { kind: 'peer', peer: server }, { type: 'reply', line: fedJoin(`${user}@${next.federation.name}`, channel) }));
     return steps.length ? join(steps, next) : none(next);
   },
-  unlinked: (state, { node, server }) => (state.remoteLinks.get(server)?.node === node ? linkGone(state, server) : none(state)),
+  unlinked: (state, { node, server }) => (state.remoteLinks.get(server)?.node === node ? linkGone(state, server, 'there') : none(state)),
   remoteChannel: (state, { server, channel }) => none(withRemoteChannel(state, server, channel)),
   remoteMember: (state, { channel, member, server }) => none(withRemoteMember(state, channel, member, server)),
   fedResult: (state, { user, server, rest }) => fedResultFor(state, user, server, rest),
@@ -231,7 +234,7 @@ export const clusterHandlers: NonNullable<DialectModule['onCluster']> = {
     const steps: Step[] = [];
     state.links.forEach((id, server) => {
       const host = plain(state.conns.get(id)?.remote.address ?? '');
-      steps.push(announce(state, { type: 'linked', node: state.cluster!, server, host }, node));
+      steps.push(announce(state, { type: 'linked', node: state.cluster!, server, host, dialled: state.conns.get(id)?.dialled !== undefined }, node));
       for (const channel of state.remoteChannels.get(server) ?? []) steps.push(announce(state, { type: 'remoteChannel', server, channel }, node));
     });
     state.remoteMembers.forEach((members, channel) => members.forEach((member, server) => {
