@@ -1,0 +1,138 @@
+// Federation from a cluster: two nodes of one cluster (--workers 2 on 127.0.0.1, one port, server name "hub")
+// and a lone server "far" on 127.0.0.2. To far the cluster is one server: one link, its users `user@hub`,
+// whichever node they are on; to hub's users far's channels work from every node.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectClient, type LineClient } from '../support/client.js';
+import { removeTempDirs, startServerProcess, tempDir, type ServerProcess } from '../support/server.js';
+
+const HAS_REDIS = spawnSync('which', ['redis-server']).status === 0;
+const HUB = '127.0.0.1';
+const FAR = '127.0.0.2';
+
+let port = 0;
+let redis: ChildProcess | undefined;
+let hub: ServerProcess;
+let far: ServerProcess;
+const clients: LineClient[] = [];
+
+/** A port free on both addresses (probed; nothing hard-coded). */
+async function freePort(hosts: readonly string[]): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const candidate = await new Promise<number>((done, fail) => {
+      const probe = createServer().once('error', fail).listen(0, hosts[0], () => {
+        const chosen = (probe.address() as { port: number }).port;
+        probe.close(() => done(chosen));
+      });
+    });
+    const free = await Promise.all(hosts.slice(1).map((host) => new Promise<boolean>((done) => {
+      const probe = createServer().once('error', () => done(false)).listen(candidate, host, () => probe.close(() => done(true)));
+    })));
+    if (free.every(Boolean)) return candidate;
+  }
+  throw new Error(`no port is free on ${hosts.join(' and ')}`);
+}
+
+async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+async function user(host: string, name: string): Promise<LineClient> {
+  const c = await connectClient(port, host);
+  clients.push(c);
+  c.send(`REGISTER ${name} pw`);
+  expect(await c.next()).toBe('RESULT REGISTER 1');
+  c.send(`LOGIN ${name} pw`);
+  expect(await c.next()).toBe('RESULT LOGIN 1');
+  return c;
+}
+
+async function ask(c: LineClient, line: string): Promise<string> {
+  c.send(line);
+  return c.next();
+}
+
+/** CHANNELS, asked again (up to 4 s) until it lists `name`: news of a channel crosses a link and then the backplane. */
+async function channelsListing(c: LineClient, name: string): Promise<string> {
+  let seen = '';
+  for (let i = 0; i < 40 && !seen.includes(name); i++) {
+    if (i > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    seen = await ask(c, 'CHANNELS');
+  }
+  return seen;
+}
+
+describe.skipIf(!HAS_REDIS)('federation from a cluster', () => {
+  beforeAll(async () => {
+    port = await freePort([HUB, FAR]);
+    const redisPort = await freePort([HUB]);
+    const dir = tempDir();
+    redis = spawn('redis-server', ['--port', String(redisPort), '--bind', HUB, '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+    await until(() => spawnSync('redis-cli', ['-p', String(redisPort), 'ping']).stdout?.toString().trim() === 'PONG', 'redis-server');
+    const hubDir = tempDir();
+    const farDir = tempDir();
+    writeFileSync(join(hubDir, 'peers'), `${FAR}:${port}\n`);
+    writeFileSync(join(farDir, 'peers'), `${HUB}:${port}\n`);
+    [hub, far] = await Promise.all([
+      startServerProcess({
+        dir: hubDir, portFlag: false, args: ['--address', HUB, '--port', String(port), '--peers', join(hubDir, 'peers'), '--name', 'hub', '--workers', '2'],
+        env: { CHAT_CLUSTER: `redis://${HUB}:${redisPort}`, CHAT_LINK_RETRY_MAX_MS: '1000', CHAT_CLUSTER_LEASE_MS: '2000' },
+      }),
+      startServerProcess({
+        dir: farDir, portFlag: false, args: ['--address', FAR, '--port', String(port), '--peers', join(farDir, 'peers'), '--name', 'far'],
+        env: { CHAT_LINK_RETRY_MAX_MS: '1000' },
+      }),
+    ]);
+    await until(() => far.stdout().includes('linked with hub '), 'the link');
+  }, 30_000);
+
+  afterAll(async () => {
+    for (const c of clients) c.close();
+    await Promise.all([hub?.stop(), far?.stop()]);
+    redis?.kill('SIGKILL');
+    removeTempDirs();
+  });
+
+  it('is one server to its peer: far channels work from every node, and hub channels from far', async () => {
+    const pat = await user(FAR, 'pat');
+    expect(await ask(pat, 'CREATE farroom')).toBe('RESULT CREATE farroom 1');
+    expect(await ask(pat, 'JOIN farroom')).toBe('RESULT JOIN farroom 1');
+    // four users: node:cluster hands connections to the two nodes in turn, so both nodes have some
+    const hubs = [await user(HUB, 'h0'), await user(HUB, 'h1'), await user(HUB, 'h2'), await user(HUB, 'h3')];
+    for (const h of hubs) {
+      expect(await channelsListing(h, 'farroom:far')).toContain('farroom:far');
+      expect(await ask(h, 'JOIN farroom:far')).toBe('RESULT JOIN farroom:far 1');
+    }
+
+    pat.send('SAY farroom from far');
+    expect(await pat.next()).toBe('RECV pat farroom from far');
+    for (const h of hubs) expect(await h.next()).toBe('RECV pat@far farroom:far from far');
+
+    hubs[3].send('SAY farroom:far from h3');
+    expect(await pat.next()).toBe('RECV h3@hub farroom from h3');
+    for (const h of hubs) expect(await h.next()).toBe('RECV h3 farroom:far from h3');
+
+    expect(await ask(hubs[0], 'CREATE hubroom')).toBe('RESULT CREATE hubroom 1');
+    for (const h of hubs) expect(await ask(h, 'JOIN hubroom')).toBe('RESULT JOIN hubroom 1');
+    expect(await channelsListing(pat, 'hubroom:hub')).toContain('hubroom:hub');
+    expect(await ask(pat, 'JOIN hubroom:hub')).toBe('RESULT JOIN hubroom:hub 1');
+    pat.send('SAY hubroom:hub to hub');
+    expect(await pat.next()).toBe('RECV pat hubroom:hub to hub');
+    for (const h of hubs) expect(await h.next()).toBe('RECV pat@far hubroom to hub');
+    hubs[1].send('SAY hubroom from h1');
+    expect(await pat.next()).toBe('RECV h1@hub hubroom:hub from h1');
+    for (const h of hubs) expect(await h.next()).toBe('RECV h1 hubroom from h1');
+
+    // nothing twice: one link carried everything
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const c of [pat, ...hubs]) expect(c.unread()).toEqual([]);
+  }, 30_000);
+});
