@@ -9,7 +9,7 @@ import { DEFAULT_LIMITS } from '../src/config/limits.js';
 import { parsePeers, type Peer } from '../src/config/peers.js';
 import type { State } from '../src/core/state.js';
 import { recordingHeader } from '../src/recording/write.js';
-import { nodeName, openBackplane } from './cluster/backplane.js';
+import { nodeName, openBackplane, shownUrl } from './cluster/backplane.js';
 import { composeServer } from './compose.js';
 import { connectionsOf } from './connections.js';
 import { openHasher } from './hasher.js';
@@ -182,7 +182,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const tlsPort = tls ? portOf(tls) : undefined;
   log.log({
     level: 'info', event: 'start', msg: `server started on ${config.address}:${port} (protocol ${config.protocol}, max users ${config.maxUsers})${web ? `, web page on ${web.url}` : ''}`,
-    address: config.address, port, webUrl: web?.url, protocol: config.protocol, db: config.cluster ?? config.db, peers: peers.length, ...(tlsPort !== undefined ? { tlsPort } : {}),
+    address: config.address, port, webUrl: web?.url, protocol: config.protocol, db: config.cluster === undefined ? config.db : shownUrl(config.cluster), peers: peers.length, ...(tlsPort !== undefined ? { tlsPort } : {}),
   });
   if (config.record) log.log({ level: 'info', event: 'recording', msg: `recording all traffic to ${config.record}`, file: config.record });
   if (peers.length) {

@@ -69,8 +69,14 @@ export function nodeName(): string {
   return `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
 }
 
+/** The URL as it may be shown: without a password. */
+export function shownUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/u, '//');
+}
+
 /** Connects, or fails with one line saying why (start-up: a backplane out of reach is not waited for). */
 async function connect(url: string, name: string, log: (event: LogEvent) => void): Promise<Redis> {
+  const shown = shownUrl(url);
   let lastError: Error | undefined;
   const options: RedisOptions = {
     lazyConnect: true,
@@ -86,7 +92,7 @@ async function connect(url: string, name: string, log: (event: LogEvent) => void
     await client.connect();
   } catch (error) {
     client.disconnect();
-    throw new StartupError(`cannot reach the cluster backplane at ${url}: ${(lastError ?? error as Error).message} — is redis-server running? (--cluster, CHAT_CLUSTER)`);
+    throw new StartupError(`cannot reach the cluster backplane at ${shown}: ${(lastError ?? error as Error).message} — is redis-server running? (--cluster, CHAT_CLUSTER)`);
   }
   // from now on a lost connection is retried, with a growing wait, for as long as the server runs
   client.options.retryStrategy = (times: number) => Math.min(MAX_RETRY_MS, 50 * 2 ** Math.min(times, 10)) * (0.5 + Math.random() / 2);
@@ -94,12 +100,12 @@ async function connect(url: string, name: string, log: (event: LogEvent) => void
   client.on('error', (error: Error) => {
     if (down) return;
     down = true;
-    log({ level: 'warn', event: 'backplaneLost', msg: `lost the cluster backplane at ${url} (${name}): ${error.message}; reconnecting`, url });
+    log({ level: 'warn', event: 'backplaneLost', msg: `lost the cluster backplane at ${shown} (${name}): ${error.message}; reconnecting`, url: shown });
   });
   client.on('ready', () => {
     if (!down) return;
     down = false;
-    log({ level: 'info', event: 'backplaneBack', msg: `reconnected to the cluster backplane at ${url} (${name})`, url });
+    log({ level: 'info', event: 'backplaneBack', msg: `reconnected to the cluster backplane at ${shown} (${name})`, url: shown });
   });
   return client;
 }
@@ -181,10 +187,10 @@ export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix 
   await publish('bus', JSON.stringify({ type: 'nodeJoined', node, origin: node }));
   const heartbeat = setInterval(() => void renew().catch(failed('renewing the lease')), Math.max(100, Math.floor(leaseMs / 3)));
   heartbeat.unref();
-  log({ level: 'info', event: 'clusterJoined', msg: `joined the cluster at ${url} as node ${node} (lease ${leaseMs} ms)`, node, url });
+  log({ level: 'info', event: 'clusterJoined', msg: `joined the cluster at ${shownUrl(url)} as node ${node} (lease ${leaseMs} ms)`, node, url: shownUrl(url) });
 
   const store: Store = {
-    damage: { file: url, corrupt: 0, torn: false },
+    damage: { file: shownUrl(url), corrupt: 0, torn: false },
     async load() {
       const [accounts, channels] = await Promise.all([cmd.hgetall(`${prefix}accounts`), cmd.smembers(`${prefix}channels`)]);
       return { accounts: Object.entries(accounts), channels };
