@@ -81,7 +81,7 @@ function nodeGone(state: State, node: string): Step {
   }
   // the federation links it held are gone with it; the dialling node links again
   for (const [server, held] of current.remoteLinks) if (held.node === node) current = withoutLink(current, server, 'there');
-  steps.push(note(current, 'warn', 'nodeGone', `cluster node ${node} is gone; its ${steps.length} user(s) left`, { node, users: steps.length }));
+  steps.push(note(current, 'warn', 'nodeGone', `cluster node ${node} is gone; its ${steps.length} user(s) left`, { gone: node, users: steps.length }));
   return join(steps, current);
 }
 

@@ -122,12 +122,29 @@ export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix 
   let buffer: ClusterEvent[] | undefined = [];
   const push = (event: ClusterEvent) => (buffer ? buffer.push(event) : incoming.next(event));
 
-  /** Claims again every name this node holds (its lease lapsed, so the others dropped its users). */
-  const reassert = async () => {
+  /** Claims again the names of this node's users, after the others dropped them (its lease lapsed). */
+  const reassert = async (why: string, level: 'info' | 'warn' = 'warn') => {
     const users = [...(held?.() ?? [])];
     const args = users.flatMap(({ user, seq, can }) => [user, seq, encodeCan(can)]);
     const lost = (await run('chatReassert', node, ...args)) as string[];
-    log({ level: 'warn', event: 'leaseLapsed', msg: `this node's lease lapsed; claimed ${users.length - lost.length} name(s) again${lost.length ? `, ${lost.length} taken meanwhile by other nodes: ${lost.join(', ')}` : ''}`, node, lost });
+    log({ level: lost.length ? 'warn' : level, event: 'namesClaimedAgain', msg: `${why}: claimed this node's ${users.length} name(s) again${lost.length ? `; ${lost.length} taken meanwhile by other nodes: ${lost.join(', ')}` : ''}`, lost });
+  };
+
+  // names to give back once Redis answers again: a release it never got, or a claim whose answer was lost
+  // (Redis may have granted it, yet the user was refused here)
+  const owed = new Set<string>();
+  const release = (user: string, how: 'quit' | 'lost') => {
+    owed.delete(user);
+    void run('chatRelease', node, user, how).catch((error: unknown) => {
+      owed.add(user);
+      failed(`releasing ${user} (retried once the backplane answers)`)(error);
+    });
+  };
+  const settle = () => {
+    const holding = new Set([...(held?.() ?? [])].map(({ user }) => user));
+    for (const user of [...owed]) if (!holding.has(user)) release(user, 'lost');
+    // and the other way round (a rename whose answer was lost): every name this node holds is in Redis again
+    void reassert('the backplane is back', 'info').catch(failed('claiming names again'));
   };
 
   /** The users of other nodes as Redis holds them, to heal whatever this node missed while the backplane was away. */
@@ -151,17 +168,20 @@ export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix 
   // after the backplane was away, every node's lease may have lapsed: give the others a lease's time to renew
   // theirs before this node reaps anyone, or a Redis restart would look like every other node dying
   let backSince = Date.now();
-  cmd.on('ready', () => { backSince = Date.now(); });
+  cmd.on('ready', () => {
+    backSince = Date.now();
+    settle();
+  });
   const mayReap = () => (Date.now() - backSince >= leaseMs ? 1 : 0);
   const dialler$ = new BehaviorSubject(false);
   const renew = async () => {
     const live = await run('chatRenew', node, leaseMs);
-    if (live === 0 && held) await reassert();
+    if (live === 0 && held) await reassert("this node's lease had lapsed");
     if (mayReap()) await run('chatReap', node);
     const dials = (await run('chatDialler', node, leaseMs)) === 1;
     if (dials !== dialler$.value) dialler$.next(dials);
   };
-  const failed = (what: string) => (error: unknown) => log({ level: 'warn', event: 'backplaneFailed', msg: `${what} failed: ${String(error)}`, node });
+  const failed = (what: string) => (error: unknown) => log({ level: 'warn', event: 'backplaneFailed', msg: `${what} failed: ${String(error)}` });
 
   const publish = (channel: string, text: string) => cmd.publish(`${prefix}${channel}`, text).then(() => true, (error: unknown) => {
     failed('forwarding a message')(error);
@@ -173,7 +193,7 @@ export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix 
     if (!message) return log({ level: 'warn', event: 'backplaneBadMessage', msg: `a message on the backplane is not one of ours: ${text.slice(0, 100)}` });
     const { origin, event } = message;
     // this node applied its own events already, but not a reaping it did itself; if it was reaped, it claims its names back
-    if (event.type === 'nodeGone' && event.node === node) return void reassert().catch(failed('claiming names again'));
+    if (event.type === 'nodeGone' && event.node === node) return void reassert('another node reaped this one').catch(failed('claiming names again'));
     if (origin !== node || event.type === 'nodeGone') push(event);
   });
   let subscribed = false;
@@ -187,7 +207,7 @@ export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix 
   await publish('bus', JSON.stringify({ type: 'nodeJoined', node, origin: node }));
   const heartbeat = setInterval(() => void renew().catch(failed('renewing the lease')), Math.max(100, Math.floor(leaseMs / 3)));
   heartbeat.unref();
-  log({ level: 'info', event: 'clusterJoined', msg: `joined the cluster at ${shownUrl(url)} as node ${node} (lease ${leaseMs} ms)`, node, url: shownUrl(url) });
+  log({ level: 'info', event: 'clusterJoined', msg: `joined the cluster at ${shownUrl(url)} as node ${node} (lease ${leaseMs} ms)`, url: shownUrl(url) });
 
   const store: Store = {
     damage: { file: shownUrl(url), corrupt: 0, torn: false },
@@ -211,12 +231,14 @@ export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix 
     store,
     users: usersNow,
     async claim(user, can, from) {
-      const [outcome, seq] = (await run('chatClaim', node, user, from ?? '', encodeCan(can), maxUsers, mayReap())) as [ClaimOutcome, number?];
+      const answer = await run('chatClaim', node, user, from ?? '', encodeCan(can), maxUsers, mayReap()).catch((error: unknown) => {
+        owed.add(user);
+        throw error;
+      });
+      const [outcome, seq] = answer as [ClaimOutcome, number?];
       return seq === undefined ? { outcome } : { outcome, seq };
     },
-    release(user, how) {
-      void run('chatRelease', node, user, how).catch(failed(`releasing ${user}`));
-    },
+    release,
     announce(event, to) {
       void publish(to === undefined ? 'bus' : `to:${to}`, JSON.stringify({ ...event, origin: node }));
     },

@@ -88,8 +88,8 @@ return 1
 `;
 
 /**
- * ARGV: node, then name, seq, can for each user this node holds → after a lapse (this node was reaped), takes its
- * names back; returns the names another node took meanwhile.
+ * ARGV: node, then name, seq, can for each user this node holds → claims again the names it holds here but not in
+ * Redis (it was reaped after its lease lapsed). Returns the names another node took meanwhile.
  */
 export const REASSERT = `
 local p = KEYS[1]
