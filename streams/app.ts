@@ -112,7 +112,11 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const log = await openLog(config, node).catch(unwind);
   undo.push(() => log.close());
   const cluster = config.cluster === undefined ? undefined
-    : await openBackplane({ url: config.cluster, node: node!, leaseMs: config.limits.clusterLeaseMs, maxUsers: config.maxUsers, log: log.log }).catch(unwind);
+    : await openBackplane({
+      url: config.cluster, node: node!, leaseMs: config.limits.clusterLeaseMs, maxUsers: config.maxUsers, log: log.log,
+      // as long as a slow reader may hold a write here, and then a dead node's lease
+      ackTimeoutMs: config.limits.sendTimeoutMs + config.limits.clusterLeaseMs,
+    }).catch(unwind);
   if (cluster) undo.push(() => cluster.close());
   const store = database ?? cluster!.store;
   const recorder = config.record ? await startRecording(config, config.record, peers).catch(unwind) : undefined;

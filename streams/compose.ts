@@ -7,7 +7,7 @@ import type { Limits } from '../src/config/limits.js';
 import { link } from '../src/dialects/link/index.js';
 import type { Federation, Limits as CoreLimits, State } from '../src/core/state.js';
 import type { Sent } from '../src/core/build.js';
-import type { ClusterEvent, Command, LogEvent } from '../src/core/types.js';
+import type { ClusterEvent, Command, LogEvent, RemoteAck } from '../src/core/types.js';
 import type { Backplane } from './cluster/backplane.js';
 import { effectRunner } from './effects.js';
 import type { Hasher } from './hasher.js';
@@ -61,7 +61,7 @@ export async function composeServer({ connection$, store, hasher, log, maxUsers,
     maxSendQueue: (dialect) => (dialect === link.name ? limits.linkMaxSendQueue : limits.maxSendQueue),
     ...(recorder ? { onLine: (conn: string, line: string) => recorder.wrote(conn, line) } : {}),
     ...(stats ? { stats } : {}),
-    ...(cluster ? { forward: (sent: Sent) => cluster.forward(sent) } : {}),
+    ...(cluster ? { forward: (sent: Sent) => cluster.forward(sent), remoteAck: (to: RemoteAck, ok: boolean) => cluster.acked(to, ok) } : {}),
   });
   const initial = initialState(coreLimits(maxUsers, limits), await store.load(), federation, cluster ? { node: cluster.node, users: await cluster.users() } : undefined);
   let latest = initial;

@@ -5,7 +5,7 @@
 import { forEachDelivery } from '../src/core/audience.js';
 import type { Sent } from '../src/core/build.js';
 import type { Registry } from '../src/core/dialect.js';
-import type { ConnId, DialectName } from '../src/core/types.js';
+import type { ConnId, DialectName, RemoteAck } from '../src/core/types.js';
 import type { SocketSink } from './sink.js';
 import type { ServerStats } from './stats.js';
 
@@ -19,13 +19,16 @@ export interface RouterOptions {
   /** Learns each line handed to a connection (the --record recorder). */
   readonly onLine?: (conn: ConnId, line: string) => void;
   readonly stats?: ServerStats;
-  /** The cluster backplane: sends a message on to other nodes' users; resolves true once it is on its way. */
+  /** The cluster backplane: sends a message on to other nodes' users; resolves with whether it was written there. */
   readonly forward?: (sent: Sent) => Promise<boolean> | undefined;
+  /** Tells the node a forwarded message came from whether it was written here. */
+  readonly remoteAck?: (to: RemoteAck, ok: boolean) => void;
 }
 
-export function createRouter({ registry, sink, ack, maxSendQueue, onLine, stats, forward }: RouterOptions): (sent: Sent) => void {
+export function createRouter({ registry, sink, ack, maxSendQueue, onLine, stats, forward, remoteAck }: RouterOptions): (sent: Sent) => void {
   return (sent) => {
-    const done = sent.ack === undefined ? undefined : (ok: boolean) => ack(sent.ack!, ok);
+    const done = sent.ack !== undefined ? (ok: boolean) => ack(sent.ack!, ok)
+      : sent.remoteAck && remoteAck ? (ok: boolean) => remoteAck(sent.remoteAck!, ok) : undefined;
     // each distinct line becomes bytes once, however many sockets it goes to
     let lastLine: string | undefined;
     let lastBytes: Buffer | undefined;

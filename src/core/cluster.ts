@@ -99,7 +99,10 @@ export function applyClusterEvent(state: State, event: ClusterEvent): Step {
     case 'users': return resync(state, event.users);
     case 'account': return none({ ...state, accounts: state.accounts.set(event.user, event.hash) });
     case 'channel': return none(withChannel(state, event.channel));
-    case 'deliver': return hereOnly(send(state, event.to, event.msg));
+    case 'deliver': {
+      const step = hereOnly(send(state, event.to, event.msg));
+      return event.ack ? { ...step, out: step.out.map((sent) => ({ ...sent, remoteAck: event.ack! })) } : step;
+    }
     case 'nodeJoined': return none(state);
     default: return note(state, 'error', 'bug', `no dialect handles the cluster event ${event.type}`);
   }

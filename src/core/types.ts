@@ -62,7 +62,7 @@ export type ClusterEvent =
   | { readonly type: 'account'; readonly user: string; readonly hash: string }
   | { readonly type: 'channel'; readonly channel: string }
   /** A message another node sent, for the users of this node its audience names. */
-  | { readonly type: 'deliver'; readonly to: Audience; readonly msg: Msg }
+  | { readonly type: 'deliver'; readonly to: Audience; readonly msg: Msg; readonly ack?: RemoteAck }
   /** Federation through a cluster: `node` holds the link to `server` (at `host`), and every node's messages for it go there. */
   | { readonly type: 'linked'; readonly node: string; readonly server: string; readonly host: string; readonly dialled: boolean }
   | { readonly type: 'unlinked'; readonly node: string; readonly server: string }
@@ -122,6 +122,12 @@ export type Audience =
   /** The link to a federated server, by the name it is known by. */
   | { readonly kind: 'peer'; readonly peer: string };
 
+/** Where to report whether a message forwarded from another node was written (a direct SEND waits for it). */
+export interface RemoteAck {
+  readonly node: string;
+  readonly id: number;
+}
+
 /** A message for an audience, in dialect-neutral form. `ack` asks the router to report the write's outcome to that connection. */
 export interface Outbound {
   readonly to: Audience;
@@ -129,6 +135,8 @@ export interface Outbound {
   readonly ack?: ConnId;
   /** For this node's connections only: a message another node of the cluster sent, which it has forwarded already. */
   readonly here?: true;
+  /** The node that sent it wants to know whether it was written (see `ack`). */
+  readonly remoteAck?: RemoteAck;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';

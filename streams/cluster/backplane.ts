@@ -6,11 +6,11 @@ import { randomBytes } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import { BehaviorSubject, Observable, Subject } from 'rxjs';
 import type { Sent } from '../../src/core/build.js';
-import type { Capability, ClaimOutcome, ClusterEvent, LogEvent, RemoteUser } from '../../src/core/types.js';
+import type { Capability, ClaimOutcome, ClusterEvent, LogEvent, RemoteAck, RemoteUser } from '../../src/core/types.js';
 import { StartupError } from '../startup-error.js';
 import type { Store } from '../store.js';
 import { CLAIM, DIALLER, PUT_ACCOUNT, PUT_CHANNEL, REAP_DEAD, REASSERT, RELEASE, RENEW } from './scripts.js';
-import { decodeMessage, decodeUser, encodeCan, encodeDeliver } from './wire.js';
+import { decodeMessage, decodeUser, encodeAcked, encodeCan, encodeDeliver } from './wire.js';
 
 export interface BackplaneOptions {
   /** redis://host:port (a database number may follow: redis://host:port/2). */
@@ -23,6 +23,8 @@ export interface BackplaneOptions {
   readonly log: (event: LogEvent) => void;
   /** Prefix of every key and channel, so several clusters can share one Redis. */
   readonly prefix?: string;
+  /** How long a message that asked to know waits to hear it was written on another node before it counts as not. */
+  readonly ackTimeoutMs: number;
 }
 
 /** A user this node holds, to claim again after its lease lapsed. */
@@ -43,8 +45,13 @@ export interface Backplane {
   release(user: string, how: 'quit' | 'lost'): void;
   /** Tells every other node (or only `node`) something the core decided they must know. */
   announce(event: ClusterEvent, node?: string): void;
-  /** Sends a message on to the nodes whose users it is for; resolves true once Redis took it. Undefined: it stays here. */
+  /**
+   * Sends a message on to the nodes whose users it is for. Undefined: it stays here. Otherwise resolves with
+   * whether it was written there, if it asked (`ack`), or else once Redis took it.
+   */
   forward(sent: Sent): Promise<boolean> | undefined;
+  /** Tells the node a forwarded message came from whether it was written here. */
+  acked(to: RemoteAck, ok: boolean): void;
   /** What the other nodes publish, from the moment the backplane opened (held until the first subscriber). */
   readonly event$: Observable<ClusterEvent>;
   /** True while this node is the one that dials the federation peers (one node dials for the whole cluster). */
@@ -110,7 +117,7 @@ async function connect(url: string, name: string, log: (event: LogEvent) => void
   return client;
 }
 
-export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix = 'chat:' }: BackplaneOptions): Promise<Backplane> {
+export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix = 'chat:', ackTimeoutMs }: BackplaneOptions): Promise<Backplane> {
   const cmd = await connect(url, 'commands', log);
   const sub = await connect(url, 'events', log).catch((error: unknown) => { cmd.disconnect(); throw error; });
   for (const [name, lua] of Object.entries(SCRIPTS)) cmd.defineCommand(name, { numberOfKeys: 1, lua });
@@ -188,9 +195,26 @@ export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix 
     return false;
   });
 
+  // forwarded messages waiting to hear whether they were written on the node they went to
+  let nextAck = 0;
+  const waiting = new Map<number, (ok: boolean) => void>();
+  const awaitAck = (publish: (id: number) => Promise<boolean>): Promise<boolean> => new Promise((resolve) => {
+    const id = ++nextAck;
+    const timer = setTimeout(() => settleAck(id, false), ackTimeoutMs);
+    timer.unref();
+    waiting.set(id, (ok) => { clearTimeout(timer); resolve(ok); });
+    void publish(id).then((sent) => { if (!sent) settleAck(id, false); });
+  });
+  const settleAck = (id: number, ok: boolean) => {
+    const resolve = waiting.get(id);
+    waiting.delete(id);
+    resolve?.(ok);
+  };
+
   sub.on('message', (_channel: string, text: string) => {
     const message = decodeMessage(text);
     if (!message) return log({ level: 'warn', event: 'backplaneBadMessage', msg: `a message on the backplane is not one of ours: ${text.slice(0, 100)}` });
+    if ('acked' in message) return settleAck(message.acked.id, message.acked.ok);
     const { origin, event } = message;
     // this node applied its own events already, but not a reaping it did itself; if it was reaped, it claims its names back
     if (event.type === 'nodeGone' && event.node === node) return void reassert('another node reaped this one').catch(failed('claiming names again'));
@@ -242,7 +266,10 @@ export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix 
     announce(event, to) {
       void publish(to === undefined ? 'bus' : `to:${to}`, JSON.stringify({ ...event, origin: node }));
     },
-    forward({ to, msg, state }) {
+    acked(to, ok) {
+      void publish(`to:${to.node}`, encodeAcked(node, to.id, ok));
+    },
+    forward({ to, msg, state, ack }) {
       // a line for a federated server whose link another node holds goes to that node
       if (to.kind === 'peer') {
         const holder = state.links.has(to.peer) ? undefined : state.remoteLinks.get(to.peer)?.node;
@@ -252,7 +279,9 @@ export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix 
       switch (to.kind) {
         case 'user': {
           const home = state.online.has(to.user) ? undefined : state.remoteUsers.get(to.user)?.node;
-          return home === undefined ? undefined : publish(`to:${home}`, encodeDeliver(node, to, msg));
+          if (home === undefined) return undefined;
+          // a direct SEND's SEND-OK waits until the DELIVERY was written, on whichever node
+          return ack === undefined ? publish(`to:${home}`, encodeDeliver(node, to, msg)) : awaitAck((id) => publish(`to:${home}`, encodeDeliver(node, to, msg, { node, id })));
         }
         case 'channel':
         case 'capable': {
@@ -277,6 +306,7 @@ export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix 
     },
     async close() {
       clearInterval(heartbeat);
+      for (const id of [...waiting.keys()]) settleAck(id, false);
       dialler$.complete();
       sub.disconnect();
       if (dialler$.value) await cmd.del(`${prefix}dialler`).catch(() => {});

@@ -1,6 +1,6 @@
 // What travels between nodes: JSON, one message per pub/sub publish. Names and users as the Lua scripts
 // write them (capabilities as one comma-separated string, since Lua's JSON cannot tell [] from {}).
-import type { Audience, Capability, ClusterEvent, RemoteUser } from '../../src/core/types.js';
+import type { Audience, Capability, ClusterEvent, RemoteAck, RemoteUser } from '../../src/core/types.js';
 import type { Msg } from '../../src/core/messages.js';
 
 const CAPABILITIES: ReadonlySet<string> = new Set<Capability>(['presence', 'broadcast', 'private']);
@@ -23,14 +23,24 @@ export function decodeUser(text: string): RemoteUser | undefined {
   }
 }
 
-export function encodeDeliver(origin: string, to: Audience, msg: Msg): string {
-  return JSON.stringify({ type: 'deliver', origin, to, msg });
+export function encodeDeliver(origin: string, to: Audience, msg: Msg, ack?: RemoteAck): string {
+  return JSON.stringify(ack ? { type: 'deliver', origin, to, msg, ack } : { type: 'deliver', origin, to, msg });
 }
 
+/** Whether a forwarded message that asked for it was written (to the node it came from). */
+export function encodeAcked(origin: string, id: number, ok: boolean): string {
+  return JSON.stringify({ type: 'acked', origin, id, ok });
+}
+
+export type Message =
+  | { readonly origin: string; readonly event: ClusterEvent }
+  | { readonly origin: string; readonly acked: { readonly id: number; readonly ok: boolean } };
+
 const str = (value: unknown): value is string => typeof value === 'string';
+const isAck = (value: unknown): value is RemoteAck => typeof value === 'object' && value !== null && str((value as RemoteAck).node) && typeof (value as RemoteAck).id === 'number';
 
 /** A message from the backplane and the node that sent it, or undefined if it is not one (logged by the caller). */
-export function decodeMessage(text: string): { readonly origin: string; readonly event: ClusterEvent } | undefined {
+export function decodeMessage(text: string): Message | undefined {
   let m: Record<string, unknown>;
   try {
     m = JSON.parse(text) as Record<string, unknown>;
@@ -38,6 +48,7 @@ export function decodeMessage(text: string): { readonly origin: string; readonly
     return undefined;
   }
   if (!str(m.origin)) return undefined;
+  if (m.type === 'acked') return typeof m.id === 'number' ? { origin: m.origin, acked: { id: m.id, ok: m.ok === true } } : undefined;
   const event = decodeEvent(m);
   return event && { origin: m.origin, event };
 }
@@ -70,7 +81,8 @@ function decodeEvent(m: Record<string, unknown>): ClusterEvent | undefined {
       return str(m.user) && str(m.server) && str(m.rest) ? { type: 'fedResult', user: m.user, server: m.server, rest: m.rest } : undefined;
     case 'deliver':
       // written by encodeDeliver on another node of this cluster: trusted as the core's own Audience and Msg
-      return m.to && typeof m.to === 'object' && m.msg && typeof m.msg === 'object' ? { type: 'deliver', to: m.to as Audience, msg: m.msg as Msg } : undefined;
+      if (!m.to || typeof m.to !== 'object' || !m.msg || typeof m.msg !== 'object') return undefined;
+      return { type: 'deliver', to: m.to as Audience, msg: m.msg as Msg, ...(isAck(m.ack) ? { ack: m.ack } : {}) };
     default:
       return undefined;
   }
