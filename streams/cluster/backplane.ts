@@ -1,16 +1,19 @@
 // The cluster backplane: Redis (ioredis) between the nodes of one logical server. It claims and releases
 // names atomically, keeps this node's lease, reaps nodes whose lease ran out, forwards messages for users on
 // other nodes, and turns what the other nodes publish into events for the core. The decisions stay in the core.
-import { hostname } from 'node:os';
-import { randomBytes } from 'node:crypto';
-import { Redis, type RedisOptions } from 'ioredis';
 import { BehaviorSubject, Observable, Subject } from 'rxjs';
 import type { Sent } from '../../src/core/build.js';
-import type { Capability, ClaimOutcome, ClusterEvent, LogEvent, RemoteAck, RemoteUser } from '../../src/core/types.js';
-import { StartupError } from '../startup-error.js';
+import type { Capability, ClaimOutcome, ClusterEvent, RemoteAck, RemoteUser, LogEvent } from '../../src/core/types.js';
 import type { Store } from '../store.js';
-import { CLAIM, DIALLER, PUT_ACCOUNT, PUT_CHANNEL, REAP_DEAD, REASSERT, RELEASE, RENEW } from './scripts.js';
+import { AckWaits } from './acks.js';
+import { connect, scriptRunner, shownUrl } from './redis.js';
+import { redisStore } from './store.js';
 import { decodeMessage, decodeUser, encodeAcked, encodeCan, encodeDeliver } from './wire.js';
+
+export { nodeName, shownUrl } from './redis.js';
+
+/** Messages only: presence notices are made by every node from the backplane's events, never forwarded. */
+const FORWARDED: ReadonlySet<string> = new Set(['private', 'broadcast', 'recv']);
 
 export interface BackplaneOptions {
   /** redis://host:port (a database number may follow: redis://host:port/2). */
@@ -61,68 +64,10 @@ export interface Backplane {
   close(): Promise<void>;
 }
 
-type Script = 'chatClaim' | 'chatRelease' | 'chatRenew' | 'chatReap' | 'chatReassert' | 'chatPutAccount' | 'chatPutChannel' | 'chatDialler';
-const SCRIPTS: Record<Script, string> = {
-  chatClaim: CLAIM, chatRelease: RELEASE, chatRenew: RENEW, chatReap: REAP_DEAD, chatReassert: REASSERT, chatPutAccount: PUT_ACCOUNT, chatPutChannel: PUT_CHANNEL, chatDialler: DIALLER,
-};
-
-/** Messages only: presence notices are made by every node from the backplane's events, never forwarded. */
-const FORWARDED: ReadonlySet<string> = new Set(['private', 'broadcast', 'recv']);
-const COMMAND_TIMEOUT_MS = 5000;
-const MAX_RETRY_MS = 2000;
-
-/** A name for this node: host, process and a random part, unique for the life of the process. */
-export function nodeName(): string {
-  return `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
-}
-
-/** The URL as it may be shown: without a password. */
-export function shownUrl(url: string): string {
-  return url.replace(/\/\/[^@/]*@/u, '//');
-}
-
-/** Connects, or fails with one line saying why (start-up: a backplane out of reach is not waited for). */
-async function connect(url: string, name: string, log: (event: LogEvent) => void): Promise<Redis> {
-  const shown = shownUrl(url);
-  let lastError: Error | undefined;
-  const options: RedisOptions = {
-    lazyConnect: true,
-    enableAutoPipelining: true,
-    commandTimeout: COMMAND_TIMEOUT_MS,
-    maxRetriesPerRequest: null,
-    connectionName: name,
-    retryStrategy: () => null,
-  };
-  const client = new Redis(url, options);
-  client.on('error', (error: Error) => { lastError = error; });
-  try {
-    await client.connect();
-  } catch (error) {
-    client.disconnect();
-    throw new StartupError(`cannot reach the cluster backplane at ${shown}: ${(lastError ?? error as Error).message} — is redis-server running? (--cluster, CHAT_CLUSTER)`);
-  }
-  // from now on a lost connection is retried, with a growing wait, for as long as the server runs
-  client.options.retryStrategy = (times: number) => Math.min(MAX_RETRY_MS, 50 * 2 ** Math.min(times, 10)) * (0.5 + Math.random() / 2);
-  let down = false;
-  client.on('error', (error: Error) => {
-    if (down) return;
-    down = true;
-    log({ level: 'warn', event: 'backplaneLost', msg: `lost the cluster backplane at ${shown} (${name}): ${error.message}; reconnecting`, url: shown });
-  });
-  client.on('ready', () => {
-    if (!down) return;
-    down = false;
-    log({ level: 'info', event: 'backplaneBack', msg: `reconnected to the cluster backplane at ${shown} (${name})`, url: shown });
-  });
-  return client;
-}
-
 export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix = 'chat:', ackTimeoutMs }: BackplaneOptions): Promise<Backplane> {
   const cmd = await connect(url, 'commands', log);
   const sub = await connect(url, 'events', log).catch((error: unknown) => { cmd.disconnect(); throw error; });
-  for (const [name, lua] of Object.entries(SCRIPTS)) cmd.defineCommand(name, { numberOfKeys: 1, lua });
-  const run = (script: Script, ...args: Array<string | number>) =>
-    (cmd as unknown as Record<Script, (...a: Array<string | number>) => Promise<unknown>>)[script](prefix, ...args);
+  const run = scriptRunner(cmd, prefix);
 
   const incoming = new Subject<ClusterEvent>();
   let held: (() => Iterable<HeldUser>) | undefined;
@@ -195,26 +140,12 @@ export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix 
     return false;
   });
 
-  // forwarded messages waiting to hear whether they were written on the node they went to
-  let nextAck = 0;
-  const waiting = new Map<number, (ok: boolean) => void>();
-  const awaitAck = (publish: (id: number) => Promise<boolean>): Promise<boolean> => new Promise((resolve) => {
-    const id = ++nextAck;
-    const timer = setTimeout(() => settleAck(id, false), ackTimeoutMs);
-    timer.unref();
-    waiting.set(id, (ok) => { clearTimeout(timer); resolve(ok); });
-    void publish(id).then((sent) => { if (!sent) settleAck(id, false); });
-  });
-  const settleAck = (id: number, ok: boolean) => {
-    const resolve = waiting.get(id);
-    waiting.delete(id);
-    resolve?.(ok);
-  };
+  const acks = new AckWaits(ackTimeoutMs);
 
   sub.on('message', (_channel: string, text: string) => {
     const message = decodeMessage(text);
     if (!message) return log({ level: 'warn', event: 'backplaneBadMessage', msg: `a message on the backplane is not one of ours: ${text.slice(0, 100)}` });
-    if ('acked' in message) return settleAck(message.acked.id, message.acked.ok);
+    if ('acked' in message) return acks.settle(message.acked.id, message.acked.ok);
     const { origin, event } = message;
     // this node applied its own events already, but not a reaping it did itself; if it was reaped, it claims its names back
     if (event.type === 'nodeGone' && event.node === node) return void reassert('another node reaped this one').catch(failed('claiming names again'));
@@ -233,26 +164,9 @@ export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix 
   heartbeat.unref();
   log({ level: 'info', event: 'clusterJoined', msg: `joined the cluster at ${shownUrl(url)} as node ${node} (lease ${leaseMs} ms)`, url: shownUrl(url) });
 
-  const store: Store = {
-    damage: { file: shownUrl(url), corrupt: 0, torn: false },
-    async load() {
-      const [accounts, channels] = await Promise.all([cmd.hgetall(`${prefix}accounts`), cmd.smembers(`${prefix}channels`)]);
-      return { accounts: Object.entries(accounts), channels };
-    },
-    // resolves once Redis has it (with appendfsync always, on disk): only then is the `1` sent
-    async putAccount(name, hash) {
-      if ((await run('chatPutAccount', node, name, hash)) !== 1) throw new Error(`the account ${name} exists already`);
-    },
-    async putChannel(name) {
-      if ((await run('chatPutChannel', node, name)) !== 1) throw new Error(`the channel ${name} exists already`);
-    },
-    async close() {},
-  };
-
-
   return {
     node,
-    store,
+    store: redisStore(cmd, run, prefix, node, shownUrl(url)),
     users: usersNow,
     async claim(user, can, from) {
       const answer = await run('chatClaim', node, user, from ?? '', encodeCan(can), maxUsers, mayReap()).catch((error: unknown) => {
@@ -281,7 +195,7 @@ export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix 
           const home = state.online.has(to.user) ? undefined : state.remoteUsers.get(to.user)?.node;
           if (home === undefined) return undefined;
           // a direct SEND's SEND-OK waits until the DELIVERY was written, on whichever node
-          return ack === undefined ? publish(`to:${home}`, encodeDeliver(node, to, msg)) : awaitAck((id) => publish(`to:${home}`, encodeDeliver(node, to, msg, { node, id })));
+          return ack === undefined ? publish(`to:${home}`, encodeDeliver(node, to, msg)) : acks.wait((id) => publish(`to:${home}`, encodeDeliver(node, to, msg, { node, id })));
         }
         case 'channel':
         case 'capable': {
@@ -295,9 +209,9 @@ export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix 
     },
     event$: new Observable<ClusterEvent>((subscriber) => {
       const subscription = incoming.subscribe(subscriber);
-      const waiting = buffer ?? [];
+      const held = buffer ?? [];
       buffer = undefined;
-      for (const event of waiting) subscriber.next(event);
+      for (const event of held) subscriber.next(event);
       return subscription;
     }),
     dialler$: dialler$.asObservable(),
@@ -306,7 +220,7 @@ export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix 
     },
     async close() {
       clearInterval(heartbeat);
-      for (const id of [...waiting.keys()]) settleAck(id, false);
+      acks.close();
       dialler$.complete();
       sub.disconnect();
       if (dialler$.value) await cmd.del(`${prefix}dialler`).catch(() => {});

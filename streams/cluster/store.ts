@@ -1,0 +1,23 @@
+// Accounts and channels in Redis, for a cluster node: the one store every node shares. A write resolves once
+// Redis has it (with appendfsync always, on disk), and every other node is told in the same step.
+import type { Redis } from 'ioredis';
+import type { Store } from '../store.js';
+import type { ScriptRunner } from './redis.js';
+
+export function redisStore(cmd: Redis, run: ScriptRunner, prefix: string, node: string, shownUrl: string): Store {
+  return {
+    damage: { file: shownUrl, corrupt: 0, torn: false },
+    async load() {
+      const [accounts, channels] = await Promise.all([cmd.hgetall(`${prefix}accounts`), cmd.smembers(`${prefix}channels`)]);
+      return { accounts: Object.entries(accounts), channels };
+    },
+    // only once this resolves is the `1` sent
+    async putAccount(name, hash) {
+      if ((await run('chatPutAccount', node, name, hash)) !== 1) throw new Error(`the account ${name} exists already`);
+    },
+    async putChannel(name) {
+      if ((await run('chatPutChannel', node, name)) !== 1) throw new Error(`the channel ${name} exists already`);
+    },
+    async close() {},
+  };
+}
