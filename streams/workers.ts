@@ -34,13 +34,15 @@ function started(worker: Worker): Promise<WorkerReady> {
 /** Runs `count` workers until a signal stops them; resolves with the exit code. */
 export async function runWorkers(count: number, say: (line: string) => void): Promise<number> {
   let stopping = false;
+  // while the first workers start, one that exits ends the start (it said why); later, one that dies is started again
+  let starting = true;
   const workers = new Set<Worker>();
   const fork = (index: number): Worker => {
     const worker = cluster.fork({ CHAT_WORKER_INDEX: String(index) });
     workers.add(worker);
     worker.once('exit', (code, signal) => {
       workers.delete(worker);
-      if (stopping) return;
+      if (stopping || starting) return;
       process.stderr.write(`chat-server: worker ${index} (pid ${worker.process.pid}) died (${signal ?? `exit ${code}`}); starting it again in ${RESTART_DELAY_MS} ms\n`);
       setTimeout(() => { if (!stopping) fork(index); }, RESTART_DELAY_MS);
     });
@@ -55,6 +57,7 @@ export async function runWorkers(count: number, say: (line: string) => void): Pr
     for (const worker of workers) worker.kill('SIGTERM');
     return 1;
   }
+  starting = false;
   for (const line of lines) say(line);
   say(`${count} workers (pids ${[...workers].map((w) => w.process.pid).join(', ')})`);
   say('Server is on');
