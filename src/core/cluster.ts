@@ -1,10 +1,11 @@
 // What the other nodes of a cluster tell this one, applied to this node's state. Each node holds its own
 // connections and knows the others' users (for LIST, USERS, name checks and the user limit); messages for
 // users elsewhere are forwarded by the router, and come in here as `deliver` for this node's users. Pure.
-import { effect, join, none, note, send, type Step } from './build.js';
+import { chain, effect, join, none, note, send, type Step } from './build.js';
 import type { LeaveHow, Msg } from './messages.js';
 import { withoutLink } from './federation.js';
-import { withChannel, type State } from './state.js';
+import { logOut } from './presence.js';
+import { updateConn, withChannel, type State } from './state.js';
 import type { Capability, ClusterEvent, RemoteUser } from './types.js';
 
 /** Presence notices for this node's users only: the node the change happened on told its own. */
@@ -85,6 +86,17 @@ function nodeGone(state: State, node: string): Step {
   return join(steps, current);
 }
 
+/** Two nodes must never both hold a name: this node's user of it is closed (its name is no longer its own). */
+function nameTaken(state: State, user: string): Step {
+  const conn = state.online.get(user);
+  if (conn === undefined) return none(state);
+  return chain(updateConn(state, conn, { closing: 'refused' }),
+    (s) => logOut(s, conn, 'lost'),
+    (s) => effect(s, { type: 'close', conn }),
+    (s) => note(s, 'warn', 'nameTaken', `${user} was logged in on another node while this one was cut off from the cluster; closing ${conn}`, { conn, user }),
+  );
+}
+
 /** In a cluster: tells the other nodes (or one of them) what changed here; on its own a server has no one to tell. */
 export function announce(state: State, event: ClusterEvent, node?: string): Step {
   return state.cluster === undefined ? none(state) : effect(state, { type: 'announce', event, ...(node !== undefined ? { node } : {}) });
@@ -104,6 +116,7 @@ export function applyClusterEvent(state: State, event: ClusterEvent): Step {
       return event.ack ? { ...step, out: step.out.map((sent) => ({ ...sent, remoteAck: event.ack! })) } : step;
     }
     case 'nodeJoined': return none(state);
+    case 'nameTaken': return nameTaken(state, event.user);
     default: return note(state, 'error', 'bug', `no dialect handles the cluster event ${event.type}`);
   }
 }

@@ -53,6 +53,8 @@ export type ClusterEvent =
   | { readonly type: 'online'; readonly node: string; readonly user: string; readonly seq: number; readonly can: readonly Capability[] }
   | { readonly type: 'offline'; readonly node: string; readonly user: string; readonly how: 'quit' | 'lost' }
   | { readonly type: 'renamed'; readonly node: string; readonly from: string; readonly to: string }
+  /** Another node holds `user` now (this node was cut off past its lease meanwhile): this node's user of that name must go. */
+  | { readonly type: 'nameTaken'; readonly user: string }
   /** A node joined the cluster: whatever it must know that Redis does not hold (federation links) is told to it. */
   | { readonly type: 'nodeJoined'; readonly node: string }
   /** A node stopped renewing its lease (killed, cut off): its users are gone. */

@@ -24,7 +24,7 @@ export interface BackplaneOptions {
   readonly leaseMs: number;
   readonly maxUsers: number;
   readonly log: (event: LogEvent) => void;
-  /** Prefix of every key and channel, so several clusters can share one Redis. */
+  /** Prefix of every key and channel, so several clusters can share one Redis (default: by the URL's database). */
   readonly prefix?: string;
   /** How long a message that asked to know waits to hear it was written on another node before it counts as not. */
   readonly ackTimeoutMs: number;
@@ -64,7 +64,13 @@ export interface Backplane {
   close(): Promise<void>;
 }
 
-export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix = 'chat:', ackTimeoutMs }: BackplaneOptions): Promise<Backplane> {
+/** `chat:`, or `chat:N:` for database N: keys live in their database, but pub/sub channels are one for all of Redis. */
+export function prefixOf(url: string): string {
+  const db = /\/(\d+)\/?$/u.exec(new URL(url).pathname)?.[1];
+  return db === undefined || Number(db) === 0 ? 'chat:' : `chat:${Number(db)}:`;
+}
+
+export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix = prefixOf(url), ackTimeoutMs }: BackplaneOptions): Promise<Backplane> {
   const cmd = await connect(url, 'commands', log);
   const sub = await connect(url, 'events', log).catch((error: unknown) => { cmd.disconnect(); throw error; });
   const run = scriptRunner(cmd, prefix);
@@ -79,6 +85,7 @@ export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix 
     const users = [...(held?.() ?? [])];
     const args = users.flatMap(({ user, seq, can }) => [user, seq, encodeCan(can)]);
     const lost = (await run('chatReassert', node, ...args)) as string[];
+    for (const user of lost) push({ type: 'nameTaken', user });
     log({ level: lost.length ? 'warn' : level, event: 'namesClaimedAgain', msg: `${why}: claimed this node's ${users.length} name(s) again${lost.length ? `; ${lost.length} taken meanwhile by other nodes: ${lost.join(', ')}` : ''}`, lost });
   };
 

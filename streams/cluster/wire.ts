@@ -61,6 +61,8 @@ function decodeEvent(m: Record<string, unknown>): ClusterEvent | undefined {
       return str(m.node) && str(m.user) ? { type: 'offline', node: m.node, user: m.user, how: m.how === 'quit' ? 'quit' : 'lost' } : undefined;
     case 'renamed':
       return str(m.node) && str(m.from) && str(m.to) ? { type: 'renamed', node: m.node, from: m.from, to: m.to } : undefined;
+    case 'nameTaken':
+      return str(m.user) ? { type: 'nameTaken', user: m.user } : undefined;
     case 'nodeJoined':
       return str(m.node) ? { type: 'nodeJoined', node: m.node } : undefined;
     case 'nodeGone':
