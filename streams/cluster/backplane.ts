@@ -176,8 +176,14 @@ export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix 
     store: redisStore(cmd, run, prefix, node, shownUrl(url)),
     users: usersNow,
     async claim(user, can, from) {
-      const answer = await run('chatClaim', node, user, from ?? '', encodeCan(can), maxUsers, mayReap()).catch((error: unknown) => {
+      const capabilities = encodeCan(can);
+      const answer = await run('chatClaim', node, user, from ?? '', capabilities, maxUsers, mayReap()).catch((error: unknown) => {
         owed.add(user);
+        // Redis may yet run the claim without any reconnection (it stalled past the command timeout): undo it right
+        // behind it, in order on the same connection, rather than only once Redis is back (settle). A login's name is
+        // given back (an undo that fails stays owed); a rename is renamed back. A claim that never ran: no change.
+        if (from === undefined) release(user, 'lost');
+        else void run('chatClaim', node, from, user, capabilities, maxUsers, 0).catch(failed(`renaming ${user} back to ${from}`));
         throw error;
       });
       const [outcome, seq] = answer as [ClaimOutcome, number?];
