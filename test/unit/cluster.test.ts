@@ -354,6 +354,24 @@ describe('applyClusterEvent', () => {
     expect(apply(state, { type: 'deliver', to: { kind: 'user', user: 'dora' }, msg: { type: 'private', from: 'rita', to: 'dora', text: 'x' } }).out[0]?.remoteAck).toBeUndefined();
   });
 
+  it('nameTaken: this node’s user of a name another node took meanwhile is logged out and closed', () => {
+    const state = loggedIn(withObserver(), 'c1', 'HELLO-FROM zed', 'zed', 6);
+    const r = run([event({ type: 'nameTaken', user: 'zed' })], state);
+    expect(r.effects).toContainEqual({ type: 'close', conn: 'c1' });
+    expect(r.state.online.has('zed')).toBe(false);
+    expect(r.state.conns.get('c1')?.closing).toBeDefined();
+    expect(r.lines.m1).toEqual(['LEFT zed lost']);
+    expect(r.log).toContainEqual(expect.objectContaining({ level: 'warn', event: 'nameTaken', user: 'zed' }));
+    // the holder elsewhere is listed from the users Redis lists next
+    const listed = run([event({ type: 'users', users: [...REMOTE, ['zed', { node: 'n2', seq: 9, can: ['private'] }]] })], r.state);
+    expect(listed.lines.m1).toEqual(['JOINED zed']);
+    expect(listed.state.remoteUsers.get('zed')?.node).toBe('n2');
+    // a name this node does not hold: nothing to do
+    const untouched = run([event({ type: 'nameTaken', user: 'nobody' })], state);
+    expect(untouched.effects).toEqual([]);
+    expect(untouched.out).toEqual([]);
+  });
+
   it('nodeJoined changes nothing here', () => {
     const state = withObserver();
     const r = apply(state, { type: 'nodeJoined', node: 'n4' });
