@@ -15,6 +15,8 @@ const LEASE_MS = 1500;
 const GONE_WITHIN_MS = LEASE_MS + LEASE_MS / 3;
 /** Slack on top, for a loaded test machine. */
 const MARGIN_MS = 1500;
+/** How long a node waits for a write to a client (CHAT_SEND_TIMEOUT_MS); short, so a SEND-OK that cannot come is refused soon. */
+const SEND_TIMEOUT_MS = 2000;
 
 const processes: ServerProcess[] = [];
 const clients: LineClient[] = [];
@@ -144,7 +146,8 @@ describe.skipIf(!HAS_REDIS)(redisSuite('a cluster of three nodes on one Redis'),
 
   beforeAll(async () => {
     redis = await startRedis();
-    [a, b, c] = await Promise.all([node(redis.url), node(redis.url), node(redis.url)]);
+    const env = { CHAT_SEND_TIMEOUT_MS: String(SEND_TIMEOUT_MS) };
+    [a, b, c] = await Promise.all([node(redis.url, env), node(redis.url, env), node(redis.url, env)]);
   });
 
   // every test starts with nobody online anywhere: its lists hold only its own users
@@ -396,6 +399,39 @@ describe.skipIf(!HAS_REDIS)(redisSuite('a cluster of three nodes on one Redis'),
     expect(await redis.command('SCARD', 'chat:nodes')).toBe(':3\r\n');
   });
 
+  // A node that stops renewing its lease without dying (a long GC, a frozen VM, SIGSTOP here) is reaped, and its
+  // users' names are free for others. When it runs again it claims its names back: those still free stay its
+  // users', one taken meanwhile is no longer its user's (that connection is closed), and it lists the new holder.
+  it('a node paused past its lease: names still free are its users’ again, a name taken meanwhile is the new holder’s alone', async () => {
+    const paused = await node(redis.url);
+    try {
+      const pat = await direct(paused.port, 'pat');
+      const old = await direct(paused.port, 'zed');
+      const tom = await direct(c.port, 'tom');
+      await settles(tom, 'LIST', /^LIST-OK/, 'LIST-OK pat,zed,tom');
+      process.kill(paused.child.pid!, 'SIGSTOP');
+      await settles(tom, 'LIST', /^LIST-OK/, 'LIST-OK tom', GONE_WITHIN_MS + MARGIN_MS);
+      const fresh = await direct(a.port, 'zed');
+      const mark = paused.stdout().length;
+      process.kill(paused.child.pid!, 'SIGCONT');
+      await until(() => /taken meanwhile by other nodes: zed/.test(paused.stdout().slice(mark)), () => `the paused node noticing:\n${paused.stdout().slice(mark)}`);
+      // the old zed is closed; pat keeps its name and its place in the login order
+      await old.c.closed(3000);
+      await settles(tom, 'LIST', /^LIST-OK/, 'LIST-OK pat,tom,zed');
+      await settles(pat, 'LIST', /^LIST-OK/, 'LIST-OK pat,tom,zed');
+      // one zed in the cluster: tom hears from the one that holds the name, and pat can reach it
+      fresh.send('SEND tom from the new zed');
+      expect(await tom.waitFor(/^DELIVERY/)).toBe('DELIVERY zed from the new zed');
+      expect(await pat.ask('SEND zed from pat', /^(SEND-OK|BAD-)/)).toBe('SEND-OK');
+      expect(await fresh.waitFor(/^DELIVERY/)).toBe('DELIVERY pat from pat');
+      await tom.drain(300);
+      expect(tom.seen.filter((l) => l.startsWith('DELIVERY'))).toEqual(['DELIVERY zed from the new zed']);
+    } finally {
+      process.kill(paused.child.pid!, 'SIGCONT');
+      await paused.stop('SIGTERM');
+    }
+  });
+
   it('a node stopped cleanly (SIGTERM): its users leave the other nodes at once, not after the lease', async () => {
     const leaving = await node(redis.url);
     const watcher = await messenger(a.port, 'wes');
@@ -405,6 +441,23 @@ describe.skipIf(!HAS_REDIS)(redisSuite('a cluster of three nodes on one Redis'),
     expect(await leaving.stop('SIGTERM')).toBe(0);
     expect(await watcher.waitFor(/^LEFT/, LEASE_MS)).toMatch(/^LEFT lea (quit|lost)$/);
     expect(Date.now() - stopped).toBeLessThan(LEASE_MS);
+  });
+
+  it('SEND-OK only for a message that reached the recipient’s node: not while that node is not subscribed', async () => {
+    const sender = await direct(a.port, 'sid');
+    const recipient = await direct(b.port, 'rae');
+    await settles(sender, 'LIST', /^LIST-OK/, 'LIST-OK sid,rae');
+    // every node's subscription is dropped; each subscribes again within moments, missing what is published meanwhile
+    expect(await redis.command('CLIENT', 'KILL', 'TYPE', 'pubsub')).toMatch(/^:[1-9]/);
+    // SEND-OK waits for rae's node to say it wrote the DELIVERY, at most CHAT_SEND_TIMEOUT_MS plus the lease
+    const answer = await sender.ask('SEND rae sent while nobody listens', /^(SEND-OK|BAD-)/, SEND_TIMEOUT_MS + LEASE_MS + MARGIN_MS);
+    const delivered = await recipient.waitFor(/^DELIVERY/, 1500).then((l) => l, () => undefined);
+    // either it arrived, or the sender was not told it did
+    if (answer === 'SEND-OK') expect(delivered).toBe('DELIVERY sid sent while nobody listens');
+    else expect(answer).toBe('BAD-DEST-USER');
+    // once that node listens again, so does SEND
+    await until(async () => (await sender.ask('SEND rae again', /^(SEND-OK|BAD-)/)) === 'SEND-OK', () => 'SEND-OK once rae’s node listens again');
+    expect(await recipient.waitFor(/^DELIVERY sid again/)).toBe('DELIVERY sid again');
   });
 
   it('Redis restarts: clients on every node stay, accounts stay, and messages cross nodes again', async () => {
@@ -490,6 +543,66 @@ describe.skipIf(!HAS_REDIS)(redisSuite('the user limit across a cluster'), () =>
     expect(answers.filter((l) => /^(HELLO|WELCOME) /.test(l)), answers.join(' | ')).toHaveLength(2);
     for (const [i, line] of answers.entries()) if (!/^(HELLO|WELCOME) /.test(line)) expect(line).toMatch(i % 2 ? /^BUSY$/ : /^ERROR SERVER-FULL( |$)/);
     expect(await onlineInRedis(redis)).toBe(2);
+  });
+});
+
+describe.skipIf(!HAS_REDIS)(redisSuite('a Redis that stalls'), () => {
+  /** Longer than a stall here, so no node's lease lapses: only the claims in flight go unanswered. */
+  const LONG_LEASE_MS = 30_000;
+  /** The backplane gives up waiting on a command after 5 s (streams/cluster/backplane.ts), and a little more. */
+  const UNANSWERED_MS = 5500;
+  let redis: RedisProcess;
+  let a: ServerProcess;
+  let b: ServerProcess;
+  beforeAll(async () => {
+    redis = await startRedis();
+    [a, b] = await Promise.all([1, 2].map(() => node(redis.url, { CHAT_CLUSTER_LEASE_MS: String(LONG_LEASE_MS) }))) as [ServerProcess, ServerProcess];
+  });
+  afterEach(async () => {
+    redis.resume();
+    closeClients();
+    await until(async () => (await onlineInRedis(redis)) === 0, () => 'every user released in Redis');
+  });
+
+  it('a login or rename refused because Redis did not answer in time leaves no name behind once Redis answers again', async () => {
+    const watcher = await direct(b.port, 'watcher');
+    const renamer = await messenger(b.port, 'mo');
+    await settles(watcher, 'LIST', /^LIST-OK/, 'LIST-OK watcher,mo');
+    const d = await peer(a.port);
+    redis.pause();
+    d.send('HELLO-FROM ghost');
+    renamer.send('NAME mo2');
+    // the claims are sent and go unanswered: each is refused (a claim queued behind another waits for that one's timeout)
+    const [login, rename] = await Promise.all([d.waitFor(/./, 2 * UNANSWERED_MS), renamer.waitFor(/^(RENAMED|ERROR)/, 2 * UNANSWERED_MS)]);
+    expect(login).toBe('BUSY');
+    expect(rename).toMatch(/^ERROR SERVER-FULL /);
+    redis.resume();
+    // Redis now runs the claims it was sent: none may leave a name taken with nobody behind it
+    await settles(watcher, 'LIST', /^LIST-OK/, 'LIST-OK watcher,mo');
+    expect(await renamer.ask('USERS', /^USERS/)).toBe('USERS mo, watcher');
+    await until(async () => !/ghost|mo2/.test(await redis.command('HKEYS', 'chat:users')), () => 'no ghost nor mo2 in Redis');
+    await direct(a.port, 'ghost');
+    await messenger(a.port, 'mo2');
+    // and mo is still mo's alone
+    expect(await (await peer(a.port)).ask('HELLO-FROM mo', /./)).toBe('IN-USE');
+  }, 30_000);
+});
+
+describe.skipIf(!HAS_REDIS)(redisSuite('two clusters on two database numbers of one Redis'), () => {
+  // --cluster accepts redis://host:port/N: the keys are in database N, and since Redis pub/sub ignores database
+  // numbers the channels must differ too, or the nodes of both clusters would hear each other.
+  it('each cluster sees only its own users and messages', async () => {
+    const redis = await startRedis();
+    const one = await node(`${redis.url}/1`);
+    const two = await node(`${redis.url}/2`);
+    const ann = await direct(one.port, 'ann');
+    const bob = await direct(two.port, 'bob');
+    await sleep(500);
+    expect(await ann.ask('LIST', /^LIST-OK/)).toBe('LIST-OK ann');
+    expect(await bob.ask('LIST', /^LIST-OK/)).toBe('LIST-OK bob');
+    expect(await bob.ask('SEND ann across clusters', /^(SEND-OK|BAD-)/)).toBe('BAD-DEST-USER');
+    // and the same name may be online in both
+    await direct(two.port, 'ann');
   });
 });
 

@@ -24,6 +24,10 @@ export interface RedisProcess {
   output(): string;
   /** Stops it (SIGTERM: a clean shutdown; SIGKILL: a crash) and waits for it to exit, at most 10 s. */
   stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Freezes it (SIGSTOP): connections stay open, nothing is answered, as when Redis stalls. */
+  pause(): void;
+  /** Lets a paused Redis go on (SIGCONT): it answers what it was sent meanwhile, in order. */
+  resume(): void;
   /** Starts it again on the same port, from the same folder and append-only file. */
   start(): Promise<void>;
   /** Runs one command (inline form, plain words) and resolves with the raw reply. */
@@ -137,10 +141,14 @@ export async function startRedis(): Promise<RedisProcess> {
         if (child.exitCode !== null || child.signalCode !== null) return;
         const exited = new Promise<void>((done) => child.once('exit', () => done()));
         child.kill(signal);
+        // a paused Redis would not act on SIGTERM until it runs again
+        child.kill('SIGCONT');
         const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
         await exited;
         clearTimeout(timer);
       },
+      pause: () => { child.kill('SIGSTOP'); },
+      resume: () => { child.kill('SIGCONT'); },
       async start() {
         if (child.exitCode === null && child.signalCode === null) throw new Error('redis-server is running already');
         child = spawnRedis(port, dir);
