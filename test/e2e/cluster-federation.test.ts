@@ -1,20 +1,18 @@
 // Federation from a cluster: two nodes of one cluster (--workers 2 on 127.0.0.1, one port, server name "hub")
 // and a lone server "far" on 127.0.0.2. To far the cluster is one server: one link, its users `user@hub`,
 // whichever node they are on; to hub's users far's channels work from every node.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, type LineClient } from '../support/client.js';
+import { HAS_REDIS, redisSuite, startRedis, stopAllRedis } from '../support/redis.js';
 import { removeTempDirs, startServerProcess, tempDir, type ServerProcess } from '../support/server.js';
 
-const HAS_REDIS = spawnSync('which', ['redis-server']).status === 0;
 const HUB = '127.0.0.1';
 const FAR = '127.0.0.2';
 
 let port = 0;
-let redis: ChildProcess | undefined;
 let hub: ServerProcess;
 let far: ServerProcess;
 const clients: LineClient[] = [];
@@ -70,13 +68,10 @@ async function channelsListing(c: LineClient, name: string): Promise<string> {
   return seen;
 }
 
-describe.skipIf(!HAS_REDIS)('federation from a cluster', () => {
+describe.skipIf(!HAS_REDIS)(redisSuite('federation from a cluster'), () => {
   beforeAll(async () => {
     port = await freePort([HUB, FAR]);
-    const redisPort = await freePort([HUB]);
-    const dir = tempDir();
-    redis = spawn('redis-server', ['--port', String(redisPort), '--bind', HUB, '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
-    await until(() => spawnSync('redis-cli', ['-p', String(redisPort), 'ping']).stdout?.toString().trim() === 'PONG', 'redis-server');
+    const redis = await startRedis();
     const hubDir = tempDir();
     const farDir = tempDir();
     writeFileSync(join(hubDir, 'peers'), `${FAR}:${port}\n`);
@@ -84,7 +79,7 @@ describe.skipIf(!HAS_REDIS)('federation from a cluster', () => {
     [hub, far] = await Promise.all([
       startServerProcess({
         dir: hubDir, portFlag: false, args: ['--address', HUB, '--port', String(port), '--peers', join(hubDir, 'peers'), '--name', 'hub', '--workers', '2'],
-        env: { CHAT_CLUSTER: `redis://${HUB}:${redisPort}`, CHAT_LINK_RETRY_MAX_MS: '1000', CHAT_CLUSTER_LEASE_MS: '2000' },
+        env: { CHAT_CLUSTER: redis.url, CHAT_LINK_RETRY_MAX_MS: '1000', CHAT_CLUSTER_LEASE_MS: '2000' },
       }),
       startServerProcess({
         dir: farDir, portFlag: false, args: ['--address', FAR, '--port', String(port), '--peers', join(farDir, 'peers'), '--name', 'far'],
@@ -97,7 +92,7 @@ describe.skipIf(!HAS_REDIS)('federation from a cluster', () => {
   afterAll(async () => {
     for (const c of clients) c.close();
     await Promise.all([hub?.stop(), far?.stop()]);
-    redis?.kill('SIGKILL');
+    await stopAllRedis();
     removeTempDirs();
   });
 
