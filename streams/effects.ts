@@ -28,13 +28,13 @@ export function effectRunner(store: Store, hasher: Hasher, cluster?: Backplane):
       }
       case 'storeAccount': {
         const { conn, user, hash } = effect;
-        const ok = await store.putAccount(user, hash).then(() => true);
-        return { kind: 'accountStored', conn, user, hash, ok };
+        const put = await store.putAccount(user, hash);
+        return put === 'stored' ? { kind: 'accountStored', conn, user, hash, ok: true } : { kind: 'accountStored', conn, user, hash, ok: false, exists: true };
       }
       case 'storeChannel': {
         const { conn, channel } = effect;
-        const ok = await store.putChannel(channel).then(() => true);
-        return { kind: 'channelStored', conn, channel, ok };
+        const put = await store.putChannel(channel);
+        return put === 'stored' ? { kind: 'channelStored', conn, channel, ok: true } : { kind: 'channelStored', conn, channel, ok: false, exists: true };
       }
       case 'claimName': {
         const { conn, user, from, can } = effect;

@@ -19,12 +19,21 @@ export interface Damage {
   readonly torn: boolean;
 }
 
+export type Put = 'stored' | 'exists';
+
+/** NeDB's refusal of a second record with one _id. */
+function exists(error: unknown): Put {
+  if ((error as { errorType?: string }).errorType === 'uniqueViolated') return 'exists';
+  throw error;
+}
+
 export interface Store {
   /** Damage found in the file on opening; none when corrupt is 0 and torn is false. */
   readonly damage: Damage;
   load(): Promise<Stored>;
-  putAccount(name: string, hash: string): Promise<void>;
-  putChannel(name: string): Promise<void>;
+  /** `exists`: the name was taken already (in a cluster, by another node a moment before); nothing was written. */
+  putAccount(name: string, hash: string): Promise<Put>;
+  putChannel(name: string): Promise<Put>;
   /** Rewrites the append-only file compactly; call on shutdown. */
   close(): Promise<void>;
 }
@@ -70,12 +79,8 @@ export async function openStore(filename: string): Promise<Store> {
       };
     },
     // the _id is the unique key: a second insert of the same name fails rather than duplicating it
-    async putAccount(name, hash) {
-      await db.insert<Doc>({ _id: `account:${name}`, kind: 'account', name, hash });
-    },
-    async putChannel(name) {
-      await db.insert<Doc>({ _id: `channel:${name}`, kind: 'channel', name });
-    },
+    putAccount: (name, hash) => db.insert<Doc>({ _id: `account:${name}`, kind: 'account', name, hash }).then((): Put => 'stored', exists),
+    putChannel: (name) => db.insert<Doc>({ _id: `channel:${name}`, kind: 'channel', name }).then((): Put => 'stored', exists),
     async close() {
       // nedb-promises passes unknown members through to @seald-io/nedb, whose compaction is awaitable
       await (db as unknown as { compactDatafileAsync(): Promise<void> }).compactDatafileAsync();

@@ -80,10 +80,11 @@ export type EffectResult =
   | { readonly kind: 'delivered'; readonly conn: ConnId; readonly ok: boolean; readonly at: number }
   /** `busy`: refused at once because the bcrypt queue is full (CHAT_MAX_BCRYPT_QUEUE); hash is null then. */
   | { readonly kind: 'passwordHashed'; readonly conn: ConnId; readonly user: string; readonly hash: string | null; readonly busy?: true; readonly at: number }
-  | { readonly kind: 'accountStored'; readonly conn: ConnId; readonly user: string; readonly hash: string; readonly ok: boolean; readonly at: number }
+  /** `exists`: not stored because the name was taken meanwhile (in a cluster, on another node): no failure of the store. */
+  | { readonly kind: 'accountStored'; readonly conn: ConnId; readonly user: string; readonly hash: string; readonly ok: boolean; readonly exists?: true; readonly at: number }
   /** `busy`: refused at once because the bcrypt queue is full; ok is false then, and it is no failed guess. */
   | { readonly kind: 'passwordChecked'; readonly conn: ConnId; readonly user: string; readonly ok: boolean; readonly busy?: true; readonly at: number }
-  | { readonly kind: 'channelStored'; readonly conn: ConnId; readonly channel: string; readonly ok: boolean; readonly at: number }
+  | { readonly kind: 'channelStored'; readonly conn: ConnId; readonly channel: string; readonly ok: boolean; readonly exists?: true; readonly at: number }
   /** A claim of a name across the cluster came back; `from` is set when it was a rename. */
   | { readonly kind: 'nameClaimed'; readonly conn: ConnId; readonly user: string; readonly from?: string; readonly outcome: ClaimOutcome; readonly seq?: number; readonly at: number };
 

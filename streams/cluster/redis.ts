@@ -68,5 +68,19 @@ export function scriptRunner(cmd: Redis, prefix: string): ScriptRunner {
   for (const [name, lua] of Object.entries(SCRIPTS)) cmd.defineCommand(name, { numberOfKeys: 1, lua });
   // defineCommand adds a method per script, which ioredis' types cannot know
   const scripts = cmd as unknown as Record<Script, (...args: Array<string | number>) => Promise<unknown>>;
-  return (script, ...args) => scripts[script](prefix, ...args);
+  return (script, ...args) => within(COMMAND_TIMEOUT_MS, scripts[script](prefix, ...args), script);
+}
+
+/**
+ * The answer, or a rejection after `ms`. ioredis' own command timeout does not cover every path (a command
+ * queued while Redis is away, an auto-pipelined batch), and a login must never wait on Redis for ever. The
+ * command may still run later: callers undo what matters (see `claim` in backplane.ts).
+ */
+function within<T>(ms: number, answer: Promise<T>, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: Redis did not answer within ${ms} ms`)), ms);
+    timer.unref();
+  });
+  return Promise.race([answer, late]).finally(() => clearTimeout(timer));
 }

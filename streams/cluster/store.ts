@@ -12,12 +12,8 @@ export function redisStore(cmd: Redis, run: ScriptRunner, prefix: string, node: 
       return { accounts: Object.entries(accounts), channels };
     },
     // only once this resolves is the `1` sent
-    async putAccount(name, hash) {
-      if ((await run('chatPutAccount', node, name, hash)) !== 1) throw new Error(`the account ${name} exists already`);
-    },
-    async putChannel(name) {
-      if ((await run('chatPutChannel', node, name)) !== 1) throw new Error(`the channel ${name} exists already`);
-    },
+    putAccount: async (name, hash) => ((await run('chatPutAccount', node, name, hash)) === 1 ? 'stored' : 'exists'),
+    putChannel: async (name) => ((await run('chatPutChannel', node, name)) === 1 ? 'stored' : 'exists'),
     async close() {},
   };
 }

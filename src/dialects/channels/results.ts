@@ -26,12 +26,14 @@ export const passwordHashed: ResultHandler<'passwordHashed'> = (state, { conn, u
 };
 
 // channels: reply only once the account is on disk, so a crash after `RESULT REGISTER 1` loses nothing
-export const accountStored: ResultHandler<'accountStored'> = (state, { conn, user, hash, ok }) => {
+export const accountStored: ResultHandler<'accountStored'> = (state, { conn, user, hash, ok, exists }) => {
   const registering = state.registering.delete(user);
   if (!ok) {
     return chain({ ...state, registering },
       (s) => answer(s, conn, 'REGISTER', false),
-      (s) => note(s, 'error', 'storeFailed', `could not store the account ${user}`, { conn, user }),
+      (s) => (exists
+        ? note(s, 'info', 'registerRefused', `registering ${user} refused: registered a moment before on another node`, { conn, user, reason: 'exists' })
+        : note(s, 'error', 'storeFailed', `could not store the account ${user}`, { conn, user })),
     );
   }
   return chain({ ...state, registering, accounts: state.accounts.set(user, hash) },
@@ -62,12 +64,14 @@ export function claimed({ state, conn }: Ctx, { user, outcome, seq }: NameClaime
   return outcome === 'granted' ? loggedIn(state, conn.id, user, seq) : refuseLogin(state, conn, user, CLAIM_REFUSALS[outcome], outcome === 'failed' ? 'warn' : 'info');
 }
 
-export const channelStored: ResultHandler<'channelStored'> = (state, { conn, channel, ok }) => {
+export const channelStored: ResultHandler<'channelStored'> = (state, { conn, channel, ok, exists }) => {
   const creating = state.creating.delete(channel);
   if (!ok) {
     return chain({ ...state, creating },
       (s) => answer(s, conn, 'CREATE', false, channel),
-      (s) => note(s, 'error', 'storeFailed', `could not store the channel ${channel}`, { conn, channel }),
+      (s) => (exists
+        ? note(s, 'info', 'createRefused', `creating ${channel} refused: created a moment before on another node`, { conn, channel, reason: 'exists' })
+        : note(s, 'error', 'storeFailed', `could not store the channel ${channel}`, { conn, channel })),
     );
   }
   return chain(withChannel({ ...state, creating }, channel),
