@@ -434,3 +434,21 @@ describe('heldUsers', () => {
     expect(heldUsers(state)).toEqual([]);
   });
 });
+
+describe('a REGISTER or CREATE that another node won a moment before', () => {
+  it('answers 0 and logs an info line with the reason, not a store failure', () => {
+    const opened = run([open('c1'), line('c1', 'REGISTER zoe pw')], clusterState());
+    const hashed = run([{ kind: 'passwordHashed', conn: 'c1', user: 'zoe', hash: 'h', at }], opened.state);
+    expect(hashed.effects).toContainEqual({ type: 'storeAccount', conn: 'c1', user: 'zoe', hash: 'h' });
+    const lost = run([{ kind: 'accountStored', conn: 'c1', user: 'zoe', hash: 'h', ok: false, exists: true, at }], hashed.state);
+    expect(lost.lines.c1).toEqual(['RESULT REGISTER 0']);
+    expect(lost.log.map((e) => [e.level, e.event, e.reason])).toEqual([['info', 'registerRefused', 'exists']]);
+    expect(lost.state.registering.has('zoe')).toBe(false);
+
+    const created = run([{ kind: 'accountStored', conn: 'c1', user: 'zoe', hash: 'h', ok: true, at }], hashed.state);
+    const loggedOn = run([line('c1', 'LOGIN zoe pw'), { kind: 'passwordChecked', conn: 'c1', user: 'zoe', ok: true, at }, claimed('c1', 'zoe', 'granted', 7)], created.state);
+    const racing = run([line('c1', 'CREATE hall'), { kind: 'channelStored', conn: 'c1', channel: 'hall', ok: false, exists: true, at }], loggedOn.state);
+    expect(racing.lines.c1).toEqual(['RESULT CREATE hall 0']);
+    expect(racing.log.filter((e) => e.event === 'createRefused').map((e) => e.level)).toEqual(['info']);
+  });
+});
