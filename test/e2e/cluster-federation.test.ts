@@ -2,12 +2,11 @@
 // and a lone server "far" on 127.0.0.2. To far the cluster is one server: one link, its users `user@hub`,
 // whichever node they are on; to hub's users far's channels work from every node.
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, type LineClient } from '../support/client.js';
 import { HAS_REDIS, redisSuite, startRedis, stopAllRedis } from '../support/redis.js';
-import { removeTempDirs, startServerProcess, tempDir, type ServerProcess } from '../support/server.js';
+import { portFreeOn, removeTempDirs, startServerProcess, tempDir, type ServerProcess } from '../support/server.js';
 
 const HUB = '127.0.0.1';
 const FAR = '127.0.0.2';
@@ -16,23 +15,6 @@ let port = 0;
 let hub: ServerProcess;
 let far: ServerProcess;
 const clients: LineClient[] = [];
-
-/** A port free on both addresses (probed; nothing hard-coded). */
-async function freePort(hosts: readonly string[]): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const candidate = await new Promise<number>((done, fail) => {
-      const probe = createServer().once('error', fail).listen(0, hosts[0], () => {
-        const chosen = (probe.address() as { port: number }).port;
-        probe.close(() => done(chosen));
-      });
-    });
-    const free = await Promise.all(hosts.slice(1).map((host) => new Promise<boolean>((done) => {
-      const probe = createServer().once('error', () => done(false)).listen(candidate, host, () => probe.close(() => done(true)));
-    })));
-    if (free.every(Boolean)) return candidate;
-  }
-  throw new Error(`no port is free on ${hosts.join(' and ')}`);
-}
 
 async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
   const deadline = Date.now() + ms;
@@ -70,7 +52,7 @@ async function channelsListing(c: LineClient, name: string): Promise<string> {
 
 describe.skipIf(!HAS_REDIS)(redisSuite('federation from a cluster'), () => {
   beforeAll(async () => {
-    port = await freePort([HUB, FAR]);
+    port = await portFreeOn([HUB, FAR]);
     const redis = await startRedis();
     const hubDir = tempDir();
     const farDir = tempDir();

@@ -1,10 +1,9 @@
 // Three real servers on 127.0.0.1, 127.0.0.2 and 127.0.0.3, one port, each listing the other two.
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, type LineClient } from '../support/client.js';
-import { removeTempDirs, startServerProcess, tempDir, type ServerProcess } from '../support/server.js';
+import { portFreeOn, removeTempDirs, startServerProcess, tempDir, type ServerProcess } from '../support/server.js';
 
 const HOSTS = ['127.0.0.1', '127.0.0.2', '127.0.0.3'] as const;
 type Host = (typeof HOSTS)[number];
@@ -15,23 +14,6 @@ const servers = new Map<Host, ServerProcess>();
 const loners: ServerProcess[] = [];
 const dirs = new Map<Host, string>();
 let port = 0;
-
-/** A port free on all three addresses (probed; nothing hard-coded). */
-async function portFreeOnAll(): Promise<number> {
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const candidate = await new Promise<number>((done, fail) => {
-      const probe = createServer().once('error', fail).listen(0, HOSTS[0], () => {
-        const chosen = (probe.address() as { port: number }).port;
-        probe.close(() => done(chosen));
-      });
-    });
-    const free = await Promise.all(HOSTS.slice(1).map((host) => new Promise<boolean>((done) => {
-      const probe = createServer().once('error', () => done(false)).listen(candidate, host, () => probe.close(() => done(true)));
-    })));
-    if (free.every(Boolean)) return candidate;
-  }
-  throw new Error('no port is free on all three loopback addresses');
-}
 
 async function start(host: Host): Promise<ServerProcess> {
   const dir = dirs.get(host) ?? tempDir();
@@ -82,7 +64,7 @@ let bob: LineClient;
 let carol: LineClient;
 
 beforeAll(async () => {
-  port = await portFreeOnAll();
+  port = await portFreeOn(HOSTS);
   await Promise.all(HOSTS.map(start));
   await until(() => HOSTS.every((h) => linkedWith(h, HOSTS.filter((o) => o !== h))), 'every server to link with the other two');
   [alice, bob, carol] = await Promise.all([user('127.0.0.1', 'alice'), user('127.0.0.2', 'bob'), user('127.0.0.3', 'carol')]);

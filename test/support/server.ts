@@ -106,11 +106,23 @@ export function startServerProcess(options: StartOptions = {}): Promise<ServerPr
 }
 
 /** A port nothing listens on right now (bound to 127.0.0.1:0, then released). */
-export function freePort(): Promise<number> {
+/** A port free on every one of `hosts` (loopback addresses), probed; nothing hard-coded. */
+export async function portFreeOn(hosts: readonly string[]): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const candidate = await freePort(hosts[0]);
+    const free = await Promise.all(hosts.slice(1).map((host) => new Promise<boolean>((done) => {
+      const probe = createServer().once('error', () => done(false)).listen(candidate, host, () => probe.close(() => done(true)));
+    })));
+    if (free.every(Boolean)) return candidate;
+  }
+  throw new Error(`no port is free on all of ${hosts.join(', ')}`);
+}
+
+export function freePort(host = '127.0.0.1'): Promise<number> {
   return new Promise((done, fail) => {
     const probe = createServer();
     probe.once('error', fail);
-    probe.listen(0, '127.0.0.1', () => {
+    probe.listen(0, host, () => {
       const { port } = probe.address() as AddressInfo;
       probe.close(() => done(port));
     });
