@@ -4,7 +4,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectClient, type LineClient } from '../support/client.js';
+import type { LineClient } from '../support/client.js';
+import { ask, channelsUser, until } from '../support/talk.js';
 import { HAS_REDIS, redisSuite, startRedis, stopAllRedis } from '../support/redis.js';
 import { portFreeOn, removeTempDirs, startServerProcess, tempDir, type ServerProcess } from '../support/server.js';
 
@@ -16,29 +17,7 @@ let hub: ServerProcess;
 let far: ServerProcess;
 const clients: LineClient[] = [];
 
-async function until(check: () => boolean, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
-async function user(host: string, name: string): Promise<LineClient> {
-  const c = await connectClient(port, host);
-  clients.push(c);
-  c.send(`REGISTER ${name} pw`);
-  expect(await c.next()).toBe('RESULT REGISTER 1');
-  c.send(`LOGIN ${name} pw`);
-  expect(await c.next()).toBe('RESULT LOGIN 1');
-  return c;
-}
-
-async function ask(c: LineClient, line: string): Promise<string> {
-  c.send(line);
-  return c.next();
-}
+const user = (host: string, name: string) => channelsUser(port, host, name, clients);
 
 /** CHANNELS, asked again (up to 4 s) until it lists `name`: news of a channel crosses a link and then the backplane. */
 async function channelsListing(c: LineClient, name: string): Promise<string> {

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, type LineClient } from '../support/client.js';
+import { ask, channelsUser, until } from '../support/talk.js';
 import { portFreeOn, removeTempDirs, startServerProcess, tempDir, type ServerProcess } from '../support/server.js';
 
 const HOSTS = ['127.0.0.1', '127.0.0.2', '127.0.0.3'] as const;
@@ -30,34 +31,9 @@ async function start(host: Host): Promise<ServerProcess> {
   return server;
 }
 
-/** Waits until `check` holds, trying every 50 ms for up to `ms`. */
-async function until(check: () => boolean | Promise<boolean>, what: string, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 const linkedWith = (host: Host, others: readonly Host[]) => others.every((other) => servers.get(host)!.stdout().includes(`linked with ${other} `));
 
-async function user(host: Host, name: string, register = true): Promise<LineClient> {
-  const c = await connectClient(port, host);
-  clients.push(c);
-  if (register) {
-    c.send(`REGISTER ${name} pw`);
-    expect(await c.next()).toBe('RESULT REGISTER 1');
-  }
-  c.send(`LOGIN ${name} pw`);
-  expect(await c.next()).toBe('RESULT LOGIN 1');
-  return c;
-}
-
-async function ask(c: LineClient, line: string): Promise<string> {
-  c.send(line);
-  return c.next();
-}
+const user = (host: Host, name: string, register = true) => channelsUser(port, host, name, clients, register);
 
 let alice: LineClient;
 let bob: LineClient;
