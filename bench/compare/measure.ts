@@ -9,41 +9,47 @@ export interface Measured {
   readonly window: Window;
   /** Share of one core the generator used in that window (0…1). */
   readonly generatorCpu: number;
-  /** Share of one core the server used in that window (0…1). */
+  /** Share of one core the server used in that window (0…1); with --workers, its processes together. */
   readonly serverCpu: number;
+  /** Share of one core each process that serves used in that window, by label (see RunningServer.cpuByProcess). */
+  readonly cpuByProcess: Readonly<Record<string, number>>;
 }
 
-export interface Bench {
+/** What the scenarios run against. `Server` names the servers (or set-ups) compared: the peers, or cluster set-ups. */
+export interface Bench<Server extends string = ServerKind> {
   readonly pinning: Pinning;
   /** The compiled load generator. */
   readonly loadgen: string;
   readonly quick: boolean;
   /** The servers that can run here: this one, and the peers that are installed. */
-  readonly servers: readonly ServerKind[];
-  start(kind: ServerKind, ours: OurSettings): Promise<RunningServer>;
+  readonly servers: readonly Server[];
+  start(kind: Server, ours: OurSettings): Promise<RunningServer>;
   /** Records a figure that could not be measured, and why. */
   failed(what: string, error: unknown): void;
 }
 
-export async function measureLoad(bench: Bench, server: RunningServer, options: Omit<LoadOptions, 'protocol' | 'port'>): Promise<Measured> {
+export async function measureLoad<Server extends string>(bench: Bench<Server>, server: RunningServer, options: Omit<LoadOptions, 'protocol' | 'port'>): Promise<Measured> {
   const run = LoadRun.start(bench.loadgen, bench.pinning, { ...options, protocol: server.protocol, port: server.port });
   try {
     await run.ready();
     await run.measuring();
     const cpuBefore = server.cpuSeconds();
+    const byProcessBefore = server.cpuByProcess();
     const result = await run.result();
     const serverSeconds = server.cpuSeconds() - cpuBefore;
+    const byProcessAfter = server.cpuByProcess();
     server.checkAlive();
     const window = result.phases[0];
     if (!window) throw new Error('the load generator measured nothing');
-    return { result, window, generatorCpu: window.cpuSeconds / window.seconds, serverCpu: serverSeconds / window.seconds };
+    const cpuByProcess = Object.fromEntries(Object.entries(byProcessAfter).map(([label, after]) => [label, (after - (byProcessBefore[label] ?? 0)) / window.seconds]));
+    return { result, window, generatorCpu: window.cpuSeconds / window.seconds, serverCpu: serverSeconds / window.seconds, cpuByProcess };
   } finally {
     await run.stop();
   }
 }
 
 /** Runs `work` against a fresh server, and always stops it. */
-export async function withServer<T>(bench: Bench, kind: ServerKind, ours: OurSettings, work: (server: RunningServer) => Promise<T>): Promise<T> {
+export async function withServer<Server extends string, T>(bench: Bench<Server>, kind: Server, ours: OurSettings, work: (server: RunningServer) => Promise<T>): Promise<T> {
   const server = await bench.start(kind, ours);
   try {
     return await work(server);

@@ -25,22 +25,49 @@ export interface OurSettings {
   /** bcrypt cost for REGISTER and LOGIN; 4 where logins are only the setup. */
   readonly bcryptCost: number;
   readonly maxUsers: number;
-  /** Write a V8 CPU profile of the server here when it exits. */
+  /** Write a V8 CPU profile of the server here when it exits (with --workers, one per process). */
   readonly cpuProfileDir?: string;
+  /** More command-line options, such as `--cluster URL --workers 2`. */
+  readonly args?: readonly string[];
+}
+
+/** A process that serves beside the server, such as the cluster's redis-server: stopped with it, its CPU counted apart. */
+export interface Companion {
+  readonly label: string;
+  cpuSeconds(): number;
+  /** Throws with its last output if it has died. */
+  checkAlive(): void;
+  stop(): Promise<void>;
 }
 
 export class RunningServer {
-  constructor(readonly kind: ServerKind, readonly port: number, private readonly child: Child, private readonly dir: string) {}
+  private readonly companions: Companion[] = [];
+
+  /** `workerPids`: with --workers, the processes the primary (`child`) started, which do the serving. */
+  constructor(readonly kind: ServerKind, readonly port: number, private readonly child: Child, private readonly dir: string, readonly workerPids: readonly number[] = []) {}
 
   get pid(): number { return this.child.pid; }
   get name(): string { return NAME_OF[this.kind]; }
   get protocol(): Protocol { return PROTOCOL_OF[this.kind]; }
   rssKb(): number { return residentKb(this.pid); }
-  cpuSeconds(): number { return cpuSeconds(this.pid); }
+  /** CPU seconds of the server: its process, and its workers if any (not its companions). */
+  cpuSeconds(): number { return this.workerPids.reduce((sum, pid) => sum + cpuSeconds(pid), cpuSeconds(this.pid)); }
 
-  /** Throws with its last output if it has died. */
+  /** CPU seconds of each process that serves, by label: the server (or its primary and each worker), then each companion. */
+  cpuByProcess(): Record<string, number> {
+    const byProcess: Record<string, number> = this.workerPids.length ? { primary: cpuSeconds(this.pid) } : { server: cpuSeconds(this.pid) };
+    this.workerPids.forEach((pid, i) => { byProcess[`worker ${i + 1}`] = cpuSeconds(pid); });
+    for (const companion of this.companions) byProcess[companion.label] = companion.cpuSeconds();
+    return byProcess;
+  }
+
+  /** Has `companion` checked and stopped with this server. */
+  attach(companion: Companion): void { this.companions.push(companion); }
+
+  /** Throws with its last output if it (or a companion) has died. */
   checkAlive(): void {
     if (!this.child.running) throw new Error(`${this.name} died; its last output:\n${this.child.output()}`);
+    for (const companion of this.companions) companion.checkAlive();
   }
 
   async stop(): Promise<void> {
@@ -48,6 +75,7 @@ export class RunningServer {
       await this.child.stop();
     } finally {
       rmSync(this.dir, { recursive: true, force: true });
+      for (const companion of this.companions) await companion.stop();
     }
   }
 }
@@ -96,11 +124,18 @@ async function startOurs(pinning: Pinning, settings: OurSettings): Promise<Runni
   };
   const profile = settings.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', settings.cpuProfileDir] : [];
   // cwd: the temp dir, so no .env of the developer's applies
-  const child = Child.start(NAME_OF.ours, [...pinning.server, process.execPath, ...profile, SERVER_ENTRY, '--port', '0'], { env, cwd: dir });
+  const child = Child.start(NAME_OF.ours, [...pinning.server, process.execPath, ...profile, SERVER_ENTRY, '--port', '0', ...(settings.args ?? [])], { env, cwd: dir });
   try {
     const listening = await child.waitForLine((line) => /listening on \S+:\d+/.test(line), START_LIMIT_MS, '"listening on"');
-    await child.waitForLine((line) => line.includes('Server is on'), START_LIMIT_MS, '"Server is on"');
-    return new RunningServer('ours', Number(/:(\d+)\s*$/.exec(listening)![1]), child, dir);
+    // with --workers, the primary names its workers before it says it is on
+    let workerPids: number[] = [];
+    const on = (line: string) => {
+      const workers = /^\d+ workers \(pids ([\d, ]+)\)/.exec(line);
+      if (workers) workerPids = workers[1].split(',').map(Number);
+      return line.includes('Server is on');
+    };
+    await child.waitForLine(on, START_LIMIT_MS, '"Server is on"');
+    return new RunningServer('ours', Number(/:(\d+)\s*$/.exec(listening)![1]), child, dir, workerPids);
   } catch (error) {
     child.kill();
     rmSync(dir, { recursive: true, force: true });
@@ -131,7 +166,7 @@ async function startPeer(kind: 'ngircd' | 'mosquitto', path: string, pinning: Pi
 }
 
 /** A port that was free on 127.0.0.1 a moment ago. */
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((done, fail) => {
     const probe = createServer();
     probe.once('error', fail);

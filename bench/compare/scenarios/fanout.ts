@@ -5,8 +5,8 @@
 import { measureLoad, withServer, type Bench, type Measured } from '../measure.js';
 import type { ServerKind } from '../servers.js';
 
-export interface FanoutRun {
-  readonly server: ServerKind;
+export interface FanoutRun<Server extends string = ServerKind> {
+  readonly server: Server;
   readonly members: number;
   readonly inflight: number;
   readonly round: number;
@@ -26,8 +26,8 @@ export const FANOUT_FULL: FanoutPlan = { members: [10, 100, 1_000], inflights: [
 export const FANOUT_QUICK: FanoutPlan = { members: [10, 1_000], inflights: [64], rounds: 1, warmupSeconds: 0.5, seconds: 1.5 };
 export const SENDERS = 10;
 
-export async function fanout(bench: Bench, plan: FanoutPlan): Promise<FanoutRun[]> {
-  const runs: FanoutRun[] = [];
+export async function fanout<Server extends string>(bench: Bench<Server>, plan: FanoutPlan): Promise<Array<FanoutRun<Server>>> {
+  const runs: Array<FanoutRun<Server>> = [];
   for (let round = 1; round <= plan.rounds; round++) for (const members of plan.members) {
     for (const server of bench.servers) {
       try {
@@ -49,8 +49,8 @@ export async function fanout(bench: Bench, plan: FanoutPlan): Promise<FanoutRun[
 }
 
 /** The run with the most deliveries/s for each server and N. */
-export function bestRuns(runs: readonly FanoutRun[]): FanoutRun[] {
-  const best = new Map<string, FanoutRun>();
+export function bestRuns<Server extends string>(runs: ReadonlyArray<FanoutRun<Server>>): Array<FanoutRun<Server>> {
+  const best = new Map<string, FanoutRun<Server>>();
   for (const run of runs) {
     const key = `${run.server} ${run.members}`;
     const seen = best.get(key);

@@ -6,16 +6,23 @@ import { SENDERS } from './fanout.js';
 
 export interface Offered { readonly members: number; readonly messagesPerSecond: number }
 
-export interface LatencyRun {
-  readonly server: ServerKind;
+export interface LatencyRun<Server extends string = ServerKind> {
+  readonly server: Server;
   readonly offered: Offered;
+  readonly round: number;
   readonly deliveriesPerSecond: number;
   /** Deliveries received over those offered (each message to every member that should get it). */
   readonly carriedShare: number;
   readonly measured: Measured;
 }
 
-export interface LatencyPlan { readonly loads: readonly Offered[]; readonly warmupSeconds: number; readonly seconds: number }
+export interface LatencyPlan {
+  readonly loads: readonly Offered[];
+  readonly warmupSeconds: number;
+  readonly seconds: number;
+  /** Times each server runs each load, the servers taking turns (1 unless given). */
+  readonly rounds?: number;
+}
 
 const LOADS: readonly Offered[] = [{ members: 100, messagesPerSecond: 5_000 }, { members: 1_000, messagesPerSecond: 1_000 }];
 export const LATENCY_FULL: LatencyPlan = { loads: LOADS, warmupSeconds: 2, seconds: 8 };
@@ -23,9 +30,9 @@ export const LATENCY_QUICK: LatencyPlan = { loads: LOADS.slice(0, 1), warmupSeco
 /** Carried: at least this share of the offered deliveries arrived within the window. */
 export const CARRIED = 0.97;
 
-export async function latency(bench: Bench, plan: LatencyPlan): Promise<LatencyRun[]> {
-  const runs: LatencyRun[] = [];
-  for (const offered of plan.loads) {
+export async function latency<Server extends string>(bench: Bench<Server>, plan: LatencyPlan): Promise<Array<LatencyRun<Server>>> {
+  const runs: Array<LatencyRun<Server>> = [];
+  for (let round = 1; round <= (plan.rounds ?? 1); round++) for (const offered of plan.loads) {
     for (const server of bench.servers) {
       try {
         const measured = await withServer(bench, server, { bcryptCost: 4, maxUsers: offered.members + 100 }, (running) => measureLoad(bench, running, {
@@ -34,9 +41,9 @@ export async function latency(bench: Bench, plan: LatencyPlan): Promise<LatencyR
         }));
         const { window, result } = measured;
         const deliveriesPerSecond = window.deliveries / window.seconds;
-        runs.push({ server, offered, deliveriesPerSecond, carriedShare: deliveriesPerSecond / (offered.messagesPerSecond * result.expectedPerMessage), measured });
+        runs.push({ server, offered, round, deliveriesPerSecond, carriedShare: deliveriesPerSecond / (offered.messagesPerSecond * result.expectedPerMessage), measured });
       } catch (error) {
-        bench.failed(`latency, ${server}, ${offered.members} members at ${offered.messagesPerSecond} msg/s`, error);
+        bench.failed(`latency, ${server}, ${offered.members} members at ${offered.messagesPerSecond} msg/s${(plan.rounds ?? 1) > 1 ? `, round ${round}` : ''}`, error);
       }
     }
   }
