@@ -1,6 +1,7 @@
-// `npm run bench [-- step|scale|pipeline|compare] [--quick] [--json FILE] [--cpu-prof DIR]`: every
+// `npm run bench [-- step|scale|pipeline|compare|cluster] [--quick] [--json FILE] [--cpu-prof DIR]`: every
 // benchmark, or the one named. Each prints numbers and ratios measured in the same run; none asserts a
-// timing. --json and --cpu-prof are for compare.
+// timing. --json and --cpu-prof are for compare and cluster.
+import { clusterBench } from './cluster/cluster.js';
 import { compareBench } from './compare/compare.js';
 import { pipelineBench } from './pipeline.js';
 import { stepBench } from './step.js';
@@ -19,6 +20,7 @@ const BENCHES: Readonly<Record<string, () => Promise<void> | void>> = {
   scale: () => tcpScale({ quick }),
   pipeline: () => pipelineBench(),
   compare: () => compareBench({ quick, json, cpuProfileDir }),
+  cluster: () => clusterBench({ quick, json, cpuProfileDir }),
 };
 
 async function main(): Promise<void> {
