@@ -8,6 +8,8 @@ import { SETUP_NAME, type Setup } from './setups.js';
 
 /** The goal of the issue: --workers 2 over one process, fan-out deliveries/s. */
 export const GOAL = 1.6;
+/** Cores stolen by the hypervisor in a window that make its figures suspect. */
+const STOLEN_MUCH = 0.2;
 
 const OVER: ReadonlyArray<readonly [Setup, string]> = [['node', '(b)/(a)'], ['workers', '(c)/(a)']];
 
@@ -41,6 +43,12 @@ function coresUsed(measured: Measured): string {
   return `${nodes} / ${redis === undefined ? '—' : cores(redis)} / ${cores(measured.generatorCpu)} = ${cores(total)}`;
 }
 
+/** Cores the rest of the machine was busy (other work, this runner, the kernel beyond what it did for the processes measured), and stolen. */
+function elsewhere(measured: Measured): string {
+  const ours = Object.values(measured.cpuByProcess).reduce((a, b) => a + b, 0) + measured.generatorCpu;
+  return `${cores(Math.max(0, measured.machine.busy - ours))} / ${cores(measured.machine.steal)}`;
+}
+
 /** For each set-up and size, each round's best over K; the best of those first. */
 function roundBests(runs: readonly FanoutRun<Setup>[], setup: Setup, members: number): FanoutRun<Setup>[] {
   const byRound = new Map<number, FanoutRun<Setup>>();
@@ -70,6 +78,7 @@ export function fanoutTable(setups: readonly Setup[], runs: readonly FanoutRun<S
     }
     rows.push(figureRow('  CPU µs/delivery (all)', setups, (s) => { const r = best(s); return r && cpuPerDeliveryUs(r.measured, r.deliveriesPerSecond); }, (v) => v.toFixed(3)));
     rows.push(textRow('  cores node/redis/gen', setups, (s) => { const r = best(s); return r && coresUsed(r.measured); }));
+    rows.push(textRow('  cores other/stolen', setups, (s) => { const r = best(s); return r && elsewhere(r.measured); }));
     rows.push(textRow('  latency p50/p99', setups, (s) => { const r = best(s); return r && `${duration(r.measured.window.p50Us)}/${duration(r.measured.window.p99Us)}`; }));
     rows.push(textRow('  lost/stray', setups, (s) => { const r = best(s); return r && `${r.measured.window.lost}/${r.measured.window.stray}`; }));
   }
@@ -77,6 +86,7 @@ export function fanoutTable(setups: readonly Setup[], runs: readonly FanoutRun<S
     `one channel of N members, 10 senders, each keeping K messages in flight (K = ${plan.inflights.join(', ')}); ${plan.seconds} s windows; the best over K${plan.rounds > 1 ? ` and ${plan.rounds} rounds (set-ups taking turns a b c a b c …)` : ''}`,
     'CPU µs/delivery (all): CPU time of every process that serves (node or workers and primary, redis-server) over the deliveries',
     'cores node/redis/gen: share of a core each took in the window: the node ((c): worker 1 + worker 2 + primary), redis-server, the load generator; of 2',
+    'cores other/stolen: the rest of the machine\'s busy time in the window (other work on it), and time the hypervisor gave other guests',
     `ratios: > 1 means more deliveries/s (or more CPU per delivery) than one process; the goal for (c)/(a) is ≥ ${GOAL}×`,
   ]);
 }
@@ -109,6 +119,7 @@ export function latencyTable(setups: readonly Setup[], runs: readonly LatencyRun
     rows.push(textRow('  carried', setups, (s) => { const r = best(s); return r && `${r.carriedShare >= CARRIED ? 'yes' : 'NO'} ${rate(r.deliveriesPerSecond)}`; }));
     rows.push(figureRow('  CPU µs/delivery (all)', setups, (s) => { const r = best(s); return r && cpuPerDeliveryUs(r.measured, r.deliveriesPerSecond); }, (v) => v.toFixed(3)));
     rows.push(textRow('  cores node/redis/gen', setups, (s) => { const r = best(s); return r && coresUsed(r.measured); }));
+    rows.push(textRow('  cores other/stolen', setups, (s) => { const r = best(s); return r && elsewhere(r.measured); }));
   }
   return printTable('(2) delivery latency at a fixed offered load', header(setups), rows, [
     `paced evenly over 10 senders, each message stamped with the time it was due; ${plan.seconds} s windows${rounds > 1 ? `; the round with the lowest p99 of ${rounds} (set-ups taking turns)` : ''}`,
@@ -175,6 +186,11 @@ export function summary(fanoutRuns: readonly FanoutRun<Setup>[], latencyRunList:
   for (const load of loadsOf(latencyRunList)) {
     const p99 = (s: Setup) => bestLatency(latencyRunList, s, load.members, load.messagesPerSecond)?.measured.window.p99Us;
     lines.push(`  p99 at ${load.members} × ${load.messagesPerSecond / 1000}k msg/s: (a) ${p99('single') === undefined ? '—' : duration(p99('single')!)}, (b) ${p99('node') === undefined ? '—' : duration(p99('node')!)}, (c) ${p99('workers') === undefined ? '—' : duration(p99('workers')!)}`);
+  }
+  const steal = [...fanoutRuns, ...latencyRunList].map((r) => r.measured.machine.steal).sort((a, b) => a - b);
+  if (steal.length) {
+    const heavy = steal.filter((s) => s >= STOLEN_MUCH).length;
+    lines.push(`  stolen by the hypervisor: median ${cores(steal[Math.floor(steal.length / 2)])} of a core, at most ${cores(steal.at(-1)!)}, over ${steal.length} windows; ${heavy} with ≥ ${STOLEN_MUCH} (their figures are low: compare rounds)`);
   }
   return `${lines.join('\n')}\n`;
 }

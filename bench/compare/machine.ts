@@ -61,6 +61,14 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime, stime
 }
 
+/** CPU seconds the whole machine spent, all cores together: busy (every process, the kernel's work for them
+ *  included) and stolen (by the hypervisor, for other guests: on a virtual machine, time this one waited for). */
+export function machineSeconds(): { busy: number; steal: number } {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1).map(Number);
+  const [user, nice, system, , , irq, softirq, steal = 0] = fields;
+  return { busy: (user + nice + system + irq + softirq) / CLOCK_TICKS, steal: steal / CLOCK_TICKS };
+}
+
 export interface Pinning {
   /** Command prefix for a server: core 0. */
   readonly server: string[];

@@ -1,6 +1,6 @@
 // One load against one running server, with the CPU each side used during the measured window.
 import { LoadRun, type LoadOptions, type LoadResult, type Window } from './loadgen.js';
-import type { Pinning } from './machine.js';
+import { machineSeconds, type Pinning } from './machine.js';
 import type { OurSettings, RunningServer, ServerKind } from './servers.js';
 
 export interface Measured {
@@ -13,6 +13,8 @@ export interface Measured {
   readonly serverCpu: number;
   /** Share of one core each process that serves used in that window, by label (see RunningServer.cpuByProcess). */
   readonly cpuByProcess: Readonly<Record<string, number>>;
+  /** Cores the whole machine was busy in that window (every process), and cores stolen by the hypervisor. */
+  readonly machine: { readonly busy: number; readonly steal: number };
 }
 
 /** What the scenarios run against. `Server` names the servers (or set-ups) compared: the peers, or cluster set-ups. */
@@ -35,14 +37,17 @@ export async function measureLoad<Server extends string>(bench: Bench<Server>, s
     await run.measuring();
     const cpuBefore = server.cpuSeconds();
     const byProcessBefore = server.cpuByProcess();
+    const machineBefore = machineSeconds();
     const result = await run.result();
     const serverSeconds = server.cpuSeconds() - cpuBefore;
     const byProcessAfter = server.cpuByProcess();
+    const machineAfter = machineSeconds();
     server.checkAlive();
     const window = result.phases[0];
     if (!window) throw new Error('the load generator measured nothing');
     const cpuByProcess = Object.fromEntries(Object.entries(byProcessAfter).map(([label, after]) => [label, (after - (byProcessBefore[label] ?? 0)) / window.seconds]));
-    return { result, window, generatorCpu: window.cpuSeconds / window.seconds, serverCpu: serverSeconds / window.seconds, cpuByProcess };
+    const machine = { busy: (machineAfter.busy - machineBefore.busy) / window.seconds, steal: (machineAfter.steal - machineBefore.steal) / window.seconds };
+    return { result, window, generatorCpu: window.cpuSeconds / window.seconds, serverCpu: serverSeconds / window.seconds, cpuByProcess, machine };
   } finally {
     await run.stop();
   }
