@@ -6,9 +6,10 @@ import type { Sent } from '../../src/core/build.js';
 import type { Capability, ClaimOutcome, ClusterEvent, RemoteAck, RemoteUser, LogEvent } from '../../src/core/types.js';
 import type { Store } from '../store.js';
 import { AckWaits } from './acks.js';
-import { connect, scriptRunner, shownUrl } from './redis.js';
+import { batchingPublisher } from './publisher.js';
+import { connect, scriptRunner, shownUrl, type ScriptRunner } from './redis.js';
 import { redisStore } from './store.js';
-import { decodeMessage, decodeUser, encodeAcked, encodeCan, encodeDeliver } from './wire.js';
+import { decodeMessage, decodeUser, deliverPrefix, encodeAcked, encodeCan, encodeDeliver, splitBatch } from './wire.js';
 
 export { nodeName, shownUrl } from './redis.js';
 
@@ -73,7 +74,12 @@ export function prefixOf(url: string): string {
 export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix = prefixOf(url), ackTimeoutMs }: BackplaneOptions): Promise<Backplane> {
   const cmd = await connect(url, 'commands', log);
   const sub = await connect(url, 'events', log).catch((error: unknown) => { cmd.disconnect(); throw error; });
-  const run = scriptRunner(cmd, prefix);
+  const runScript = scriptRunner(cmd, prefix);
+  // scripts publish too: what this node published before a script call goes out before it
+  const run: ScriptRunner = (script, ...args) => {
+    publisher.flush();
+    return runScript(script, ...args);
+  };
 
   const incoming = new Subject<ClusterEvent>();
   let held: (() => Iterable<HeldUser>) | undefined;
@@ -145,14 +151,15 @@ export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix 
   };
   const failed = (what: string) => (error: unknown) => log({ level: 'warn', event: 'backplaneFailed', msg: `${what} failed: ${String(error)}` });
 
-  const publish = (channel: string, text: string) => cmd.publish(`${prefix}${channel}`, text).then(() => true, (error: unknown) => {
-    failed('forwarding a message')(error);
-    return false;
-  });
+  const publisher = batchingPublisher(cmd, prefix, failed('forwarding a message'));
+  const { publish } = publisher;
 
   const acks = new AckWaits(ackTimeoutMs);
 
-  sub.on('message', (_channel: string, text: string) => {
+  // the bus brings back what this node published itself: its messages are told apart unread
+  const own = deliverPrefix(node);
+  const receive = (text: string) => {
+    if (text.startsWith(own)) return;
     const message = decodeMessage(text);
     if (!message) return log({ level: 'warn', event: 'backplaneBadMessage', msg: `a message on the backplane is not one of ours: ${text.slice(0, 100)}` });
     if ('acked' in message) return acks.settle(message.acked.id, message.acked.ok);
@@ -160,7 +167,8 @@ export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix 
     // this node applied its own events already, but not a reaping it did itself; if it was reaped, it claims its names back
     if (event.type === 'nodeGone' && event.node === node) return void reassert('another node reaped this one').catch(failed('claiming names again'));
     if (origin !== node || event.type === 'nodeGone') push(event);
-  });
+  };
+  sub.on('message', (_channel: string, text: string) => { for (const line of splitBatch(text)) receive(line); });
   let subscribed = false;
   sub.on('ready', () => {
     // ioredis subscribes again by itself after a reconnection; what was published meanwhile was missed
@@ -235,6 +243,7 @@ export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix 
       held = users;
     },
     async close() {
+      publisher.flush();
       clearInterval(heartbeat);
       acks.close();
       dialler$.complete();

@@ -1,5 +1,6 @@
-// What travels between nodes: JSON, one message per pub/sub publish. Names and users as the Lua scripts
-// write them (capabilities as one comma-separated string, since Lua's JSON cannot tell [] from {}).
+// What travels between nodes: JSON, a message a line, one or more lines per pub/sub publish. Names and
+// users as the Lua scripts write them (capabilities as one comma-separated string, since Lua's JSON cannot
+// tell [] from {}).
 import type { Audience, Capability, ClusterEvent, RemoteAck, RemoteUser } from '../../src/core/types.js';
 import type { Msg } from '../../src/core/messages.js';
 
@@ -24,7 +25,18 @@ export function decodeUser(text: string): RemoteUser | undefined {
 }
 
 export function encodeDeliver(origin: string, to: Audience, msg: Msg, ack?: RemoteAck): string {
+  // JSON.stringify keeps the order of the keys: every one begins with deliverPrefix(origin)
   return JSON.stringify(ack ? { type: 'deliver', origin, to, msg, ack } : { type: 'deliver', origin, to, msg });
+}
+
+/** How every `deliver` from `origin` begins, so that a node tells its own apart without decoding them. */
+export function deliverPrefix(origin: string): string {
+  return `{"type":"deliver","origin":${JSON.stringify(origin)},`;
+}
+
+/** The messages of one publish: one or more, a line each (JSON holds no raw line end). */
+export function splitBatch(text: string): string[] {
+  return text.includes('\n') ? text.split('\n') : [text];
 }
 
 /** Whether a forwarded message that asked for it was written (to the node it came from). */

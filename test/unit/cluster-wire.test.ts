@@ -1,0 +1,31 @@
+// What travels between cluster nodes: several messages in one publish, a line each, and a node's own
+// messages told apart by how they begin.
+import { describe, expect, it } from 'vitest';
+import { decodeMessage, deliverPrefix, encodeDeliver, splitBatch } from '../../streams/cluster/wire.js';
+import type { Msg } from '../../src/core/messages.js';
+
+const msg = (text: string): Msg => ({ type: 'recv', from: 'alice', channel: 'room', text });
+const room = { kind: 'channel', channel: 'room' } as const;
+
+describe('cluster wire', () => {
+  it.each(['host-1-abc', 'a "quoted" node', 'back\\slash', 'line\nend', 'ünïcode-✓'])('a deliver from %j begins with its prefix and with no other node\'s', (node) => {
+    for (const text of [encodeDeliver(node, room, msg('hi')), encodeDeliver(node, { kind: 'user', user: 'bob' }, msg('hi'), { node, id: 7 })]) {
+      expect(text.startsWith(deliverPrefix(node))).toBe(true);
+      expect(text.startsWith(deliverPrefix(`${node}x`))).toBe(false);
+      expect(text.startsWith(deliverPrefix(node.slice(0, -1)))).toBe(false);
+    }
+  });
+
+  it('messages joined by line ends come apart as they were, line ends in their text included', () => {
+    const bodies = ['one', 'two\nlines', 'three\r\n', ''];
+    const texts = bodies.map((body, i) => encodeDeliver(`node-${i}`, room, msg(body)));
+    const parts = splitBatch(texts.join('\n'));
+    expect(parts).toEqual(texts);
+    expect(parts.map((part) => decodeMessage(part))).toEqual(bodies.map((body, i) => ({ origin: `node-${i}`, event: { type: 'deliver', to: room, msg: msg(body) } })));
+  });
+
+  it('one message is a batch of one', () => {
+    const text = JSON.stringify({ type: 'channel', channel: 'room', origin: 'n' });
+    expect(splitBatch(text)).toEqual([text]);
+  });
+});
