@@ -4,10 +4,9 @@ import { chain, effect, join, none, note, reply, send, type Step } from '../../c
 import type { Ctx } from '../../core/dispatch.js';
 import {
   isLinked, isPeerAddress, isRemoteMember, plain, keepsExisting, keepsLinkDialledBy, linkTo, membershipsOn, splitChannel, splitUser,
-  withLink, withoutLink, withoutRemoteChannels, withRemoteChannel, withRemoteMember,
+  withLink, withoutLink, withRemoteChannel, withRemoteMember,
 } from '../../core/federation.js';
 import { announce } from '../../core/cluster.js';
-import type { DialectModule } from '../../core/dialect.js';
 import { isName, isServerName } from '../../core/names.js';
 import { updateConn, type Conn, type State } from '../../core/state.js';
 import { outcome, result } from '../channels/codec.js';
@@ -175,7 +174,7 @@ export function fedResultLine({ state, conn, args: [to, rest] }: Ctx): Step {
 }
 
 /** A checked FEDRESULT from `server` for `to`: RESULT SAY 0, or the answer to a JOIN of one of its channels. */
-function fedResultFor(state: State, to: string, server: string, rest: string): Step {
+export function fedResultFor(state: State, to: string, server: string, rest: string): Step {
   const target = localUser(state, to);
   const [verb, subject, flag] = rest.split(' ');
   if (!target) return note(state, 'debug', 'resultDropped', `a result for ${to}, who is not online`, { user: to });
@@ -201,7 +200,7 @@ export function linkClosed(state: State, conn: Conn): Step {
 }
 
 /** No link with `server` any more: its users leave our channels, its channels leave CHANNELS, joins under way there fail. */
-function linkGone(state: State, server: string, where: 'here' | 'there' = 'here'): Step {
+export function linkGone(state: State, server: string, where: 'here' | 'there' = 'here'): Step {
   const steps: Step[] = [];
   let next = withoutLink(state, server, where);
   if (isLinked(next, server)) return none(next);
@@ -214,32 +213,3 @@ function linkGone(state: State, server: string, where: 'here' | 'there' = 'here'
   });
   return steps.length ? join(steps, next) : none(next);
 }
-
-/** Federation in a cluster: what the node holding a link tells the others (see `announce`). */
-export const clusterHandlers: NonNullable<DialectModule['onCluster']> = {
-  // another node linked with `server`: its channels come again, and this node's users rejoin theirs there
-  linked: (state, { node, server, host, dialled }) => {
-    const remoteLinks = state.remoteLinks.set(server, { node, host, dialled });
-    if (state.links.has(server)) return none({ ...state, remoteLinks });
-    const next = { ...withoutRemoteChannels(state, server), remoteLinks };
-    const steps = membershipsOn(next, server).map(({ user, channel }) => send(next, { kind: 'peer', peer: server }, { type: 'reply', line: fedJoin(`${user}@${next.federation.name}`, channel) }));
-    return steps.length ? join(steps, next) : none(next);
-  },
-  unlinked: (state, { node, server }) => (state.remoteLinks.get(server)?.node === node ? linkGone(state, server, 'there') : none(state)),
-  remoteChannel: (state, { server, channel }) => none(withRemoteChannel(state, server, channel)),
-  remoteMember: (state, { channel, member, server }) => none(withRemoteMember(state, channel, member, server)),
-  fedResult: (state, { user, server, rest }) => fedResultFor(state, user, server, rest),
-  // a node that just joined learns the links this one holds, with their channels and members
-  nodeJoined: (state, { node }) => {
-    const steps: Step[] = [];
-    state.links.forEach((id, server) => {
-      const host = plain(state.conns.get(id)?.remote.address ?? '');
-      steps.push(announce(state, { type: 'linked', node: state.cluster!, server, host, dialled: state.conns.get(id)?.dialled !== undefined }, node));
-      for (const channel of state.remoteChannels.get(server) ?? []) steps.push(announce(state, { type: 'remoteChannel', server, channel }, node));
-    });
-    state.remoteMembers.forEach((members, channel) => members.forEach((member, server) => {
-      if (state.links.has(server)) steps.push(announce(state, { type: 'remoteMember', channel, member, server }, node));
-    }));
-    return steps.length ? join(steps, state) : none(state);
-  },
-};

@@ -3,7 +3,8 @@
 // is a connection this server dialled, which greets its peer first.
 import type { DialectModule } from '../../core/dialect.js';
 import { encodeLink } from './codec.js';
-import { clusterHandlers, greet, linkClosed } from './handlers.js';
+import { clusterHandlers } from './cluster.js';
+import { greet, linkClosed } from './handlers.js';
 import { linkRules } from './table.js';
 
 /** How much longer than a client's a link's line may be: a FEDSAY or FEDRECV wraps a full-length message. */
