@@ -1,12 +1,12 @@
 // What the other nodes of a cluster tell this one, applied to this node's state. Each node holds its own
 // connections and knows the others' users (for LIST, USERS, name checks and the user limit); messages for
 // users elsewhere are forwarded by the router, and come in here as `deliver` for this node's users. Pure.
-import { chain, effect, join, none, note, send, type Step } from './build.js';
+import { chain, effect, join, none, note, send, type Sent, type Step } from './build.js';
 import type { LeaveHow, Msg } from './messages.js';
 import { withoutLink } from './federation.js';
 import { logOut } from './presence.js';
 import { updateConn, withChannel, type State } from './state.js';
-import type { Capability, ClusterEvent, RemoteUser } from './types.js';
+import type { Audience, Capability, ClusterEvent, RemoteUser } from './types.js';
 
 /** Presence notices for this node's users only: the node the change happened on told its own. */
 const HERE = { kind: 'capable', capability: 'presence' } as const;
@@ -129,4 +129,34 @@ export function heldUsers(state: State): Array<{ readonly user: string; readonly
     if (conn?.loginSeq !== undefined) held.push({ user, seq: conn.loginSeq, can: conn.can });
   });
   return held;
+}
+
+/** Messages only: presence notices are made by every node from the cluster's events, never forwarded. */
+const FORWARDED: ReadonlySet<Msg['type']> = new Set(['private', 'broadcast', 'recv']);
+
+/**
+ * Which other nodes a message sent here is also for: the one node holding its user or its peer's link, every
+ * node (`all`, with an audience they can resolve), or none. Decided against the state it was sent in.
+ */
+export function forwardTarget({ to, msg, state }: Sent): { readonly node: string | 'all'; readonly to: Audience } | undefined {
+  switch (to.kind) {
+    // a line for a federated server whose link another node holds goes to that node
+    case 'peer': {
+      const node = state.links.has(to.peer) ? undefined : state.remoteLinks.get(to.peer)?.node;
+      return node === undefined ? undefined : { node, to };
+    }
+    case 'user': {
+      const node = !FORWARDED.has(msg.type) || state.online.has(to.user) ? undefined : state.remoteUsers.get(to.user)?.node;
+      return node === undefined ? undefined : { node, to };
+    }
+    case 'channel':
+    case 'capable': {
+      if (!FORWARDED.has(msg.type)) return undefined;
+      // `except` names a connection of this node: the others have no such connection
+      const { except: _, ...everywhere } = to;
+      return { node: 'all', to: everywhere };
+    }
+    case 'conn':
+      return undefined;
+  }
 }

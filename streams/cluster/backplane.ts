@@ -3,6 +3,7 @@
 // other nodes, and turns what the other nodes publish into events for the core. The decisions stay in the core.
 import { BehaviorSubject, Observable, Subject } from 'rxjs';
 import type { Sent } from '../../src/core/build.js';
+import { forwardTarget } from '../../src/core/cluster.js';
 import type { Capability, ClaimOutcome, ClusterEvent, RemoteAck, RemoteUser, LogEvent } from '../../src/core/types.js';
 import type { Store } from '../store.js';
 import { AckWaits } from './acks.js';
@@ -13,8 +14,6 @@ import { decodeMessage, decodeUser, deliverPrefix, encodeAcked, encodeCan, encod
 
 export { nodeName, shownUrl } from './redis.js';
 
-/** Messages only: presence notices are made by every node from the backplane's events, never forwarded. */
-const FORWARDED: ReadonlySet<string> = new Set(['private', 'broadcast', 'recv']);
 
 export interface BackplaneOptions {
   /** redis://host:port (a database number may follow: redis://host:port/2). */
@@ -207,29 +206,14 @@ export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix 
     acked(to, ok) {
       void publish(`to:${to.node}`, encodeAcked(node, to.id, ok));
     },
-    forward({ to, msg, state, ack }) {
-      // a line for a federated server whose link another node holds goes to that node
-      if (to.kind === 'peer') {
-        const holder = state.links.has(to.peer) ? undefined : state.remoteLinks.get(to.peer)?.node;
-        return holder === undefined ? undefined : publish(`to:${holder}`, encodeDeliver(node, to, msg));
-      }
-      if (!FORWARDED.has(msg.type)) return undefined;
-      switch (to.kind) {
-        case 'user': {
-          const home = state.online.has(to.user) ? undefined : state.remoteUsers.get(to.user)?.node;
-          if (home === undefined) return undefined;
-          // a direct SEND's SEND-OK waits until the DELIVERY was written, on whichever node
-          return ack === undefined ? publish(`to:${home}`, encodeDeliver(node, to, msg)) : acks.wait((id) => publish(`to:${home}`, encodeDeliver(node, to, msg, { node, id })));
-        }
-        case 'channel':
-        case 'capable': {
-          // `except` names a connection of this node: the others have no such connection
-          const { except: _, ...everywhere } = to;
-          return publish('bus', encodeDeliver(node, everywhere, msg));
-        }
-        default:
-          return undefined;
-      }
+    forward(sent) {
+      const target = forwardTarget(sent);
+      if (!target) return undefined;
+      const channel = target.node === 'all' ? 'bus' : `to:${target.node}`;
+      // a direct SEND's SEND-OK waits until the DELIVERY was written, on whichever node
+      return sent.ack === undefined
+        ? publish(channel, encodeDeliver(node, target.to, sent.msg))
+        : acks.wait((id) => publish(channel, encodeDeliver(node, target.to, sent.msg, { node, id })));
     },
     event$: new Observable<ClusterEvent>((subscriber) => {
       const subscription = incoming.subscribe(subscriber);
