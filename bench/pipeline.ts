@@ -99,7 +99,7 @@ async function roundTrips(once: () => Promise<void>): Promise<{ p50: number; p99
 
 export async function pipelineBench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'chat-bench-'));
-  const server = await start(resolve(HERE, '../streams/server.js'), ['--port', '0', '--web-port', 'off', '--max-users', String(CLIENTS + 10)], {
+  const server = await start(resolve(HERE, '../streams/cli/server.js'), ['--port', '0', '--web-port', 'off', '--max-users', String(CLIENTS + 10)], {
     CHAT_DB: join(dir, 'chat.db'), CHAT_LOG: join(dir, 'server.log'), LOG_LEVEL: 'warn', CHAT_BCRYPT_COST: '10',
     // it measures throughput, not abuse: each client sends far faster than a person, from one address
     CHAT_RATE_LIMIT: '0', CHAT_MAX_PER_ADDRESS: '1000',

@@ -1,7 +1,7 @@
 // `npm run bench -- step`: what one command costs the pure core (step plus resolving and encoding its
 // outbound messages, no sockets) with 1k, 10k and 100k connections. Each command is applied to the same
 // base state (it is persistent), so the size under test does not drift while it is measured.
-import { DIALECTS, initialState, step } from '../src/chat.js';
+import { DIALECTS, initialState, step } from '../src/server-step.js';
 import { forEachDelivery } from '../src/core/audience.js';
 import type { State } from '../src/core/state.js';
 import type { Command } from '../src/core/types.js';

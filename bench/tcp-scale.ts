@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { cpuSeconds, openFileLimit, pinCores, residentKb, settledRssKb, type Pinning } from './compare/machine.js';
 
-const SERVER_ENTRY = resolve(import.meta.dirname, '../streams/server.js');
+const SERVER_ENTRY = resolve(import.meta.dirname, '../streams/cli/server.js');
 const HOST = '127.0.0.1';
 const CONNECTS_IN_FLIGHT = 200;
 const START_LIMIT_MS = 15_000;

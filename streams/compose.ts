@@ -2,21 +2,21 @@
 // `npm start`, the in-process replay and the tests all build their server here.
 import { map, Observable, Subject } from 'rxjs';
 import { heldUsers } from '../src/core/cluster.js';
-import { DIALECTS, initialState, step } from '../src/chat.js';
+import { DIALECTS, initialState, step } from '../src/server-step.js';
 import type { Limits } from '../src/config/limits.js';
 import { link } from '../src/dialects/link/index.js';
 import type { Federation, Limits as CoreLimits, State } from '../src/core/state.js';
-import type { Sent } from '../src/core/build.js';
+import type { Sent } from '../src/core/steps.js';
 import type { ClusterEvent, Command, LogEvent, RemoteAck } from '../src/core/types.js';
 import type { Backplane } from './cluster/backplane.js';
-import { effectRunner } from './effects.js';
-import type { Hasher } from './hasher.js';
+import { effectRunner } from './services/effects.js';
+import type { Hasher } from './services/hasher.js';
 import { startPipeline, type Connection, type Pipeline } from './pipeline.js';
 import { createRouter } from './router.js';
-import type { Recorder } from './recorder.js';
-import { SocketSink } from './sink.js';
-import type { ServerStats } from './stats.js';
-import type { Store } from './store.js';
+import type { Recorder } from './ops/recorder.js';
+import { SocketSink } from './net/sink.js';
+import type { ServerStats } from './ops/stats.js';
+import type { Store } from './services/store.js';
 
 export interface ServerParts {
   readonly connection$: Observable<Connection>;

@@ -2,16 +2,16 @@
 import { asapScheduler, merge, Observable, Subject } from 'rxjs';
 import { finalize, mergeMap, observeOn, scan, share, takeUntil, tap } from 'rxjs/operators';
 import type { Duplex } from 'node:stream';
-import type { Sent } from '../src/core/build.js';
+import type { Sent } from '../src/core/steps.js';
 import { failedResult } from '../src/core/effects.js';
 import type { State } from '../src/core/state.js';
 import type { StepFn, Transition } from '../src/core/step.js';
 import type { ClusterEvent, Command, ConnId, EdgeEffect, Effect, EffectResult, ListenerMode, LogEvent, PeerAddress, Remote } from '../src/core/types.js';
-import { Intake } from './intake.js';
-import { commandsOf } from './lines.js';
-import type { SocketSink } from './sink.js';
-import type { ServerStats } from './stats.js';
-import { Timers } from './timers.js';
+import { Intake } from './net/read-control.js';
+import { commandsOf } from './net/lines.js';
+import type { SocketSink } from './net/sink.js';
+import type { ServerStats } from './ops/stats.js';
+import { Timers } from './net/timers.js';
 
 export interface Connection {
   readonly socket: Duplex;
@@ -68,7 +68,7 @@ export interface Holdings {
 export interface Pipeline {
   /** Effects still under way; zero when the server has nothing left to finish. */
   pending(): number;
-  /** Counts of what the server holds, to check that nothing leaks (see SIGUSR2 in streams/server.ts). */
+  /** Counts of what the server holds, to check that nothing leaks (see SIGUSR2 in streams/cli/server.ts). */
   holdings(): Holdings;
   /** Stops accepting, closes every connection, and waits (briefly) for running effects to finish. */
   stop(): Promise<void>;

@@ -3,11 +3,11 @@
 // connection like any other (its audience is `peer`). In a cluster, the backplane sends messages on to the
 // users of other nodes from here, beside the sink.
 import { forEachDelivery } from '../src/core/audience.js';
-import type { Sent } from '../src/core/build.js';
+import type { Sent } from '../src/core/steps.js';
 import type { Registry } from '../src/core/dialect.js';
 import type { ConnId, DialectName, RemoteAck } from '../src/core/types.js';
-import type { SocketSink } from './sink.js';
-import type { ServerStats } from './stats.js';
+import type { SocketSink } from './net/sink.js';
+import type { ServerStats } from './ops/stats.js';
 
 export interface RouterOptions {
   readonly registry: Registry;

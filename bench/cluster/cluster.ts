@@ -114,7 +114,7 @@ export async function clusterBench(options: ClusterOptions): Promise<void> {
     const header = [
       `cluster${options.quick ? ' (quick)' : ''}, ${started.toISOString()}: ${machine.cores} cores, ${machine.cpuModel}; node ${machine.node}; redis-server ${redisPath ? redisVersion(redisPath) ?? '(unknown version)' : 'missing'}; ulimit -n ${machine.openFiles}`,
       'set-ups: (a) one process, no cluster; (b) one process with --cluster (one node: Redis and nothing else added); (c) --workers 2 with --cluster (two nodes on one port)',
-      'each server: dist/streams/server.js, channels dialect, rate limit and per-address cap off, LOG_LEVEL=warn; redis-server --save \'\' --appendonly no, fresh for each server; all on 127.0.0.1',
+      'each server: dist/streams/cli/server.js, channels dialect, rate limit and per-address cap off, LOG_LEVEL=warn; redis-server --save \'\' --appendonly no, fresh for each server; all on 127.0.0.1',
       `cores: ${UNPINNED.description}; the "cores used" rows say what each took. load: bench/loadgen.c (one epoll thread), 64-byte payloads`,
     ].join('\n');
     console.log(`${header}\n`);

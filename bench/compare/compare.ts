@@ -65,7 +65,7 @@ export async function compareBench(options: CompareOptions): Promise<void> {
     };
     const header = [
       `compare${options.quick ? ' (quick)' : ''}, ${started.toISOString()}: ${machine.cores} cores, ${machine.cpuModel}; node ${machine.node}; ulimit -n ${machine.openFiles}`,
-      `servers: this one (dist/streams/server.js, channels dialect, rate limit off), ${versions.ngircd ?? 'no ngircd'}, ${versions.mosquitto ?? 'no mosquitto'}; all on 127.0.0.1`,
+      `servers: this one (dist/streams/cli/server.js, channels dialect, rate limit off), ${versions.ngircd ?? 'no ngircd'}, ${versions.mosquitto ?? 'no mosquitto'}; all on 127.0.0.1`,
       `${pinning.description}; load: bench/loadgen.c (one epoll thread per run), 64-byte payloads`,
     ].join('\n');
     console.log(`${header}\n`);

@@ -1,5 +1,5 @@
 // Starts each server under test on 127.0.0.1, pinned to its core, each with its own temp dir:
-// this one (the built dist/streams/server.js), ngircd and mosquitto.
+// this one (the built dist/streams/cli/server.js), ngircd and mosquitto.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,7 +9,7 @@ import { ensureInstalled } from './install.js';
 import { cpuSeconds, residentKb, type Pinning } from './machine.js';
 import { mosquittoConfig, ngircdConfig } from './peer-configs.js';
 
-const SERVER_ENTRY = resolve(import.meta.dirname, '../../streams/server.js');
+const SERVER_ENTRY = resolve(import.meta.dirname, '../../streams/cli/server.js');
 const HOST = '127.0.0.1';
 const START_LIMIT_MS = 15_000;
 const START_TRIES = 3;

@@ -1,4 +1,4 @@
-// The client as one pure function: update(state, event) → {state, out}. The I/O driver (streams/client.ts)
+// The client as one pure function: update(state, event) → {state, out}. The I/O driver (streams/cli/client.ts)
 // feeds it socket lines, typed lines and signals, and carries out what comes back.
 import { answerSecret, channels } from './channels.js';
 import { classify, findCommand, helpLines, note, runCommand, same, type DialectClient } from './commands.js';

@@ -1,6 +1,6 @@
 // Resolving an audience to connections, and a message to each connection's own line. Pure; the router
 // in streams/ calls it with the sockets' writer.
-import type { Sent } from './build.js';
+import type { Sent } from './steps.js';
 import type { Registry } from './dialect.js';
 import type { State } from './state.js';
 import type { Audience, ConnId, DialectName } from './types.js';

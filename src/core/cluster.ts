@@ -1,7 +1,7 @@
 // What the other nodes of a cluster tell this one, applied to this node's state. Each node holds its own
 // connections and knows the others' users (for LIST, USERS, name checks and the user limit); messages for
 // users elsewhere are forwarded by the router, and come in here as `deliver` for this node's users. Pure.
-import { chain, effect, join, none, note, send, type Sent, type Step } from './build.js';
+import { chain, effect, join, none, note, send, type Sent, type Step } from './steps.js';
 import type { LeaveHow, Msg } from './messages.js';
 import { withoutLink } from './federation.js';
 import { logOut } from './presence.js';

@@ -1,7 +1,7 @@
 // What a dialect is to the core: a module with its verbs, its command table, its encoder, its
 // capabilities and its handlers for effect results. The core knows dialects only through this contract
 // and a registry built from them; `src/dialects/index.ts` lists the modules.
-import type { Step } from './build.js';
+import type { Step } from './steps.js';
 import type { Ctx, DialectRules } from './dispatch.js';
 import type { Encoder } from './messages.js';
 import type { Conn, State } from './state.js';

@@ -1,6 +1,6 @@
 // One dispatcher for every dialect: the guards (login, argument counts, control characters, unknown
 // verbs) run here, once, from the dialect's command table. Handlers see only well-formed input.
-import type { Step } from './build.js';
+import type { Step } from './steps.js';
 import { hasControlCharacters } from './names.js';
 import type { Conn, State } from './state.js';
 

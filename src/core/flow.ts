@@ -1,8 +1,8 @@
 // Flow control: when to read a connection's socket, and when to look at the connection again. Its socket is
 // not read while it has queued more than it may (TCP pushes back on the client; no line is dropped) or while
 // it is over its rate; one timer per connection wakes the core for the next thing due on it.
-import { chain, effect, none, note, type Step } from './build.js';
-import { paidAt } from './meter.js';
+import { chain, effect, none, note, type Step } from './steps.js';
+import { paidAt } from './rate-limit.js';
 import { updateConn, type Conn, type State } from './state.js';
 import type { ConnId } from './types.js';
 

@@ -1,6 +1,6 @@
 // Logging in, out and renaming: shared by every dialect, since there is one namespace of online users. In a
 // cluster that namespace spans every node: a name is claimed across the cluster before anyone is told it is theirs.
-import { chain, effect, none, note, send, type Step } from './build.js';
+import { chain, effect, none, note, send, type Step } from './steps.js';
 import type { LeaveHow } from './messages.js';
 import { updateConn, withOnline, withoutOnline, withRename, type State } from './state.js';
 import type { Audience, Capability, ConnId } from './types.js';

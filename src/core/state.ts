@@ -2,8 +2,8 @@
 // change makes a new version in O(log n) and shares the rest, so `step` stays a pure function and an
 // outbound message can be resolved against the very version it was sent in.
 import { List, Map as IMap, Set as ISet } from 'immutable';
-import type { Meter, RateLimit } from './meter.js';
-import { NO_FAILURES, type LoginFailures, type LoginThrottle } from './throttle.js';
+import type { Meter, RateLimit } from './rate-limit.js';
+import { NO_FAILURES, type LoginFailures, type LoginThrottle } from './login-throttle.js';
 import { SortedMap, sortedNames, type SortedNames } from './sorted.js';
 import type { Capability, Command, ConnId, DialectName, ListenerMode, PeerAddress, Remote, RemoteUser } from './types.js';
 

@@ -1,9 +1,9 @@
 // step(state, command): the whole server as a pure function. Total: bad input becomes a reply and a log line.
-import { chain, effect, join, none, note, type Sent, type Step } from './build.js';
+import { chain, effect, join, none, note, type Sent, type Step } from './steps.js';
 import type { DialectModule, Registry } from './dialect.js';
 import { dispatch, type Ctx } from './dispatch.js';
 import { flowControl } from './flow.js';
-import { reportExcess } from './meter.js';
+import { reportExcess } from './rate-limit.js';
 import { applyClusterEvent } from './cluster.js';
 import { logOut, release } from './presence.js';
 import { newConn, updateConn, withConn, withoutConn, type Conn, type QueuedInput, type State } from './state.js';

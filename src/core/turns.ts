@@ -2,10 +2,10 @@
 // waits while the connection waits on an effect (bcrypt, the disk, a delivery), or until the rate limit lets
 // it through; the queue it waits in is bounded by flow control (src/core/flow.ts), never by dropping.
 import { List } from 'immutable';
-import { chain, effect, join, none, note, type Step } from './build.js';
+import { chain, effect, join, none, note, type Step } from './steps.js';
 import type { Ctx, DialectRules } from './dispatch.js';
 import { flowControl, isLink, loggedIn } from './flow.js';
-import { charge, reportExcess } from './meter.js';
+import { charge, reportExcess } from './rate-limit.js';
 import { logOut } from './presence.js';
 import { updateConn, withConn, type Conn, type QueuedInput, type State } from './state.js';
 import type { Command, ConnId } from './types.js';

@@ -2,10 +2,10 @@
 // names atomically, keeps this node's lease, reaps nodes whose lease ran out, forwards messages for users on
 // other nodes, and turns what the other nodes publish into events for the core. The decisions stay in the core.
 import { BehaviorSubject, Observable, Subject } from 'rxjs';
-import type { Sent } from '../../src/core/build.js';
+import type { Sent } from '../../src/core/steps.js';
 import { forwardTarget } from '../../src/core/cluster.js';
 import type { Capability, ClaimOutcome, ClusterEvent, RemoteAck, RemoteUser, LogEvent } from '../../src/core/types.js';
-import type { Store } from '../store.js';
+import type { Store } from '../services/store.js';
 import { AckWaits } from './acks.js';
 import { batchingPublisher } from './publisher.js';
 import { connect, scriptRunner, shownUrl, type ScriptRunner } from './redis.js';

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { LogEvent } from '../../src/core/types.js';
-import { StartupError } from '../startup-error.js';
+import { StartupError } from '../ops/startup-error.js';
 import { CLAIM, DIALLER, PUT_ACCOUNT, PUT_CHANNEL, REAP_DEAD, REASSERT, RELEASE, RENEW } from './scripts.js';
 
 export type Script = 'chatClaim' | 'chatRelease' | 'chatRenew' | 'chatReap' | 'chatReassert' | 'chatPutAccount' | 'chatPutChannel' | 'chatDialler';

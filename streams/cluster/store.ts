@@ -1,7 +1,7 @@
 // Accounts and channels in Redis, for a cluster node: the one store every node shares. A write resolves once
 // Redis has it (with appendfsync always, on disk), and every other node is told in the same step.
 import type { Redis } from 'ioredis';
-import type { Store } from '../store.js';
+import type { Store } from '../services/store.js';
 import type { ScriptRunner } from './redis.js';
 
 export function redisStore(cmd: Redis, run: ScriptRunner, prefix: string, node: string, shownUrl: string): Store {

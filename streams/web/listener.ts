@@ -8,7 +8,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Limits } from '../../src/config/limits.js';
 import { originAllowed } from '../../src/config/origins.js';
 import type { ListenerMode, LogEvent } from '../../src/core/types.js';
-import { listenOn, logListenerEvents } from '../listen.js';
+import { listenOn, logListenerEvents } from '../net/listen.js';
 import type { Connection } from '../pipeline.js';
 import { WebSocketDuplex } from './duplex.js';
 import { pathOf, staticFiles, type Mount } from './static.js';

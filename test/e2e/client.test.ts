@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectClient, type LineClient } from '../support/client.js';
 import { removeTempDirs, startServerProcess, tempDir, type ServerProcess } from '../support/server.js';
 
-const CLIENT_ENTRY = resolve(import.meta.dirname, '../../dist/streams/client.js');
+const CLIENT_ENTRY = resolve(import.meta.dirname, '../../dist/streams/cli/client.js');
 const HAS_TMUX = spawnSync('which', ['tmux']).status === 0;
 // a tmux server of our own, its socket in a temp folder: the tests never touch anyone else's sessions
 const TMUX_SOCKET = join(tempDir(), 'tmux.sock');

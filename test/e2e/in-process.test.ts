@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../src/config/config.js';
 import { startServer } from '../../streams/app.js';
-import { openStore } from '../../streams/store.js';
+import { openStore } from '../../streams/services/store.js';
 import { connectClient } from '../support/client.js';
 import { removeTempDirs, tempDir } from '../support/server.js';
 

@@ -5,7 +5,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { connect as tlsConnect } from 'node:tls';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { LineQueue } from '../../streams/replay/transport.js';
+import { LineQueue } from '../../streams/cli/replay/transport.js';
 import { runServerToExit, tempDir, type ServerProcess } from '../support/server.js';
 import { ask, channelsUser, cleanup, cleanupAll, client, directUser, eventually, messengerUser, server } from './helpers.js';
 

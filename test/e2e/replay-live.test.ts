@@ -6,9 +6,9 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRecording, type Recording } from '../../src/recording/parse.js';
 import { liveSkipReason, peersOf } from '../../src/recording/settings.js';
-import { freshTag } from '../../streams/replay.js';
-import { replay } from '../../streams/replay/run.js';
-import { tcpTransport } from '../../streams/replay/tcp.js';
+import { freshTag } from '../../streams/cli/replay.js';
+import { replay } from '../../streams/cli/replay/run.js';
+import { tcpTransport } from '../../streams/cli/replay/tcp.js';
 import { removeTempDirs, startServerProcess, tempDir, type ServerProcess, type StartOptions } from '../support/server.js';
 
 const DIR = resolve(import.meta.dirname, '../recordings');

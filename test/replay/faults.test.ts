@@ -3,9 +3,9 @@
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LogEvent } from '../../src/core/types.js';
-import { openHasher } from '../../streams/hasher.js';
-import { memoryTransport } from '../../streams/replay/memory.js';
-import type { ReplayConnection, Transport } from '../../streams/replay/transport.js';
+import { openHasher } from '../../streams/services/hasher.js';
+import { memoryTransport } from '../../streams/cli/replay/memory.js';
+import type { ReplayConnection, Transport } from '../../streams/cli/replay/transport.js';
 import { removeTempDirs, tempDir } from '../support/server.js';
 
 afterAll(removeTempDirs);

@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseRecording } from '../../src/recording/parse.js';
-import { freshTag, replayInProcess } from '../../streams/replay.js';
+import { freshTag, replayInProcess } from '../../streams/cli/replay.js';
 
 const DIR = resolve(import.meta.dirname, '../recordings');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.rec')).sort();

@@ -1,6 +1,6 @@
 // A line-oriented TCP test client: send lines, wait for the next line (with a timeout), notice the close.
 import { connect, type Socket } from 'node:net';
-import { LineQueue } from '../../streams/replay/transport.js';
+import { LineQueue } from '../../streams/cli/replay/transport.js';
 
 export interface LineClient {
   readonly socket: Socket;

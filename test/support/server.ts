@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 
-export const SERVER_ENTRY = resolve(import.meta.dirname, '../../dist/streams/server.js');
+export const SERVER_ENTRY = resolve(import.meta.dirname, '../../dist/streams/cli/server.js');
 
 export interface ServerProcess {
   readonly child: ChildProcess;

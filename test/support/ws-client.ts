@@ -2,7 +2,7 @@
 // received is queued as one line; waits have timeouts, and the close code and reason are kept.
 import { connect, type NetConnectOpts, type Socket } from 'node:net';
 import WebSocket from 'ws';
-import { LineQueue } from '../../streams/replay/transport.js';
+import { LineQueue } from '../../streams/cli/replay/transport.js';
 
 export interface WebSocketClient {
   readonly ws: WebSocket;

@@ -1,8 +1,8 @@
 // Cluster mode in the pure core: what the other nodes tell this one (applyClusterEvent), the users this node
 // holds (heldUsers), and the name claim every dialect's login and rename goes through in a cluster.
 import { describe, expect, it } from 'vitest';
-import { DIALECTS, initialState, step } from '../../src/chat.js';
-import type { Sent } from '../../src/core/build.js';
+import { DIALECTS, initialState, step } from '../../src/server-step.js';
+import type { Sent } from '../../src/core/steps.js';
 import { applyClusterEvent, heldUsers } from '../../src/core/cluster.js';
 import { forEachDelivery } from '../../src/core/audience.js';
 import type { State } from '../../src/core/state.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { splitArgs } from '../../src/core/dispatch.js';
-import { DIALECTS, initialState, step } from '../../src/chat.js';
+import { DIALECTS, initialState, step } from '../../src/server-step.js';
 import { forEachDelivery } from '../../src/core/audience.js';
 import { canonicalName, codePoints, hasControlCharacters, isName, quoted } from '../../src/core/names.js';
 import type { State } from '../../src/core/state.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initialState } from '../../src/chat.js';
+import { initialState } from '../../src/server-step.js';
 import { keepsExisting, splitChannel, splitUser, usesLinkFrom, withLink } from '../../src/core/federation.js';
 import { newConn, withConn, type State } from '../../src/core/state.js';
 import { fedChannels } from '../../src/dialects/link/codec.js';

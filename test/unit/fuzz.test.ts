@@ -4,7 +4,7 @@
 // runs every effect once, closes what the core closes, and fires timers when their time comes.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DIALECTS, initialState, step } from '../../src/chat.js';
+import { DIALECTS, initialState, step } from '../../src/server-step.js';
 import { forEachDelivery } from '../../src/core/audience.js';
 import type { Limits, State } from '../../src/core/state.js';
 import type { Command, Effect } from '../../src/core/types.js';

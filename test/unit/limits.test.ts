@@ -1,7 +1,7 @@
 // The core's limits with explicit times: the rate limit (delay, then disconnect), its summarised log lines,
 // and the login timeout. No clock: every command says when it happened.
 import { describe, expect, it } from 'vitest';
-import { DIALECTS, initialState, step } from '../../src/chat.js';
+import { DIALECTS, initialState, step } from '../../src/server-step.js';
 import { forEachDelivery } from '../../src/core/audience.js';
 import type { Limits, State } from '../../src/core/state.js';
 import type { Command, Effect, LogEvent } from '../../src/core/types.js';

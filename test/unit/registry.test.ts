@@ -1,7 +1,7 @@
 // The dialect contract: a fourth dialect is one module and one registry entry; the core needs nothing else.
 import { describe, expect, it } from 'vitest';
 import { forEachDelivery } from '../../src/core/audience.js';
-import { none, reply, send } from '../../src/core/build.js';
+import { none, reply, send } from '../../src/core/steps.js';
 import { registry, type DialectModule } from '../../src/core/dialect.js';
 import type { Row } from '../../src/core/dispatch.js';
 import { isFull, isOnline, logIn } from '../../src/core/presence.js';

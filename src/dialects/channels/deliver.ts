@@ -1,6 +1,6 @@
 // A channel message reaches every member: local ones as RECV through the channel's audience, remote ones
 // as one FEDRECV each on the link to their server (channels.md, "Federation").
-import { join, none, send, type Step } from '../../core/build.js';
+import { join, none, send, type Step } from '../../core/steps.js';
 import { splitUser } from '../../core/federation.js';
 import type { State } from '../../core/state.js';
 import { fedRecv } from '../link/codec.js';

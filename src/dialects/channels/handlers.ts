@@ -1,5 +1,5 @@
 // The channels dialect's verbs: accounts, channels and channel messages.
-import { andThen, chain, effect, note, reply, send, type Step } from '../../core/build.js';
+import { andThen, chain, effect, note, reply, send, type Step } from '../../core/steps.js';
 import type { Ctx } from '../../core/dispatch.js';
 import { isLinked, splitChannel } from '../../core/federation.js';
 import { isFull, isOnline } from '../../core/presence.js';
@@ -9,7 +9,7 @@ import { fedJoin, fedSay } from '../link/codec.js';
 import { channelList, result, type Verb } from './codec.js';
 import { deliverToChannel } from './deliver.js';
 import { canonicalName, quoted } from '../../core/names.js';
-import { loginAllowedAt, withLoginAttempt, withLoginFailure } from '../../core/throttle.js';
+import { loginAllowedAt, withLoginAttempt, withLoginFailure } from '../../core/login-throttle.js';
 import { retryAt } from '../../core/turns.js';
 import { isChannelsName } from './names.js';
 

@@ -1,12 +1,12 @@
 // What the channels dialect does when its effects (bcrypt, the database) come back.
-import { chain, effect, note, type Step } from '../../core/build.js';
+import { chain, effect, note, type Step } from '../../core/steps.js';
 import type { Ctx } from '../../core/dispatch.js';
 import type { ResultHandler } from '../../core/dialect.js';
 import { CLAIM_REFUSALS, claim, isFull, isOnline, logIn } from '../../core/presence.js';
 import type { NameClaimed } from '../../core/step.js';
 import { updateConn, withChannel, type State } from '../../core/state.js';
 import type { ConnId } from '../../core/types.js';
-import { withLoginFailure, withLoginSuccess } from '../../core/throttle.js';
+import { withLoginFailure, withLoginSuccess } from '../../core/login-throttle.js';
 import { fedNew } from '../link/codec.js';
 import { toEveryPeer } from './deliver.js';
 import { answer, refuseLogin } from './handlers.js';

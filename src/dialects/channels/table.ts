@@ -1,5 +1,5 @@
 // The channels dialect's verbs: arguments, login guard, handler, failure reply.
-import { none, note } from '../../core/build.js';
+import { none, note } from '../../core/steps.js';
 import type { DialectRules, Row } from '../../core/dispatch.js';
 import { channels, create, failure, join, login, register, say } from './handlers.js';
 

@@ -1,5 +1,5 @@
 // The direct dialect's verbs: HELLO-FROM, LIST, SEND.
-import { chain, effect, note, reply, send, type Step } from '../../core/build.js';
+import { chain, effect, note, reply, send, type Step } from '../../core/steps.js';
 import type { Ctx } from '../../core/dispatch.js';
 import { canonicalName, isName } from '../../core/names.js';
 import { CLAIM_REFUSALS, claim, isFull, isOnline, logIn, reachable } from '../../core/presence.js';

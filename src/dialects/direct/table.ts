@@ -1,5 +1,5 @@
 // The direct dialect's verbs: arguments, login guard, handler, failure reply.
-import { none } from '../../core/build.js';
+import { none } from '../../core/steps.js';
 import type { Ctx, DialectRules, Row } from '../../core/dispatch.js';
 import { helloFrom, list, refuse, refuseAndClose, sendTo } from './handlers.js';
 

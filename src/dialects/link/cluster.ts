@@ -1,6 +1,6 @@
 // Federation in a cluster: what the node holding a link tells the other nodes (see `announce`), applied on
 // theirs. Links live on one node; its peers' channels and members, and the answers for users elsewhere, travel.
-import { join, none, send, type Step } from '../../core/build.js';
+import { join, none, send, type Step } from '../../core/steps.js';
 import { announce } from '../../core/cluster.js';
 import type { DialectModule } from '../../core/dialect.js';
 import { membershipsOn, plain, withoutRemoteChannels, withRemoteChannel, withRemoteMember } from '../../core/federation.js';

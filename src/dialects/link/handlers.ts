@@ -1,6 +1,6 @@
 // What one server does with the lines another sends over a federation link (channels.md, "Federation").
 // A peer is trusted only for what it says about its own users and channels; anything else is refused.
-import { chain, effect, join, none, note, reply, send, type Step } from '../../core/build.js';
+import { chain, effect, join, none, note, reply, send, type Step } from '../../core/steps.js';
 import type { Ctx } from '../../core/dispatch.js';
 import {
   isLinked, isPeerAddress, isRemoteMember, plain, keepsExisting, keepsLinkDialledBy, linkTo, membershipsOn, splitChannel, splitUser,

@@ -3,7 +3,7 @@ import type { Ctx, DialectRules, Row } from '../../core/dispatch.js';
 import {
   federateConfirmLine, federateOutLine, fedChannelsLine, fedJoinLine, fedNewLine, fedRecvLine, fedResultLine, fedSayLine, refuseLink,
 } from './handlers.js';
-import { none, note } from '../../core/build.js';
+import { none, note } from '../../core/steps.js';
 
 const badLine = ({ state, conn }: Ctx) =>
   note(state, 'warn', 'linkIgnored', `ignored a malformed line from ${conn.peer ?? conn.remote.address}`, { conn: conn.id, peer: conn.peer });

@@ -1,5 +1,5 @@
 // The messenger dialect's verbs: NAME, BROADCAST, WHISPER, USERS, QUIT.
-import { chain, effect, none, note, reply, send, type Step } from '../../core/build.js';
+import { chain, effect, none, note, reply, send, type Step } from '../../core/steps.js';
 import type { Ctx } from '../../core/dispatch.js';
 import { canonicalName, isName, quoted } from '../../core/names.js';
 import { CLAIM_REFUSALS, claim, isFull, isOnline, logIn, logOut, reachable, rename, userCount } from '../../core/presence.js';

@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
-import type { State } from '../src/core/state.js';
+import type { State } from '../../src/core/state.js';
 import type { ServerStats } from './stats.js';
 
 /** The latest state, as the pipeline publishes it (undefined before the first command). */

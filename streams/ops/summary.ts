@@ -1,6 +1,6 @@
 // Log lines about something that can repeat as fast as a client likes (refused connections), summarised:
 // the first one as it happens, then one line per window with the count, so no client can flood the log.
-import type { LogEvent } from '../src/core/types.js';
+import type { LogEvent } from '../../src/core/types.js';
 
 /** One summary line per key per 10 s, however many events. */
 export const SUMMARY_MS = 10_000;

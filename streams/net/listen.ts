@@ -1,8 +1,8 @@
 // Puts a server on its port, turning the usual failures into a sentence that says what to do.
 import type { Server } from 'node:net';
-import type { LogEvent } from '../src/core/types.js';
-import { StartupError } from './startup-error.js';
-import { Summary } from './summary.js';
+import type { LogEvent } from '../../src/core/types.js';
+import { StartupError } from '../ops/startup-error.js';
+import { Summary } from '../ops/summary.js';
 
 export interface ListenTarget {
   readonly address: string;

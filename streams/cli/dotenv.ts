@@ -1,6 +1,6 @@
 // Reads ./.env if there is one.
 import { readFileSync } from 'node:fs';
-import { parseDotenv } from '../src/config/dotenv.js';
+import { parseDotenv } from '../../src/config/dotenv.js';
 
 /** The file's variables; throws with the file and line when it cannot be read or has a line that is not NAME=value. */
 export function readDotenv(path = '.env'): Record<string, string> {

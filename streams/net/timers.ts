@@ -1,6 +1,6 @@
 // The core's `timer` effects: at most one timer a connection (a new one replaces the old), each firing a
 // `timer` command back into the stream; a connection's timer goes when the connection goes.
-import type { ConnId } from '../src/core/types.js';
+import type { ConnId } from '../../src/core/types.js';
 
 export class Timers {
   private readonly pending = new Map<ConnId, NodeJS.Timeout>();

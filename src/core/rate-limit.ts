@@ -1,7 +1,7 @@
 // The per-connection rate limit: a token bucket that lines may overdraw. A line that finds no token is not
 // refused: it waits until its token has refilled, and the connection is read no further meanwhile (like
 // ngIRCd's penalty), so a flooder slows only itself. Pure arithmetic on the times commands carry.
-import { none, note, type Step } from './build.js';
+import { none, note, type Step } from './steps.js';
 import type { State } from './state.js';
 import type { ConnId } from './types.js';
 

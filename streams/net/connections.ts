@@ -1,8 +1,8 @@
 // A listening server as an observable of connections: a plain TCP one, or a TLS one once each handshake is done.
 import { Observable } from 'rxjs';
 import type { Server, Socket } from 'node:net';
-import type { ListenerMode } from '../src/core/types.js';
-import type { Connection } from './pipeline.js';
+import type { ListenerMode } from '../../src/core/types.js';
+import type { Connection } from '../pipeline.js';
 
 export function connectionsOf(server: Server, listener: ListenerMode, event: 'connection' | 'secureConnection' = 'connection'): Observable<Connection> {
   return new Observable<Connection>((subscriber) => {

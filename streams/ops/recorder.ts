@@ -1,8 +1,8 @@
 // --record FILE: writes the traffic of the running server in the recording format, read where lines are
 // read and written, so a session can be replayed as a regression test. Passwords become placeholders.
 import { createWriteStream } from 'node:fs';
-import type { Command, ConnId } from '../src/core/types.js';
-import { expectedLine, Placeholders, sentLine, withoutPasswords } from '../src/recording/write.js';
+import type { Command, ConnId } from '../../src/core/types.js';
+import { expectedLine, Placeholders, sentLine, withoutPasswords } from '../../src/recording/write.js';
 
 export interface Recorder {
   /** A command a socket caused: it opened, sent a line, finished sending, closed. */

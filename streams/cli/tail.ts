@@ -2,8 +2,8 @@
 // `chat-server tail [FILE] [options]`: prints server.log human-readably and follows it, across truncation
 // (it starts again from the top) and rotation (it finishes the old file, then reads the new one).
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
-import { formatLogLine } from '../src/log/format.js';
-import { parseTailArgs, shows, TAIL_USAGE, type TailOptions } from '../src/log/tail.js';
+import { formatLogLine } from '../../src/log/format.js';
+import { parseTailArgs, shows, TAIL_USAGE, type TailOptions } from '../../src/log/tail.js';
 
 /** How often the file is looked at for new lines, truncation and rotation. */
 const POLL_MS = 200;

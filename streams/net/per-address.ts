@@ -2,9 +2,9 @@
 // CHAT_MAX_PER_ADDRESS open from one address, a new one is closed at once, before anything is read or
 // allocated for it. Links this server dialled are its own and are not counted.
 import { Observable } from 'rxjs';
-import type { LogEvent } from '../src/core/types.js';
-import type { Connection } from './pipeline.js';
-import { Summary } from './summary.js';
+import type { LogEvent } from '../../src/core/types.js';
+import type { Connection } from '../pipeline.js';
+import { Summary } from '../ops/summary.js';
 
 export function capPerAddress(connection$: Observable<Connection>, maxPerAddress: number, log: (event: LogEvent) => void): Observable<Connection> {
   return new Observable<Connection>((subscriber) => {

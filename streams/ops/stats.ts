@@ -1,6 +1,6 @@
 // Counts the edges keep as traffic passes (plain numbers, nothing on the hot path but an addition); the
 // metrics endpoint reads them when it is scraped.
-import type { ConnId } from '../src/core/types.js';
+import type { ConnId } from '../../src/core/types.js';
 
 /** Why a connection ended, as the metrics tell it. */
 export type DisconnectReason = 'client_closed' | 'connection_error' | 'server_closed' | 'slow_reader' | 'broken_socket' | 'connection_limit';

@@ -3,10 +3,10 @@
 // connections like an accepted socket; the core greets the peer and decides everything else.
 import { connect } from 'node:net';
 import { combineLatest, filter, map, merge, Observable, of, retry, switchMap, take, timer } from 'rxjs';
-import { usesLinkFrom } from '../src/core/federation.js';
-import type { State } from '../src/core/state.js';
-import type { PeerAddress } from '../src/core/types.js';
-import type { Connection } from './pipeline.js';
+import { usesLinkFrom } from '../../src/core/federation.js';
+import type { State } from '../../src/core/state.js';
+import type { PeerAddress } from '../../src/core/types.js';
+import type { Connection } from '../pipeline.js';
 
 /** The first wait before dialling a peer again; it doubles on each failure up to the configured cap. */
 const FIRST_RETRY_MS = 500;

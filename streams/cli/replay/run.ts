@@ -1,5 +1,5 @@
 // Plays a recording against a transport and reports the first difference.
-import type { Recording } from '../../src/recording/parse.js';
+import type { Recording } from '../../../src/recording/parse.js';
 import type { ReplayConnection, Transport } from './transport.js';
 
 export interface ReplayResult {

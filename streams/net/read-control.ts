@@ -1,6 +1,6 @@
 // Reading control for every open connection: the core's `pause` and `resume` effects land here. Stopping
 // a socket's reads lets TCP push back on its client, so nothing it sent has to be dropped.
-import type { ConnId } from '../src/core/types.js';
+import type { ConnId } from '../../src/core/types.js';
 
 export interface Reader {
   /** Stop handing on lines, and stop reading the socket; lines already split stay buffered. */

@@ -2,8 +2,8 @@
 // many sockets; the sink gathers what each socket gets during one turn of the event loop and writes it
 // in one call, checks the send-queue cap, and reports write outcomes.
 import type { Duplex } from 'node:stream';
-import type { ConnId, LogEvent } from '../src/core/types.js';
-import type { ServerStats } from './stats.js';
+import type { ConnId, LogEvent } from '../../src/core/types.js';
+import type { ServerStats } from '../ops/stats.js';
 
 export interface SinkOptions {
   /** Bytes a connection may have queued before it counts as a slow reader and is dropped (unless a write says otherwise). */

@@ -1,8 +1,8 @@
 // Effect runners: bcrypt (on worker threads, so the event loop keeps serving) and the store. A runner that
 // fails rejects; the pipeline logs why and turns it into the effect's failure result.
-import type { Backplane } from './cluster/backplane.js';
+import type { Backplane } from '../cluster/backplane.js';
 import { HasherBusy, type Hasher } from './hasher.js';
-import type { EffectRunner } from './pipeline.js';
+import type { EffectRunner } from '../pipeline.js';
 import type { Store } from './store.js';
 
 const BUSY = Symbol('the bcrypt queue is full');

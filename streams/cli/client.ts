@@ -3,10 +3,10 @@
 // (update: event → state and outputs); this file connects the socket, the terminal and the signals to it.
 import net from 'node:net';
 import split2 from 'split2';
-import { describeConnectError, parseClientArgs, USAGE, type ClientOptions } from '../src/client/args.js';
-import { promptOf, shownAs, update } from '../src/client/session.js';
-import { initialState, type ClientEvent, type Output } from '../src/client/types.js';
-import { openTerminal, type Terminal } from './client/terminal.js';
+import { describeConnectError, parseClientArgs, USAGE, type ClientOptions } from '../../src/client/args.js';
+import { promptOf, shownAs, update } from '../../src/client/session.js';
+import { initialState, type ClientEvent, type Output } from '../../src/client/types.js';
+import { openTerminal, type Terminal } from './terminal.js';
 
 /** How long connecting and logging in may take before the client gives up (CHAT_CLIENT_TIMEOUT_MS overrides it). */
 const CONNECT_TIMEOUT_MS = Number(process.env.CHAT_CLIENT_TIMEOUT_MS) || 10_000;

@@ -1,15 +1,15 @@
 // An in-process server for replays: the real pipeline, the real store in a temp file, in-memory sockets.
 import { Duplex } from 'node:stream';
 import { Subject } from 'rxjs';
-import type { ListenerMode } from '../../src/core/types.js';
-import { DEFAULT_LIMITS } from '../../src/config/limits.js';
-import { composeServer } from '../compose.js';
-import { openHasher, type Hasher } from '../hasher.js';
-import type { Connection } from '../pipeline.js';
-import { openStore, type Store } from '../store.js';
+import type { ListenerMode } from '../../../src/core/types.js';
+import { DEFAULT_LIMITS } from '../../../src/config/limits.js';
+import { composeServer } from '../../compose.js';
+import { openHasher, type Hasher } from '../../services/hasher.js';
+import type { Connection } from '../../pipeline.js';
+import { openStore, type Store } from '../../services/store.js';
 import { LineQueue, type ReplayConnection, type Transport } from './transport.js';
-import type { LogEvent } from '../../src/core/types.js';
-import type { Federation } from '../../src/core/state.js';
+import type { LogEvent } from '../../../src/core/types.js';
+import type { Federation } from '../../../src/core/state.js';
 
 type WriteCallback = (error: Error | null | undefined) => void;
 

@@ -1,7 +1,7 @@
 // Accounts and channels in one NeDB file. Every write resolves only once it is on disk.
 import { readFile, truncate } from 'node:fs/promises';
 import Datastore from 'nedb-promises';
-import type { Stored } from '../src/core/state.js';
+import type { Stored } from '../../src/core/state.js';
 
 interface Doc {
   readonly _id: string;

@@ -1,7 +1,7 @@
 // server.log (pino JSON lines) and its human-readable echo on the console.
 import { pino, type Logger } from 'pino';
-import type { LogEvent } from '../src/core/types.js';
-import { formatRecord, LEVEL_VALUES } from '../src/log/format.js';
+import type { LogEvent } from '../../src/core/types.js';
+import { formatRecord, LEVEL_VALUES } from '../../src/log/format.js';
 import { ConsoleEcho } from './console.js';
 import { prepareFile } from './paths.js';
 

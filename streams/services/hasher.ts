@@ -24,7 +24,7 @@ export class HasherBusy extends Error {
 /** The compiled worker: beside this file when running from dist/, or in dist/ when tests run the sources. */
 function workerFile(): string {
   const beside = fileURLToPath(new URL('./bcrypt-worker.js', import.meta.url));
-  return existsSync(beside) ? beside : fileURLToPath(new URL('../dist/streams/bcrypt-worker.js', import.meta.url));
+  return existsSync(beside) ? beside : fileURLToPath(new URL('../../dist/streams/services/bcrypt-worker.js', import.meta.url));
 }
 
 export function openHasher(cost: number, maxQueued: number, filename = workerFile()): Hasher {

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Entry point: `chat-server [port] [peers-file] [options]`, or `chat-server replay …` / `chat-server tail …`. Prints where it listens (and where the web page is), then `Server is on` once it accepts connections.
-import { parseConfig, unknownVariables } from '../src/config/config.js';
-import { HELP } from '../src/config/help.js';
-import { startServer, StartupError } from './app.js';
+import { parseConfig, unknownVariables } from '../../src/config/config.js';
+import { HELP } from '../../src/config/help.js';
+import { startServer, StartupError } from '../app.js';
 import { readDotenv } from './dotenv.js';
 import { isWorker, reportReady, runWorkers } from './workers.js';
 

@@ -3,8 +3,8 @@
 import { Observable } from 'rxjs';
 import split2 from 'split2';
 import type { Duplex } from 'node:stream';
-import type { CloseCause, Command, ConnId, ListenerMode, LogEvent, PeerAddress, Remote } from '../src/core/types.js';
-import type { Intake } from './intake.js';
+import type { CloseCause, Command, ConnId, ListenerMode, LogEvent, PeerAddress, Remote } from '../../src/core/types.js';
+import type { Intake } from './read-control.js';
 
 /** Stands in for a line longer than the limit; the line itself is dropped. */
 const TOO_LONG = Symbol('line too long');
