@@ -71,7 +71,7 @@ async function startRecording(config: Config, file: string, peers: readonly Peer
   await prepareFile(file).catch((error: Error) => { throw new StartupError(`cannot record to ${file}: ${error.message} — pass --record or set CHAT_RECORD`); });
   const header = recordingHeader({
     protocol: config.protocol, maxUsers: config.maxUsers, maxLineLength: config.limits.maxLineLength, defaultMaxLineLength: DEFAULT_LIMITS.maxLineLength,
-    ...(peers.length ? { federation: { name: config.name, peers: peers.map((p) => `${p.host}:${p.port}`) } } : {}),
+    ...(peers.length ? { federation: { name: config.name, peers: peers.map((p) => `${p.address}:${p.port}`) } } : {}),
   }, new Date().toISOString());
   return openRecorder(file, header, config.limits.maxLineLength);
 }
@@ -190,7 +190,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   });
   if (config.record) log.log({ level: 'info', event: 'recording', msg: `recording all traffic to ${config.record}`, file: config.record });
   if (peers.length) {
-    log.log({ level: 'info', event: 'federation', msg: `federating as ${config.name} with ${peers.map((p) => `${p.host}:${p.port}`).join(', ')}`, name: config.name, peers });
+    log.log({ level: 'info', event: 'federation', msg: `federating as ${config.name} with ${peers.map((p) => `${p.address}:${p.port}`).join(', ')}`, name: config.name, peers });
   }
 
   let stopping: Promise<void> | undefined;

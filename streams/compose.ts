@@ -4,8 +4,9 @@ import { map, Observable, Subject } from 'rxjs';
 import { heldUsers } from '../src/core/cluster.js';
 import { DIALECTS, initialState, step } from '../src/server-step.js';
 import type { Limits } from '../src/config/limits.js';
-import { link } from '../src/dialects/link/index.js';
-import type { Federation, Limits as CoreLimits, State } from '../src/core/state.js';
+import { isServer } from '../src/core/flow.js';
+import type { Limits as CoreLimits, State } from '../src/core/state.js';
+import type { Federation } from '../src/server-step.js';
 import type { Sent } from '../src/core/steps.js';
 import type { ClusterEvent, Command, LogEvent, RemoteAck } from '../src/core/types.js';
 import type { Backplane } from './cluster/backplane.js';
@@ -58,7 +59,8 @@ export async function composeServer({ connection$, store, hasher, log, maxUsers,
     registry: DIALECTS,
     sink,
     ack: (conn, ok) => feedback$.next({ kind: 'delivered', conn, ok, at: clock() }),
-    maxSendQueue: (dialect) => (dialect === link.name ? limits.linkMaxSendQueue : limits.maxSendQueue),
+    // another server's connection carries a whole server's traffic
+    maxSendQueue: (conn, state) => { const c = state.conns.get(conn); return c && isServer(c) ? limits.linkMaxSendQueue : limits.maxSendQueue; },
     ...(recorder ? { onLine: (conn: string, line: string) => recorder.wrote(conn, line) } : {}),
     ...(stats ? { stats } : {}),
     ...(cluster ? { forward: (sent: Sent) => cluster.forward(sent), remoteAck: (to: RemoteAck, ok: boolean) => cluster.acked(to, ok) } : {}),

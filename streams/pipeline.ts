@@ -5,8 +5,9 @@ import type { Duplex } from 'node:stream';
 import type { Sent } from '../src/core/steps.js';
 import { failedResult } from '../src/core/effects.js';
 import type { State } from '../src/core/state.js';
-import type { StepFn, Transition } from '../src/core/step.js';
-import type { ClusterEvent, Command, ConnId, EdgeEffect, Effect, EffectResult, ListenerMode, LogEvent, PeerAddress, Remote } from '../src/core/types.js';
+import type { StepFn } from '../src/core/step.js';
+import type { Step } from '../src/core/steps.js';
+import type { ClusterEvent, Command, ConnId, EdgeEffect, Effect, EffectResult, ListenerMode, LogEvent, HostPort } from '../src/core/types.js';
 import { Intake } from './net/read-control.js';
 import { commandsOf } from './net/lines.js';
 import type { SocketSink } from './net/sink.js';
@@ -15,10 +16,10 @@ import { Timers } from './net/timers.js';
 
 export interface Connection {
   readonly socket: Duplex;
-  readonly remote: Remote;
+  readonly remote: HostPort;
   readonly listener: ListenerMode;
   /** Set on a federation link this server dialled: the peer it dialled. */
-  readonly dialled?: PeerAddress;
+  readonly dialled?: HostPort;
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -131,9 +132,9 @@ export function startPipeline(connection$: Observable<Connection>, parts: Pipeli
     ...(parts.events$ ? [parts.events$.pipe(takeUntil(stop$))] : []),
   );
 
-  const start: Transition = { state: parts.initial, out: [], effects: [], log: [] };
+  const start: Step = { state: parts.initial, out: [], effects: [], log: [] };
   const transition$ = command$.pipe(
-    scan((previous: Transition, command: Command): Transition => {
+    scan((previous: Step, command: Command): Step => {
       try {
         const next = parts.step(previous.state, command);
         if (parts.stats) count(parts.stats, command, next.state);

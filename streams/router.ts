@@ -5,7 +5,8 @@
 import { forEachDelivery } from '../src/core/audience.js';
 import type { Sent } from '../src/core/steps.js';
 import type { Registry } from '../src/core/dialect.js';
-import type { ConnId, DialectName, RemoteAck } from '../src/core/types.js';
+import type { State } from '../src/core/state.js';
+import type { ConnId, RemoteAck } from '../src/core/types.js';
 import type { SocketSink } from './net/sink.js';
 import type { ServerStats } from './ops/stats.js';
 
@@ -15,7 +16,8 @@ export interface RouterOptions {
   /** Reports whether an acknowledged message reached its recipient's socket. */
   readonly ack: (conn: ConnId, ok: boolean) => void;
   /** Unread bytes a connection of this dialect may hold before it is dropped as a slow reader. */
-  readonly maxSendQueue: (dialect: DialectName) => number;
+  /** Bytes a connection may leave unread (as of the state the message was sent in) before it is dropped. */
+  readonly maxSendQueue: (conn: ConnId, state: State) => number;
   /** Learns each line handed to a connection (the --record recorder). */
   readonly onLine?: (conn: ConnId, line: string) => void;
   readonly stats?: ServerStats;
@@ -37,7 +39,7 @@ export function createRouter({ registry, sink, ack, maxSendQueue, onLine, stats,
         lastLine = line;
         lastBytes = Buffer.from(`${line}\n`);
       }
-      sink.write(conn, lastBytes!, done, maxSendQueue(dialect));
+      sink.write(conn, lastBytes!, done, maxSendQueue(conn, sent.state));
       onLine?.(conn, line);
     });
     // a message another node forwarded here is never forwarded again

@@ -1,9 +1,9 @@
 // The federation peers file: one host:port a line; blank lines and # comments ignored.
 
-export interface Peer {
-  readonly host: string;
-  readonly port: number;
-}
+import type { HostPort } from '../core/types.js';
+
+/** A peer as its line names it: `address` is its host (a name or an IP address). */
+export type Peer = HostPort;
 
 export function parsePeers(text: string): { readonly peers: Peer[] } | { readonly error: string } {
   const peers: Peer[] = [];
@@ -13,7 +13,7 @@ export function parsePeers(text: string): { readonly peers: Peer[] } | { readonl
     const match = /^(\[[^\]]+\]|[^\s:]+):(\d{1,5})$/.exec(line);
     const port = match ? Number(match[2]) : NaN;
     if (!match || port < 1 || port > 65535) return { error: `line ${index + 1}: expected host:port, got ${JSON.stringify(line)}` };
-    peers.push({ host: match[1].replace(/^\[|\]$/g, ''), port });
+    peers.push({ address: match[1].replace(/^\[|\]$/g, ''), port });
   }
   return { peers };
 }

@@ -9,9 +9,8 @@ import type { Audience, ConnId, DialectName } from './types.js';
 export function forEachRecipient(state: State, to: Audience, visit: (conn: ConnId, dialect: DialectName) => void): void {
   switch (to.kind) {
     case 'conn':
-    case 'user':
-    case 'peer': {
-      const conn = to.kind === 'conn' ? to.conn : to.kind === 'user' ? state.online.get(to.user) : state.links.get(to.peer);
+    case 'user': {
+      const conn = to.kind === 'conn' ? to.conn : state.online.get(to.user);
       const dialect = conn === undefined ? undefined : state.conns.get(conn)?.dialect;
       if (dialect !== undefined) visit(conn!, dialect);
       return;

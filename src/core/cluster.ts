@@ -3,7 +3,6 @@
 // users elsewhere are forwarded by the router, and come in here as `deliver` for this node's users. Pure.
 import { chain, effect, join, none, note, send, type Sent, type Step } from './steps.js';
 import type { LeaveHow, Msg } from './messages.js';
-import { withoutLink } from './federation.js';
 import { logOut } from './presence.js';
 import { updateConn, withChannel, type State } from './state.js';
 import type { Audience, Capability, ClusterEvent, RemoteUser } from './types.js';
@@ -71,7 +70,8 @@ function resync(state: State, users: ReadonlyArray<readonly [string, RemoteUser]
   return steps.length ? join(steps, current) : none(state);
 }
 
-function nodeGone(state: State, node: string): Step {
+/** A node is gone: its users leave (the dialects' onNodeGone then drop whatever they kept of it). */
+export function nodeGone(state: State, node: string): Step {
   const steps: Step[] = [];
   let current = state;
   for (const [name, user] of state.remoteUsers) {
@@ -80,8 +80,6 @@ function nodeGone(state: State, node: string): Step {
     steps.push(step);
     current = step.state;
   }
-  // the federation links it held are gone with it; the dialling node links again
-  for (const [server, held] of current.remoteLinks) if (held.node === node) current = withoutLink(current, server, 'there');
   steps.push(note(current, 'warn', 'nodeGone', `cluster node ${node} is gone; its ${steps.length} user(s) left`, { gone: node, users: steps.length }));
   return join(steps, current);
 }
@@ -108,6 +106,7 @@ export function applyClusterEvent(state: State, event: ClusterEvent): Step {
     case 'offline': return state.remoteUsers.get(event.user)?.node === event.node ? left(state, event.user, event.how) : none(state);
     case 'renamed': return renamed(state, event.node, event.from, event.to);
     case 'nodeGone': return nodeGone(state, event.node);
+    // what a node that joined must know of this one is the dialects' business (onNodeJoined)
     case 'users': return resync(state, event.users);
     case 'account': return none({ ...state, accounts: state.accounts.set(event.user, event.hash) });
     case 'channel': return none(withChannel(state, event.channel));
@@ -135,16 +134,11 @@ export function heldUsers(state: State): Array<{ readonly user: string; readonly
 const FORWARDED: ReadonlySet<Msg['type']> = new Set(['private', 'broadcast', 'recv']);
 
 /**
- * Which other nodes a message sent here is also for: the one node holding its user or its peer's link, every
- * node (`all`, with an audience they can resolve), or none. Decided against the state it was sent in.
+ * Which other nodes a message sent here is also for: the one node holding its user, every node (`all`, with an
+ * audience they can resolve), or none. Decided against the state it was sent in.
  */
 export function forwardTarget({ to, msg, state }: Sent): { readonly node: string | 'all'; readonly to: Audience } | undefined {
   switch (to.kind) {
-    // a line for a federated server whose link another node holds goes to that node
-    case 'peer': {
-      const node = state.links.has(to.peer) ? undefined : state.remoteLinks.get(to.peer)?.node;
-      return node === undefined ? undefined : { node, to };
-    }
     case 'user': {
       const node = !FORWARDED.has(msg.type) || state.online.has(to.user) ? undefined : state.remoteUsers.get(to.user)?.node;
       return node === undefined ? undefined : { node, to };

@@ -1,15 +1,15 @@
 // What a dialect is to the core: a module with its verbs, its command table, its encoder, its
-// capabilities and its handlers for effect results. The core knows dialects only through this contract
-// and a registry built from them; `src/dialects/index.ts` lists the modules.
+// capabilities, its handlers for effect results, and the hooks that keep its own slice of the state
+// (src/core/slices.ts). The core knows dialects only through this contract and a registry built from
+// them; `src/dialects/index.ts` lists the modules.
 import type { Step } from './steps.js';
 import type { Ctx, DialectRules } from './dispatch.js';
 import type { Encoder } from './messages.js';
-import type { Conn, State } from './state.js';
-import type { Capability, ClusterEvent, DialectName, EffectResult, EffectResultKind } from './types.js';
+import type { Conn, ConnKind, State } from './state.js';
+import type { Capability, DialectName, EffectResult, EffectResultKind, HostPort } from './types.js';
 
 export type ResultHandler<K extends EffectResultKind = EffectResultKind> = (state: State, result: Extract<EffectResult, { kind: K }>) => Step;
 
-export type ClusterHandler<T extends ClusterEvent['type'] = ClusterEvent['type']> = (state: State, event: Extract<ClusterEvent, { type: T }>) => Step;
 
 export interface DialectModule {
   readonly name: DialectName;
@@ -23,15 +23,20 @@ export interface DialectModule {
   readonly cleanCloseIsQuit: boolean;
   /** Handlers for the results of the effects its verbs start, by result kind. */
   readonly onResult: { readonly [K in EffectResultKind]?: ResultHandler<K> };
-  /** How many characters past the client line limit its lines may run (a server-to-server dialect wraps client text). */
-  readonly lineSlack?: number;
-  /** A connection this server dialled in this dialect opened (the server speaks first). */
-  readonly onDialled?: (ctx: Ctx) => Step;
+  /** How many characters past the client line limit a kind of connection's lines may run (another server's wrap client text). */
+  readonly lineSlack?: { readonly [K in ConnKind]?: number };
+  /** A connection this server opened in this dialect (to `to`, an entry of its configuration) is up: it speaks first. */
+  readonly onDialled?: (ctx: Ctx, to: HostPort) => Step;
   /** The cluster answered a name claim its verbs made (see `claim` in src/core/presence.ts). */
   readonly onClaimed?: (ctx: Ctx, result: Extract<EffectResult, { kind: 'nameClaimed' }>) => Step;
-  /** Handlers for what other nodes of a cluster tell this one about its business (federation links), by event type. */
-  readonly onCluster?: { readonly [T in ClusterEvent['type']]?: ClusterHandler<T> };
-  /** One of its connections closed, before the core forgets it. */
+  /** Another node of the cluster told this one about the dialect's business (a `dialect` cluster event): `event` is as
+   * that node's dialect announced it, unchecked; the handler checks it. */
+  readonly onCluster?: (state: State, event: unknown) => Step;
+  /** A node joined the cluster: what it must know of the dialect's state that the backplane does not hold is told to it. */
+  readonly onNodeJoined?: (state: State, node: string) => Step;
+  /** A node of the cluster is gone (killed, cut off), after the core let its users go: whatever the dialect kept of it goes. */
+  readonly onNodeGone?: (state: State, node: string) => Step;
+  /** One of its connections closed, before the core forgets it (and the connection's slice with it). */
   readonly onClosed?: (state: State, conn: Conn) => Step;
 }
 
@@ -42,7 +47,6 @@ export interface Registry {
   /** The dialect that answers a first line no dialect knows. */
   readonly fallback: DialectModule;
   resultHandler(kind: EffectResultKind): ResultHandler | undefined;
-  clusterHandler(type: ClusterEvent['type']): ClusterHandler | undefined;
   /** The most any dialect's lines may run past the client line limit: the edge frames lines up to that. */
   readonly maxLineSlack: number;
 }
@@ -52,7 +56,6 @@ export function registry(modules: readonly DialectModule[], fallback: DialectNam
   const dialects = new Map(modules.map((m) => [m.name, m]));
   const byVerb = new Map<string, DialectModule>();
   const results = new Map<EffectResultKind, ResultHandler>();
-  const clusterEvents = new Map<ClusterEvent['type'], ClusterHandler>();
   for (const module of modules) {
     for (const verb of module.rules.table.keys()) {
       if (byVerb.has(verb)) throw new Error(`dialects ${byVerb.get(verb)!.name} and ${module.name} both claim the verb ${verb}`);
@@ -61,10 +64,6 @@ export function registry(modules: readonly DialectModule[], fallback: DialectNam
     for (const [kind, handler] of Object.entries(module.onResult) as [EffectResultKind, ResultHandler][]) {
       if (results.has(kind)) throw new Error(`two dialects handle the effect result ${kind}`);
       results.set(kind, handler);
-    }
-    for (const [type, handler] of Object.entries(module.onCluster ?? {}) as [ClusterEvent['type'], ClusterHandler][]) {
-      if (clusterEvents.has(type)) throw new Error(`two dialects handle the cluster event ${type}`);
-      clusterEvents.set(type, handler);
     }
   }
   const fallbackModule = dialects.get(fallback);
@@ -77,7 +76,6 @@ export function registry(modules: readonly DialectModule[], fallback: DialectNam
       return byVerb.get(space < 0 ? line : line.slice(0, space));
     },
     resultHandler: (kind) => results.get(kind),
-    clusterHandler: (type) => clusterEvents.get(type),
-    maxLineSlack: Math.max(0, ...modules.map((m) => m.lineSlack ?? 0)),
+    maxLineSlack: Math.max(0, ...modules.flatMap((m) => Object.values(m.lineSlack ?? {}))),
   };
 }

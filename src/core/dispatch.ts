@@ -1,8 +1,8 @@
-// One dispatcher for every dialect: the guards (login, argument counts, control characters, unknown
-// verbs) run here, once, from the dialect's command table. Handlers see only well-formed input.
+// One dispatcher for every dialect: the guards (who may send the verb, argument counts, control characters,
+// unknown verbs) run here, once, from the dialect's command table. Handlers see only well-formed input.
 import type { Step } from './steps.js';
 import { hasControlCharacters } from './names.js';
-import type { Conn, State } from './state.js';
+import { kindOf, type Conn, type ConnKind, type State } from './state.js';
 
 export interface Ctx {
   readonly state: State;
@@ -17,7 +17,8 @@ export type Handler = (ctx: Ctx) => Step;
 
 export interface Row {
   readonly handler: Handler;
-  readonly needsLogin: boolean;
+  /** The kinds of connection that may send it (ngIRCd's My_Commands[] client types); the others get `notAllowed`. */
+  readonly from: ReadonlySet<ConnKind>;
   /** How many arguments follow the verb. */
   readonly arity: number;
   /** The last argument is the rest of the line, spaces included. */
@@ -28,10 +29,16 @@ export interface Row {
   readonly fail: Handler;
 }
 
+/** Clients, before or after logging in. */
+export const CLIENTS: ReadonlySet<ConnKind> = new Set(['unknown', 'user']);
+/** Logged-in users only. */
+export const USERS: ReadonlySet<ConnKind> = new Set(['user']);
+
 export interface DialectRules {
   readonly table: ReadonlyMap<string, Row>;
   readonly unknownVerb: (ctx: Ctx, verb: string) => Step;
-  readonly notLoggedIn: (ctx: Ctx, verb: string) => Step;
+  /** The answer to a verb its row does not allow this kind of connection (a client's before LOGIN, say). */
+  readonly notAllowed: (ctx: Ctx, verb: string) => Step;
   readonly tooLong: (ctx: Ctx) => Step;
   /** The reply (if its spec has one) to a connection disconnected for staying over its rate limit. */
   readonly flooded: (ctx: Ctx) => Step;
@@ -66,8 +73,7 @@ export function dispatch(rules: DialectRules, state: State, conn: Conn, text: st
   if (!row) return rules.unknownVerb({ state, conn, args: [], at }, verb);
   const args = splitArgs(rest, row);
   const ctx: Ctx = { state, conn, args: args ?? rest?.split(' ') ?? [], at, text };
-  // logged in: a user, or an accepted federation link
-  if (row.needsLogin && conn.user === undefined && conn.peer === undefined) return rules.notLoggedIn(ctx, verb);
+  if (!row.from.has(kindOf(conn))) return rules.notAllowed(ctx, verb);
   if (!args || hasControlCharacters(text)) return row.fail(ctx);
   return row.handler(ctx);
 }

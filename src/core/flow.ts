@@ -40,12 +40,12 @@ function earliest(now: number, ...times: Array<number | undefined>): number | un
   return first;
 }
 
-/** A federation link, dialled by us or accepted from a peer. */
-export function isLink(conn: Conn): boolean {
-  return conn.peer !== undefined || conn.dialled !== undefined;
+/** A connection to another server (opened by us, or registered as one): it carries a whole server's lines. */
+export function isServer(conn: Conn): boolean {
+  return conn.registered !== undefined;
 }
 
-/** A user logged in on it, or it is an accepted federation link: the login timeout is over for it. */
+/** A user logged in on it, or it is another server's: the login timeout is over for it. */
 export function loggedIn(conn: Conn): boolean {
-  return conn.user !== undefined || isLink(conn);
+  return conn.user !== undefined || isServer(conn);
 }

@@ -5,14 +5,21 @@ import { List, Map as IMap, Set as ISet } from 'immutable';
 import type { Meter, RateLimit } from './rate-limit.js';
 import { NO_FAILURES, type LoginFailures, type LoginThrottle } from './login-throttle.js';
 import { SortedMap, sortedNames, type SortedNames } from './sorted.js';
-import type { Capability, Command, ConnId, DialectName, ListenerMode, PeerAddress, Remote, RemoteUser } from './types.js';
+import { NO_SLICES, type Slices } from './slices.js';
+import type { Capability, Command, ConnId, DialectName, HostPort, ListenerMode, RemoteUser } from './types.js';
 
 /** A line waiting its turn; `notBefore` is set when the rate limit delays it. */
 export type QueuedInput = Extract<Command, { kind: 'line' | 'tooLong' }> & { readonly notBefore?: number };
 
+/**
+ * What a connection is, for the guard of the command tables (as ngIRCd's client types): nothing yet, a logged-in
+ * user, one this server opened whose other end has not answered yet (`outgoing`), or another server, accepted.
+ */
+export type ConnKind = 'unknown' | 'user' | 'outgoing' | 'server';
+
 export interface Conn {
   readonly id: ConnId;
-  readonly remote: Remote;
+  readonly remote: HostPort;
   readonly listener: ListenerMode;
   /** Fixed by the listener, or by the first line on an `auto` listener. */
   readonly dialect?: DialectName;
@@ -22,14 +29,12 @@ export interface Conn {
   readonly user?: string;
   /** Its place in the login order, while logged in. */
   readonly loginSeq?: number;
-  /** Channels this connection's user is a member of: local ones bare, remote ones as `channel:server`. */
+  /** The channels (fan-out groups, by name) this connection's user is a member of; a dialect may name more here. */
   readonly channels: ISet<string>;
-  /** Remote channels (`channel:server`) this user asked to join, waiting for the owner's answer. */
-  readonly joining: ISet<string>;
-  /** A federation link: the peer this server dialled (an outgoing link). */
-  readonly dialled?: PeerAddress;
-  /** A federation link, once accepted: the name its server is known by. */
-  readonly peer?: string;
+  /** Set when it registered as something other than a user (see ConnKind); its dialect sets `server`. */
+  readonly registered?: 'outgoing' | 'server';
+  /** Its dialect's per-connection slice (src/core/slices.ts); dropped with the connection. */
+  readonly slices: Slices;
   /** True while an effect this connection started (bcrypt, a write, a store) is under way. */
   readonly waiting: boolean;
   /** Input that arrived while waiting, handled in order once the wait ends. */
@@ -62,23 +67,6 @@ export interface Limits {
   readonly loginThrottle?: LoginThrottle;
 }
 
-/** This server among its federation peers. */
-export interface Federation {
-  /** The name this server announces, and by which its users and channels are known elsewhere. */
-  readonly name: string;
-  /** The servers it may link with: a link is accepted only from one of these addresses. */
-  readonly peers: readonly PeerAddress[];
-}
-
-export const NO_FEDERATION: Federation = { name: 'localhost', peers: [] };
-
-/** A federation link another node of the cluster holds: which node, the peer's host, and whether the cluster dialled it. */
-export interface RemoteLink {
-  readonly node: string;
-  readonly host: string;
-  readonly dialled: boolean;
-}
-
 /** This process as one node of a cluster: names are claimed across the cluster, and other nodes' users are known. */
 export interface ClusterNode {
   /** This node's name on the backplane (unique for the life of the process). */
@@ -89,19 +77,10 @@ export interface ClusterNode {
 
 export interface State {
   readonly limits: Limits;
-  readonly federation: Federation;
   /** Set when this process is one node of a cluster; its name. */
   readonly cluster?: string;
   /** Users online on other nodes of the cluster (each is in `names` and `loginOrder` too, never in `online`). */
   readonly remoteUsers: IMap<string, RemoteUser>;
-  /** In a cluster: links to federated servers that another node holds (server → that node, and the peer's host). */
-  readonly remoteLinks: IMap<string, RemoteLink>;
-  /** The link in use to each federated server, by its name. */
-  readonly links: IMap<string, ConnId>;
-  /** Each federated server's channels (bare names), by server name. */
-  readonly remoteChannels: IMap<string, ISet<string>>;
-  /** Remote members of local channels: channel → `user@server` → server. */
-  readonly remoteMembers: IMap<string, SortedMap<string, string>>;
   readonly conns: IMap<ConnId, Conn>;
   /** Every online user of every dialect: name → connection. One namespace. */
   readonly online: IMap<string, ConnId>;
@@ -122,8 +101,10 @@ export interface State {
   readonly channelNames: SortedNames;
   /** Channels whose creation is being stored. */
   readonly creating: ISet<string>;
-  /** Recent failed LOGINs per account and per address (src/core/throttle.ts). */
+  /** Recent failed LOGINs per account and per address (src/core/login-throttle.ts). */
   readonly loginFailures: LoginFailures;
+  /** Each dialect's server-wide slice, by dialect (src/core/slices.ts). */
+  readonly slices: Slices;
 }
 
 export interface Stored {
@@ -137,18 +118,13 @@ export type Members = SortedMap<ConnId, DialectName>;
 export const NO_CAPABILITIES: ReadonlySet<Capability> = new Set();
 const NO_MEMBERS: Members = SortedMap.of();
 
-export function initialState(limits: Limits, stored: Stored = { accounts: [], channels: [] }, federation: Federation = NO_FEDERATION, cluster?: ClusterNode): State {
+export function initialState(limits: Limits, stored: Stored = { accounts: [], channels: [] }, cluster?: ClusterNode): State {
   const channelNames = [...stored.channels];
   const remoteUsers = IMap((cluster?.users ?? []).filter(([, user]) => user.node !== cluster?.node).map(([name, user]): [string, RemoteUser] => [name, user]));
   return {
     limits,
-    federation,
     ...(cluster ? { cluster: cluster.node } : {}),
     remoteUsers,
-    remoteLinks: IMap(),
-    links: IMap(),
-    remoteChannels: IMap(),
-    remoteMembers: IMap(),
     conns: IMap(),
     online: IMap(),
     loginOrder: SortedMap.of(remoteUsers.toArray().map(([name, user]): [number, string] => [user.seq, name])),
@@ -161,11 +137,17 @@ export function initialState(limits: Limits, stored: Stored = { accounts: [], ch
     channelNames: sortedNames(channelNames),
     creating: ISet(),
     loginFailures: NO_FAILURES,
+    slices: NO_SLICES,
   };
 }
 
-export function newConn(id: ConnId, remote: Remote, listener: ListenerMode): Conn {
-  return { id, remote, listener, can: NO_CAPABILITIES, channels: ISet(), joining: ISet(), waiting: false, queue: List() };
+export function newConn(id: ConnId, remote: HostPort, listener: ListenerMode): Conn {
+  return { id, remote, listener, can: NO_CAPABILITIES, channels: ISet(), slices: NO_SLICES, waiting: false, queue: List() };
+}
+
+/** What the connection is, for the command tables' guard. */
+export function kindOf(conn: Conn): ConnKind {
+  return conn.user !== undefined ? 'user' : conn.registered ?? 'unknown';
 }
 
 export function withConn(state: State, conn: Conn): State {
@@ -207,7 +189,7 @@ export function withoutOnline(state: State, id: ConnId): State {
   let channels = state.channels;
   for (const channel of conn.channels) if (channels.has(channel)) channels = channels.update(channel, (members = NO_MEMBERS) => members.without(id));
   return {
-    ...withConn(state, { ...conn, user: undefined, loginSeq: undefined, channels: ISet(), joining: ISet() }),
+    ...withConn(state, { ...conn, user: undefined, loginSeq: undefined, channels: ISet() }),
     online: state.online.delete(conn.user),
     loginOrder: conn.loginSeq === undefined ? state.loginOrder : state.loginOrder.without(conn.loginSeq),
     names: state.names.without(conn.user),

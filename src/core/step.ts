@@ -1,25 +1,20 @@
 // step(state, command): the whole server as a pure function. Total: bad input becomes a reply and a log line.
-import { chain, effect, join, none, note, type Sent, type Step } from './steps.js';
+import { chain, effect, join, none, note, type Step } from './steps.js';
 import type { DialectModule, Registry } from './dialect.js';
 import { dispatch, type Ctx } from './dispatch.js';
 import { flowControl } from './flow.js';
 import { reportExcess } from './rate-limit.js';
-import { applyClusterEvent } from './cluster.js';
+import { applyClusterEvent, nodeGone } from './cluster.js';
 import { logOut, release } from './presence.js';
-import { newConn, updateConn, withConn, withoutConn, type Conn, type QueuedInput, type State } from './state.js';
+import { kindOf, newConn, updateConn, withConn, withoutConn, type Conn, type QueuedInput, type State } from './state.js';
 import { createTurns } from './turns.js';
-import type { Command, ConnId, Effect, EffectResult, LogEvent } from './types.js';
+import type { LeaveHow } from './messages.js';
+import type { CloseCause, ClusterEvent, Command, ConnId, EffectResult } from './types.js';
 
 export type NameClaimed = Extract<EffectResult, { kind: 'nameClaimed' }>;
 
-export interface Transition {
-  readonly state: State;
-  readonly out: readonly Sent[];
-  readonly effects: readonly Effect[];
-  readonly log: readonly LogEvent[];
-}
-
-export type StepFn = (state: State, command: Command) => Transition;
+/** The server: a state and a command in, the next state and what it sends, starts and logs out. */
+export type StepFn = (state: State, command: Command) => Step;
 
 /** The server's step function over the dialects of `registry`. */
 export function createStep(registry: Registry): StepFn {
@@ -30,13 +25,13 @@ export function createStep(registry: Registry): StepFn {
       case 'connected': {
         const { conn, remote, listener, dialled } = command;
         const fixed = listener === 'auto' ? undefined : registry.dialects.get(listener);
-        const fresh = { ...newConn(conn, remote, listener), ...(dialled ? { dialled } : {}) };
-        // a link we dialled logs in by itself (onDialled); every other connection must log in in time
+        const fresh: Conn = { ...newConn(conn, remote, listener), ...(dialled ? { registered: 'outgoing' as const } : {}) };
+        // a connection we opened registers by itself (onDialled); every other connection must log in in time
         const loginBy = state.limits.loginTimeoutMs && !dialled ? { loginBy: command.at + state.limits.loginTimeoutMs } : {};
         const opened = fixed ? { ...fresh, ...loginBy, dialect: fixed.name, can: fixed.capabilities } : { ...fresh, ...loginBy };
         return chain(withConn(state, opened),
           (s) => note(s, 'info', 'connection', dialled ? `connection ${conn} to ${remote.address}:${remote.port}` : `connection ${conn} from ${remote.address}:${remote.port}`, { conn, remote }),
-          (s) => (dialled && fixed?.onDialled ? fixed.onDialled(ctxOf(s, opened, command.at)) : none(s)),
+          (s) => (dialled && fixed?.onDialled ? fixed.onDialled(ctxOf(s, opened, command.at), dialled) : none(s)),
           (s) => flowControl(s, conn, command.at),
         );
       }
@@ -49,10 +44,8 @@ export function createStep(registry: Registry): StepFn {
         return finishIfDone(updateConn(state, command.conn, { inputEnded: true }), command.conn);
       case 'closed':
         return closed(state, command.conn, command.cause, command.at);
-      case 'cluster': {
-        const handler = registry.clusterHandler(command.event.type);
-        return handler ? handler(state, command.event) : applyClusterEvent(state, command.event);
-      }
+      case 'cluster':
+        return clusterEvent(state, command.event);
       case 'nameClaimed':
         return resume(state, command.conn, (s) => claimed(s, command), command.at);
       default: {
@@ -61,6 +54,27 @@ export function createStep(registry: Registry): StepFn {
         return resume(state, command.conn, (s) => handler(s, command), command.at);
       }
     }
+  }
+
+  /** What another node said: a dialect's own business goes to that dialect; a node gone, to the core and then every dialect. */
+  function clusterEvent(state: State, event: ClusterEvent): Step {
+    switch (event.type) {
+      case 'dialect': {
+        const onCluster = registry.dialects.get(event.dialect)?.onCluster;
+        return onCluster ? onCluster(state, event.event) : note(state, 'error', 'bug', `no dialect ${event.dialect} handles its cluster events`);
+      }
+      case 'nodeGone':
+        return chain(state, (s) => nodeGone(s, event.node), ...everyDialect((m, s) => m.onNodeGone?.(s, event.node)));
+      case 'nodeJoined':
+        return chain(state, ...everyDialect((m, s) => m.onNodeJoined?.(s, event.node)));
+      default:
+        return applyClusterEvent(state, event);
+    }
+  }
+
+  /** One step per dialect that has the hook, in the registry's order. */
+  function everyDialect(hook: (module: DialectModule, state: State) => Step | undefined): Array<(state: State) => Step> {
+    return [...registry.dialects.values()].map((module) => (s: State) => hook(module, s) ?? none(s));
   }
 
   /** A line (or an over-long one) whose turn has come (src/core/turns.ts): dispatched to its dialect. */
@@ -83,7 +97,7 @@ export function createStep(registry: Registry): StepFn {
     }
     const next = current === conn ? state : withConn(state, current);
     // the edge frames lines up to the longest any dialect allows; each dialect's own limit is kept here
-    const tooLong = command.kind === 'tooLong' || command.text.length > state.limits.maxLineLength + (module.lineSlack ?? 0);
+    const tooLong = command.kind === 'tooLong' || command.text.length > state.limits.maxLineLength + (module.lineSlack?.[kindOf(current)] ?? 0);
     return tooLong
       ? module.rules.tooLong(ctxOf(next, current, now))
       : dispatch(module.rules, next, current, command.text, now);
@@ -121,11 +135,11 @@ export function createStep(registry: Registry): StepFn {
   }
 
   // a dialect with QUIT leaves with it; in the others closing the socket cleanly is the way to leave
-  function leaveHow(conn: Conn, cause: 'ended' | 'error'): 'quit' | 'lost' {
+  function leaveHow(conn: Conn, cause: CloseCause): LeaveHow {
     return conn.closing === 'quit' || (cause === 'ended' && dialectOf(conn)?.cleanCloseIsQuit !== false) ? 'quit' : 'lost';
   }
 
-  function closed(state: State, connId: ConnId, cause: 'ended' | 'error', at: number): Step {
+  function closed(state: State, connId: ConnId, cause: CloseCause, at: number): Step {
     const conn = state.conns.get(connId);
     if (!conn) return none(state);
     const module = dialectOf(conn);
@@ -139,10 +153,7 @@ export function createStep(registry: Registry): StepFn {
     );
   }
 
-  return (state, command) => {
-    const { out, effects, log, state: next } = handle(state, command);
-    return { state: next, out, effects, log };
-  };
+  return handle;
 }
 
 function ctxOf(state: State, conn: Conn, at: number): Ctx {

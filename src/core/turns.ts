@@ -4,7 +4,7 @@
 import { List } from 'immutable';
 import { chain, effect, join, none, note, type Step } from './steps.js';
 import type { Ctx, DialectRules } from './dispatch.js';
-import { flowControl, isLink, loggedIn } from './flow.js';
+import { flowControl, isServer, loggedIn } from './flow.js';
 import { charge, reportExcess } from './rate-limit.js';
 import { logOut } from './presence.js';
 import { updateConn, withConn, type Conn, type QueuedInput, type State } from './state.js';
@@ -33,8 +33,8 @@ export function createTurns({ handle, finishIfDone, rulesOf }: TurnParts): Turns
     const conn = state.conns.get(line.conn);
     if (!conn || conn.closing) return none(state);
     const { at } = line;
-    // a federation link carries a whole server's lines: the per-client rate is not for it (it may get its own)
-    const limit = isLink(conn) ? undefined : state.limits.rate;
+    // another server's connection carries a whole server's lines: the per-client rate is not for it
+    const limit = isServer(conn) ? undefined : state.limits.rate;
     let current = conn;
     let notBefore = at;
     let report = none(state);

@@ -1,13 +1,12 @@
 // The vocabulary of the pure core: what comes in (Command), what goes out (Outbound, Effect, LogEvent).
-import type { Msg } from './messages.js';
+import type { LeaveHow, Msg } from './messages.js';
 
 export type ConnId = string;
 /** A dialect's name, as its module in the registry calls it. The core names none of them. */
 export type DialectName = string;
 export type ListenerMode = DialectName | 'auto';
-export interface Remote { readonly address: string; readonly port: number }
-/** A federation peer as the peers file lists it. */
-export interface PeerAddress { readonly host: string; readonly port: number }
+/** Where a socket goes: an address (or host name) and a port. The one host:port type of the core. */
+export interface HostPort { readonly address: string; readonly port: number }
 
 /** What a dialect's clients can be shown besides the replies to their own lines. */
 export type Capability =
@@ -23,8 +22,8 @@ export type CloseCause = 'ended' | 'error';
 
 /** Everything that can happen to the server. Each command carries its time; the core never reads a clock. */
 export type Command =
-  /** A socket opened: accepted on a listener, or dialled by this server to a federation peer (`dialled`). */
-  | { readonly kind: 'connected'; readonly conn: ConnId; readonly remote: Remote; readonly listener: ListenerMode; readonly dialled?: PeerAddress; readonly at: number }
+  /** A socket opened: accepted on a listener, or opened by this server (`dialled`: the entry of its configuration it dialled). */
+  | { readonly kind: 'connected'; readonly conn: ConnId; readonly remote: HostPort; readonly listener: ListenerMode; readonly dialled?: HostPort; readonly at: number }
   | { readonly kind: 'line'; readonly conn: ConnId; readonly text: string; readonly at: number }
   | { readonly kind: 'tooLong'; readonly conn: ConnId; readonly at: number }
   /** The client finished sending (half-close): answer what it sent, then close. */
@@ -51,13 +50,13 @@ export interface RemoteUser {
 /** What one node of a cluster tells the others. Each node applies them in the order the backplane delivers them. */
 export type ClusterEvent =
   | { readonly type: 'online'; readonly node: string; readonly user: string; readonly seq: number; readonly can: readonly Capability[] }
-  | { readonly type: 'offline'; readonly node: string; readonly user: string; readonly how: 'quit' | 'lost' }
+  | { readonly type: 'offline'; readonly node: string; readonly user: string; readonly how: LeaveHow }
   | { readonly type: 'renamed'; readonly node: string; readonly from: string; readonly to: string }
   /** Another node holds `user` now (this node was cut off past its lease meanwhile): this node's user of that name must go. */
   | { readonly type: 'nameTaken'; readonly user: string }
-  /** A node joined the cluster: whatever it must know that Redis does not hold (federation links) is told to it. */
+  /** A node joined the cluster: whatever it must know that Redis does not hold is told to it (by the dialects' onNodeJoined). */
   | { readonly type: 'nodeJoined'; readonly node: string }
-  /** A node stopped renewing its lease (killed, cut off): its users are gone. */
+  /** A node stopped renewing its lease (killed, cut off): its users are gone, and whatever the dialects kept of it (onNodeGone). */
   | { readonly type: 'nodeGone'; readonly node: string }
   /** Every user online on other nodes, as the backplane holds them (after a reconnection, to heal what was missed). */
   | { readonly type: 'users'; readonly users: ReadonlyArray<readonly [string, RemoteUser]> }
@@ -65,15 +64,8 @@ export type ClusterEvent =
   | { readonly type: 'channel'; readonly channel: string }
   /** A message another node sent, for the users of this node its audience names. */
   | { readonly type: 'deliver'; readonly to: Audience; readonly msg: Msg; readonly ack?: RemoteAck }
-  /** Federation through a cluster: `node` holds the link to `server` (at `host`), and every node's messages for it go there. */
-  | { readonly type: 'linked'; readonly node: string; readonly server: string; readonly host: string; readonly dialled: boolean }
-  | { readonly type: 'unlinked'; readonly node: string; readonly server: string }
-  /** The linked server `server` has the channel `channel` (its FEDCHANNELS and FEDNEW, passed on by the node holding the link). */
-  | { readonly type: 'remoteChannel'; readonly server: string; readonly channel: string }
-  /** `member` (`user@server`) joined our channel `channel` through the link to `server`. */
-  | { readonly type: 'remoteMember'; readonly channel: string; readonly member: string; readonly server: string }
-  /** A FEDRESULT from `server` for a user of the node this is sent to (`rest`: what follows the user on the line). */
-  | { readonly type: 'fedResult'; readonly user: string; readonly server: string; readonly rest: string };
+  /** A dialect's own business between nodes: the core carries it, unread, to that dialect's onCluster. */
+  | { readonly type: 'dialect'; readonly dialect: DialectName; readonly event: unknown };
 
 /** Results of effects, fed back into the command stream. Each connection waits for the one it started. */
 export type EffectResult =
@@ -99,7 +91,7 @@ export type Effect =
   /** Claim `user` for this connection across the cluster (and give up `from`, on a rename); answered by `nameClaimed`. */
   | { readonly type: 'claimName'; readonly conn: ConnId; readonly user: string; readonly from?: string; readonly can: readonly Capability[] }
   /** Give `user`'s name back to the cluster: it left this node. */
-  | { readonly type: 'releaseName'; readonly user: string; readonly how: 'quit' | 'lost' }
+  | { readonly type: 'releaseName'; readonly user: string; readonly how: LeaveHow }
   /** Tell the other nodes of the cluster (or one of them, `node`) what changed here. */
   | { readonly type: 'announce'; readonly event: ClusterEvent; readonly node?: string }
   | { readonly type: 'close'; readonly conn: ConnId }
@@ -115,15 +107,13 @@ export type EdgeEffect = Extract<Effect, { type: 'close' | 'pause' | 'resume' | 
 
 /**
  * Who a message is for. The core decides who; the router at the edge resolves an audience to sockets
- * (and, later, to federation links and other nodes) against the state the message was sent in.
+ * (and to other nodes of a cluster) against the state the message was sent in.
  */
 export type Audience =
   | { readonly kind: 'conn'; readonly conn: ConnId }
   | { readonly kind: 'user'; readonly user: string }
   | { readonly kind: 'channel'; readonly channel: string; readonly except?: ConnId }
-  | { readonly kind: 'capable'; readonly capability: Capability; readonly except?: ConnId }
-  /** The link to a federated server, by the name it is known by. */
-  | { readonly kind: 'peer'; readonly peer: string };
+  | { readonly kind: 'capable'; readonly capability: Capability; readonly except?: ConnId };
 
 /** Where to report whether a message forwarded from another node was written (a direct SEND waits for it). */
 export interface RemoteAck {

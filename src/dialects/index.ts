@@ -2,8 +2,7 @@
 import { registry } from '../core/dialect.js';
 import { channels } from './channels/index.js';
 import { direct } from './direct/index.js';
-import { link } from './link/index.js';
 import { messenger } from './messenger/index.js';
 
 // direct: a first line no dialect knows gets the direct dialect's answer (BAD-RQST-HDR, then close), the only one the specs define
-export const DIALECTS = registry([channels, direct, messenger, link], 'direct');
+export const DIALECTS = registry([channels, direct, messenger], 'direct');

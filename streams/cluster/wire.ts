@@ -83,16 +83,9 @@ function decodeEvent(m: Record<string, unknown>): ClusterEvent | undefined {
       return str(m.user) && str(m.hash) ? { type: 'account', user: m.user, hash: m.hash } : undefined;
     case 'channel':
       return str(m.channel) ? { type: 'channel', channel: m.channel } : undefined;
-    case 'linked':
-      return str(m.node) && str(m.server) && str(m.host) ? { type: 'linked', node: m.node, server: m.server, host: m.host, dialled: m.dialled === true } : undefined;
-    case 'unlinked':
-      return str(m.node) && str(m.server) ? { type: 'unlinked', node: m.node, server: m.server } : undefined;
-    case 'remoteChannel':
-      return str(m.server) && str(m.channel) ? { type: 'remoteChannel', server: m.server, channel: m.channel } : undefined;
-    case 'remoteMember':
-      return str(m.channel) && str(m.member) && str(m.server) ? { type: 'remoteMember', channel: m.channel, member: m.member, server: m.server } : undefined;
-    case 'fedResult':
-      return str(m.user) && str(m.server) && str(m.rest) ? { type: 'fedResult', user: m.user, server: m.server, rest: m.rest } : undefined;
+    case 'dialect':
+      // a dialect's own event: carried as it was announced; that dialect's onCluster checks it
+      return str(m.dialect) && 'event' in m ? { type: 'dialect', dialect: m.dialect, event: m.event } : undefined;
     case 'deliver':
       // written by encodeDeliver on another node of this cluster: trusted as the core's own Audience and Msg
       if (!m.to || typeof m.to !== 'object' || !m.msg || typeof m.msg !== 'object') return undefined;

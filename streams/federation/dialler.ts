@@ -3,9 +3,9 @@
 // connections like an accepted socket; the core greets the peer and decides everything else.
 import { connect } from 'node:net';
 import { combineLatest, filter, map, merge, Observable, of, retry, switchMap, take, timer } from 'rxjs';
-import { usesLinkFrom } from '../../src/core/federation.js';
+import { usesLinkFrom } from '../../src/dialects/channels/federation/state.js';
 import type { State } from '../../src/core/state.js';
-import type { PeerAddress } from '../../src/core/types.js';
+import type { HostPort } from '../../src/core/types.js';
 import type { Connection } from '../pipeline.js';
 
 /** The first wait before dialling a peer again; it doubles on each failure up to the configured cap. */
@@ -24,21 +24,21 @@ export interface LinkOptions {
 }
 
 /** Emits the socket once it connects; errors when it closes (or never connects), so retry dials again. */
-function dialOnce(peer: PeerAddress, localAddress: string, wasUp: (ms: number) => void): Observable<Connection> {
+function dialOnce(peer: HostPort, localAddress: string, wasUp: (ms: number) => void): Observable<Connection> {
   return new Observable<Connection>((subscriber) => {
     const bindable = localAddress !== '0.0.0.0' && localAddress !== '::';
-    const socket = connect({ host: peer.host, port: peer.port, ...(bindable ? { localAddress } : {}) });
+    const socket = connect({ host: peer.address, port: peer.port, ...(bindable ? { localAddress } : {}) });
     let openedAt: number | undefined;
     socket.setNoDelay(true);
     // errors surface as the close that follows
     socket.on('error', () => {});
     socket.once('connect', () => {
       openedAt = Date.now();
-      subscriber.next({ socket, remote: { address: peer.host, port: peer.port }, listener: 'link', dialled: peer });
+      subscriber.next({ socket, remote: { address: peer.address, port: peer.port }, listener: 'channels', dialled: peer });
     });
     socket.once('close', () => {
       if (openedAt !== undefined) wasUp(Date.now() - openedAt);
-      subscriber.error(new Error(`the link to ${peer.host}:${peer.port} closed`));
+      subscriber.error(new Error(`the link to ${peer.address}:${peer.port} closed`));
     });
     return () => socket.destroy();
   });
@@ -49,11 +49,11 @@ function dialOnce(peer: PeerAddress, localAddress: string, wasUp: (ms: number) =
  * link to us is the one both ends keep (when both list each other, one link per pair carries traffic, and a
  * link we dialled would only be closed again).
  */
-function linkTo(peer: PeerAddress, { localAddress, retryMaxMs, state$, dials$ = of(true) }: LinkOptions): Observable<Connection> {
+function dialPeer(peer: HostPort, { localAddress, retryMaxMs, state$, dials$ = of(true) }: LinkOptions): Observable<Connection> {
   let failures = 0;
   const wasUp = (ms: number) => { if (ms >= HEALTHY_LINK_MS) failures = 0; };
   // a socket of ours still open when we stand aside is left alone: the peer closes it when its own link wins
-  const needed$ = combineLatest([state$, dials$]).pipe(map(([state, dials]) => dials && !usesLinkFrom(state, peer.host)), filter(Boolean), take(1));
+  const needed$ = combineLatest([state$, dials$]).pipe(map(([state, dials]) => dials && !usesLinkFrom(state, peer.address)), filter(Boolean), take(1));
   return needed$.pipe(
     switchMap(() => dialOnce(peer, localAddress, wasUp)),
     retry({
@@ -66,6 +66,6 @@ function linkTo(peer: PeerAddress, { localAddress, retryMaxMs, state$, dials$ = 
 }
 
 /** Every outgoing link, for as long as it is subscribed to. */
-export function linksTo(peers: readonly PeerAddress[], options: LinkOptions): Observable<Connection> {
-  return merge(...peers.map((peer) => linkTo(peer, options)));
+export function linksTo(peers: readonly HostPort[], options: LinkOptions): Observable<Connection> {
+  return merge(...peers.map((peer) => dialPeer(peer, options)));
 }

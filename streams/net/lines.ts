@@ -3,7 +3,7 @@
 import { Observable } from 'rxjs';
 import split2 from 'split2';
 import type { Duplex } from 'node:stream';
-import type { CloseCause, Command, ConnId, ListenerMode, LogEvent, PeerAddress, Remote } from '../../src/core/types.js';
+import type { CloseCause, Command, ConnId, ListenerMode, LogEvent, HostPort } from '../../src/core/types.js';
 import type { Intake } from './read-control.js';
 
 /** Stands in for a line longer than the limit; the line itself is dropped. */
@@ -20,9 +20,9 @@ const LINES_PER_TURN = 16;
 export interface SocketInput {
   readonly conn: ConnId;
   readonly socket: Duplex;
-  readonly remote: Remote;
+  readonly remote: HostPort;
   readonly listener: ListenerMode;
-  readonly dialled?: PeerAddress;
+  readonly dialled?: HostPort;
   readonly maxLineLength: number;
   readonly clock: () => number;
   readonly log: (event: LogEvent) => void;

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { State } from '../../src/core/state.js';
 import type { ServerStats } from './stats.js';
+import { linkCount } from '../../src/dialects/channels/federation/state.js';
 
 /** The latest state, as the pipeline publishes it (undefined before the first command). */
 export type StateSource = () => State | undefined;
@@ -33,7 +34,7 @@ export function metricsRegistry(stats: ServerStats, state: StateSource): Registr
   });
   gauge('chat_users_online', 'Users logged in, all dialects together', (s) => s.online.size);
   gauge('chat_channels', 'Channels known to this server, its own and its peers\'', (s) => s.channels.size);
-  gauge('chat_federation_links_up', 'Federation links to peer servers that are up', (s) => s.links.size);
+  gauge('chat_federation_links_up', 'Federation links to peer servers that are up', linkCount);
   counter('chat_lines_in_total', 'Lines read from clients', () => stats.linesIn);
   counter('chat_lines_out_total', 'Lines written to clients', () => stats.linesOut);
   counter('chat_deliveries_total', 'Messages delivered to someone other than as a reply to their own line (broadcasts, whispers, channel lines, presence)', () => stats.deliveries);

@@ -30,7 +30,7 @@ function matching(settings: Recording['settings']): StartOptions {
   if (settings['max-line']) env.CHAT_MAX_LINE = settings['max-line'];
   if (settings.peers !== undefined) {
     const peersFile = join(tempDir(), 'peers');
-    writeFileSync(peersFile, peersOf(settings).map((p) => `${p.host}:${p.port}`).join('\n'));
+    writeFileSync(peersFile, peersOf(settings).map((p) => `${p.address}:${p.port}`).join('\n'));
     args.push('--peers', peersFile);
   }
   return { args, env };

@@ -81,7 +81,7 @@ describe('configuration', () => {
 
 describe('peers file', () => {
   it('reads host:port lines, skipping blanks and comments', () => {
-    expect(parsePeers('# peers\n127.0.0.2:5378\n\n  [::1]:6000  # six\n')).toEqual({ peers: [{ host: '127.0.0.2', port: 5378 }, { host: '::1', port: 6000 }] });
+    expect(parsePeers('# peers\n127.0.0.2:5378\n\n  [::1]:6000  # six\n')).toEqual({ peers: [{ address: '127.0.0.2', port: 5378 }, { address: '::1', port: 6000 }] });
   });
 
   it('names the line that is wrong', () => {

@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { initialState } from '../../src/server-step.js';
-import { keepsExisting, splitChannel, splitUser, usesLinkFrom, withLink } from '../../src/core/federation.js';
+import { keepsExisting, splitChannel, splitUser, usesLinkFrom, withDialled, withLink } from '../../src/dialects/channels/federation/state.js';
 import { newConn, withConn, type State } from '../../src/core/state.js';
-import { fedChannels } from '../../src/dialects/link/codec.js';
+import { fedChannels } from '../../src/dialects/channels/federation/codec.js';
 
 const limits = { maxUsers: 16, maxQueued: 10, maxLineLength: 8192 };
 
 function serverNamed(name: string): State {
-  return initialState(limits, undefined, { name, peers: [{ host: '127.0.0.2', port: 1 }] });
+  return initialState(limits, undefined, { name, peers: [{ address: '127.0.0.2', port: 1 }] });
 }
 
 function withLinkConn(state: State, id: string, server: string, dialled: boolean): State {
-  const conn = { ...newConn(id, { address: '127.0.0.2', port: 9 }, 'link'), dialect: 'link', ...(dialled ? { dialled: { host: '127.0.0.2', port: 1 } } : {}) };
-  return withLink(withConn(state, conn), server, id);
+  const conn = { ...newConn(id, { address: '127.0.0.2', port: 9 }, 'channels'), dialect: 'channels' };
+  const opened = withConn(state, conn);
+  return withLink(dialled ? withDialled(opened, id, { address: '127.0.0.2', port: 1 }) : opened, server, id);
 }
 
 describe('federation names and links', () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { forEachDelivery } from '../../src/core/audience.js';
 import { none, reply, send } from '../../src/core/steps.js';
 import { registry, type DialectModule } from '../../src/core/dialect.js';
-import type { Row } from '../../src/core/dispatch.js';
+import { CLIENTS, USERS, type Row } from '../../src/core/dispatch.js';
 import { isFull, isOnline, logIn } from '../../src/core/presence.js';
 import { initialState } from '../../src/core/state.js';
 import { createStep } from '../../src/core/step.js';
@@ -18,18 +18,18 @@ const yell: DialectModule = {
   rules: {
     table: new Map<string, Row>([
       ['IAM', {
-        needsLogin: false, arity: 1,
+        from: CLIENTS, arity: 1,
         handler: ({ state, conn, args: [name] }) => (isOnline(state, name) || isFull(state) ? reply(state, conn.id, 'NOPE') : logIn(state, conn.id, name)),
         fail: ({ state, conn }) => reply(state, conn.id, 'NOPE'),
       }],
       ['YELL', {
-        needsLogin: true, arity: 1, text: true,
+        from: USERS, arity: 1, text: true,
         handler: ({ state, conn, args: [text] }) => send(state, { kind: 'capable', capability: 'broadcast' }, { type: 'broadcast', from: conn.user!, text }),
         fail: ({ state, conn }) => reply(state, conn.id, 'NOPE'),
       }],
     ]),
     unknownVerb: ({ state, conn }) => reply(state, conn.id, 'WHAT'),
-    notLoggedIn: ({ state, conn }) => reply(state, conn.id, 'WHO'),
+    notAllowed: ({ state, conn }) => reply(state, conn.id, 'WHO'),
     tooLong: ({ state }) => none(state),
     flooded: ({ state }) => none(state),
     loginTimedOut: ({ state }) => none(state),

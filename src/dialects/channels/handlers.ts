@@ -1,11 +1,12 @@
 // The channels dialect's verbs: accounts, channels and channel messages.
-import { andThen, chain, effect, note, reply, send, type Step } from '../../core/steps.js';
+import { andThen, chain, effect, note, reply, type Step } from '../../core/steps.js';
 import type { Ctx } from '../../core/dispatch.js';
-import { isLinked, splitChannel } from '../../core/federation.js';
 import { isFull, isOnline } from '../../core/presence.js';
 import { updateConn, withMember, type Conn, type State } from '../../core/state.js';
 import type { ConnId } from '../../core/types.js';
-import { fedJoin, fedSay } from '../link/codec.js';
+import { fedJoin, fedSay } from './federation/codec.js';
+import { toPeer } from './federation/route.js';
+import { hasRemoteChannel, isLinked, joiningOf, serverName, splitChannel, withJoining } from './federation/state.js';
 import { channelList, result, type Verb } from './codec.js';
 import { deliverToChannel } from './deliver.js';
 import { canonicalName, quoted } from '../../core/names.js';
@@ -80,20 +81,19 @@ export function create({ state, conn, args: [raw] }: Ctx): Step {
 /** A channel named `channel:server` lives on a federated server, unless `server` is this one. */
 function remote(state: State, name: string): { readonly channel: string; readonly server: string } | undefined {
   const { channel, server } = splitChannel(name);
-  return server === undefined || server === state.federation.name ? undefined : { channel, server };
+  return server === undefined || server === serverName(state) ? undefined : { channel, server };
 }
 
 function local(state: State, name: string): string {
   const { channel, server } = splitChannel(name);
-  return server === state.federation.name ? channel : name;
+  return server === serverName(state) ? channel : name;
 }
 
 // channels: JOIN channel:host joins a channel on a federated server: FEDJOIN there, RESULT when FEDRESULT comes back
 function joinRemote(state: State, conn: Conn, name: string, channel: string, server: string): Step {
-  const known = isLinked(state, server) && state.remoteChannels.get(server)?.has(channel);
-  if (!known || conn.channels.has(name) || conn.joining.has(name)) return answer(state, conn.id, 'JOIN', false, name);
-  return chain(updateConn(state, conn.id, { joining: conn.joining.add(name) }),
-    (s) => send(s, { kind: 'peer', peer: server }, { type: 'reply', line: fedJoin(`${conn.user}@${s.federation.name}`, channel) }),
+  if (!hasRemoteChannel(state, server, channel) || conn.channels.has(name) || joiningOf(conn).has(name)) return answer(state, conn.id, 'JOIN', false, name);
+  return chain(withJoining(state, conn.id, server, name),
+    (s) => toPeer(s, server, fedJoin(`${conn.user}@${serverName(s)}`, channel)),
     (s) => note(s, 'info', 'join', `${conn.user} asked to join ${name}`, { conn: conn.id, user: conn.user, channel: name }),
   );
 }
@@ -123,7 +123,7 @@ export function say({ state, conn, args: [raw, text] }: Ctx): Step {
   if (far && !isLinked(state, far.server)) return answer(state, conn.id, 'SAY', false);
   return chain(state,
     (s) => (far
-      ? send(s, { kind: 'peer', peer: far.server }, { type: 'reply', line: fedSay(`${from}@${s.federation.name}`, far.channel, text) })
+      ? toPeer(s, far.server, fedSay(`${from}@${serverName(s)}`, far.channel, text))
       : deliverToChannel(s, channel, from, text)),
     (s) => note(s, 'info', 'message', `${from} in ${channel}: ${text}`, { conn: conn.id, user: from, channel, text }),
   );

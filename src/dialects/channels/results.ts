@@ -7,7 +7,7 @@ import type { NameClaimed } from '../../core/step.js';
 import { updateConn, withChannel, type State } from '../../core/state.js';
 import type { ConnId } from '../../core/types.js';
 import { withLoginFailure, withLoginSuccess } from '../../core/login-throttle.js';
-import { fedNew } from '../link/codec.js';
+import { fedNew } from './federation/codec.js';
 import { toEveryPeer } from './deliver.js';
 import { answer, refuseLogin } from './handlers.js';
 

@@ -1,17 +1,17 @@
 // The messenger dialect's verbs: arguments, login guard, handler, failure reply.
-import type { Ctx, DialectRules, Row } from '../../core/dispatch.js';
+import { CLIENTS, USERS, type Ctx, type DialectRules, type Row } from '../../core/dispatch.js';
 import { quoted } from '../../core/names.js';
 import { broadcast, fail, name, quit, users, whisper } from './handlers.js';
 
 const usage = (text: string) => ({ state, conn }: Ctx) => fail(state, conn.id, 'BAD-ARGUMENTS', `usage: ${text}`);
 
 const table = new Map<string, Row>([
-  ['NAME', { handler: name, needsLogin: false, arity: 1, text: true, fail: usage('NAME username') }],
-  ['BROADCAST', { handler: broadcast, needsLogin: true, arity: 1, text: true, fail: usage('BROADCAST text') }],
-  ['WHISPER', { handler: whisper, needsLogin: true, arity: 2, text: true, fail: usage('WHISPER user text') }],
-  ['USERS', { handler: users, needsLogin: true, arity: 0, fail: usage('USERS') }],
+  ['NAME', { handler: name, from: CLIENTS, arity: 1, text: true, fail: usage('NAME username') }],
+  ['BROADCAST', { handler: broadcast, from: USERS, arity: 1, text: true, fail: usage('BROADCAST text') }],
+  ['WHISPER', { handler: whisper, from: USERS, arity: 2, text: true, fail: usage('WHISPER user text') }],
+  ['USERS', { handler: users, from: USERS, arity: 0, fail: usage('USERS') }],
   // messenger: QUIT works before NAME too, so nobody is ever stuck
-  ['QUIT', { handler: quit, needsLogin: false, arity: 1, text: true, optional: true, fail: quit }],
+  ['QUIT', { handler: quit, from: CLIENTS, arity: 1, text: true, optional: true, fail: quit }],
 ]);
 
 export const messengerRules: DialectRules = {
@@ -21,7 +21,7 @@ export const messengerRules: DialectRules = {
       ? fail(state, conn.id, 'NAME-REQUIRED', 'send NAME username first')
       : fail(state, conn.id, 'UNKNOWN-COMMAND', `unknown command ${quoted(verb)}`),
   // messenger: anything before NAME gets ERROR NAME-REQUIRED
-  notLoggedIn: ({ state, conn }) => fail(state, conn.id, 'NAME-REQUIRED', 'send NAME username first'),
+  notAllowed: ({ state, conn }) => fail(state, conn.id, 'NAME-REQUIRED', 'send NAME username first'),
   tooLong: ({ state, conn }) => fail(state, conn.id, 'LINE-TOO-LONG', 'that line was too long and was dropped'),
   // messenger: the two errors after which the server closes (protocol.txt)
   flooded: ({ state, conn }) => fail(state, conn.id, 'SLOW-DOWN', `more than ${state.limits.rate?.perSecond} lines a second for too long; closing`),

@@ -9,7 +9,7 @@ import type { Connection } from '../../pipeline.js';
 import { openStore, type Store } from '../../services/store.js';
 import { LineQueue, type ReplayConnection, type Transport } from './transport.js';
 import type { LogEvent } from '../../../src/core/types.js';
-import type { Federation } from '../../../src/core/state.js';
+import type { Federation } from '../../../src/server-step.js';
 
 type WriteCallback = (error: Error | null | undefined) => void;
 

@@ -1,19 +1,20 @@
 // What one server does with the lines another sends over a federation link (channels.md, "Federation").
 // A peer is trusted only for what it says about its own users and channels; anything else is refused.
-import { chain, effect, join, none, note, reply, send, type Step } from '../../core/steps.js';
-import type { Ctx } from '../../core/dispatch.js';
-import {
-  isLinked, isPeerAddress, isRemoteMember, plain, keepsExisting, keepsLinkDialledBy, linkTo, membershipsOn, splitChannel, splitUser,
-  withLink, withoutLink, withRemoteChannel, withRemoteMember,
-} from '../../core/federation.js';
-import { announce } from '../../core/cluster.js';
-import { isName, isServerName } from '../../core/names.js';
-import { updateConn, type Conn, type State } from '../../core/state.js';
-import { outcome, result } from '../channels/codec.js';
-import { deliverToChannel } from '../channels/deliver.js';
-import { isChannelsName } from '../channels/names.js';
+import { chain, effect, join, none, note, reply, send, type Step } from '../../../core/steps.js';
+import type { Ctx } from '../../../core/dispatch.js';
+import { isName, isServerName } from '../../../core/names.js';
+import { updateConn, type Conn, type State } from '../../../core/state.js';
+import type { HostPort } from '../../../core/types.js';
+import { outcome, result } from '../codec.js';
+import { deliverToChannel } from '../deliver.js';
+import { isChannelsName } from '../names.js';
 import { fedChannels, federateConfirm, federateOut, fedJoin, fedResult } from './codec.js';
-
+import { tell, toPeer } from './route.js';
+import {
+  dialledOf, fed, isLinked, isPeerAddress, isRemoteMember, joiningOf, joiningOn, keepsExisting, keepsLinkDialledBy, linkConn, membershipsOn,
+  peerOf, plain, serverName, splitChannel, splitUser, withDialled, withLink, withoutJoining, withoutJoinsOf, withoutLink,
+  withRemoteChannel, withRemoteMember,
+} from './state.js';
 
 /** Closes a link that broke a rule, and says so in the log with where it came from. */
 export function refuseLink(state: State, conn: Conn, why: string): Step {
@@ -24,25 +25,22 @@ export function refuseLink(state: State, conn: Conn, why: string): Step {
 }
 
 /** A line a peer may not send, or not now: logged and ignored; the link stays. */
-function ignored(state: State, conn: Conn, why: string): Step {
-  return note(state, 'warn', 'linkIgnored', `ignored a line from ${conn.peer ?? conn.remote.address}: ${why}`, { conn: conn.id, peer: conn.peer });
+export function ignored(state: State, conn: Conn, why: string): Step {
+  const peer = peerOf(conn);
+  return note(state, 'warn', 'linkIgnored', `ignored a line from ${peer ?? conn.remote.address}: ${why}`, { conn: conn.id, peer });
 }
 
-function toPeer(state: State, server: string, line: string): Step {
-  return send(state, { kind: 'peer', peer: server }, { type: 'reply', line });
-}
-
-/** An outgoing link opened: say who we are. */
-export function greet({ state, conn }: Ctx): Step {
-  return reply(state, conn.id, federateOut(state.federation.name));
+/** An outgoing link opened: remember what we dialled, and say who we are. */
+export function greet({ state, conn }: Ctx, to: HostPort): Step {
+  return reply(withDialled(state, conn.id, to), conn.id, federateOut(serverName(state)));
 }
 
 /** A link is up: our channels, then our users' memberships on that server, so a conversation resumes after a restart. */
 function linkUp(state: State, conn: Conn, server: string, confirm: boolean): Step {
   // in a cluster, another node may hold a link to that server: the same one-link-per-pair rule picks which stays
-  const elsewhere = state.remoteLinks.get(server);
+  const elsewhere = fed(state).remoteLinks.get(server);
   if (elsewhere && keepsLinkDialledBy(state, server, elsewhere.dialled)) return refuseLink(state, conn, `already linked with ${server} through cluster node ${elsewhere.node}`);
-  const existing = linkTo(state, server);
+  const existing = linkConn(state, server);
   if (existing !== undefined && existing !== conn.id && keepsExisting(state, server, existing)) {
     return refuseLink(state, conn, `already linked with ${server}`);
   }
@@ -52,23 +50,25 @@ function linkUp(state: State, conn: Conn, server: string, confirm: boolean): Ste
     next = updateConn(next, existing, { closing: 'refused' });
     steps.push(effect(next, { type: 'close', conn: existing }));
   }
-  if (confirm) steps.push(reply(next, conn.id, federateConfirm(next.federation.name)));
+  const name = serverName(next);
+  const dialled = dialledOf(conn) !== undefined;
+  if (confirm) steps.push(reply(next, conn.id, federateConfirm(name)));
   for (const line of fedChannels([...next.channels.keys()].sort(), next.limits.maxLineLength)) steps.push(reply(next, conn.id, line));
-  for (const { user, channel } of membershipsOn(next, server)) steps.push(reply(next, conn.id, fedJoin(`${user}@${next.federation.name}`, channel)));
-  steps.push(note(next, 'info', 'linkUp', `linked with ${server} (${conn.dialled ? 'dialled' : 'accepted'}, ${conn.id})`, { conn: conn.id, peer: server, remote: conn.remote }));
-  if (next.cluster !== undefined) steps.push(announce(next, { type: 'linked', node: next.cluster, server, host: plain(conn.remote.address), dialled: conn.dialled !== undefined }));
+  for (const { user, channel } of membershipsOn(next, server)) steps.push(reply(next, conn.id, fedJoin(`${user}@${name}`, channel)));
+  steps.push(note(next, 'info', 'linkUp', `linked with ${server} (${dialled ? 'dialled' : 'accepted'}, ${conn.id})`, { conn: conn.id, peer: server, remote: conn.remote }));
+  if (next.cluster !== undefined) steps.push(tell(next, { type: 'linked', node: next.cluster, server, host: plain(conn.remote.address), dialled }));
   return join(steps, next);
 }
 
 // federation: accept FEDERATE-OUT only from a peer listed in the configuration; anything else is refused and logged
 export function federateOutLine({ state, conn, args: [announced] }: Ctx): Step {
-  if (conn.dialled || conn.peer) return ignored(state, conn, 'FEDERATE-OUT on a link that is already up');
+  if (conn.registered !== undefined) return ignored(state, conn, 'FEDERATE-OUT on a link that is already up');
   const address = plain(conn.remote.address);
   if (!isPeerAddress(state, address)) return refuseLink(state, conn, 'not a listed peer');
   const server = announced ?? address;
   if (!isServerName(server)) return refuseLink(state, conn, `bad server name ${JSON.stringify(server.slice(0, 64))}`);
-  if (server === state.federation.name) return refuseLink(state, conn, 'it has our own name');
-  const existing = linkTo(state, server);
+  if (server === serverName(state)) return refuseLink(state, conn, 'it has our own name');
+  const existing = linkConn(state, server);
   const existingAddress = existing === undefined ? undefined : state.conns.get(existing)?.remote.address;
   if (existingAddress !== undefined && plain(existingAddress) !== address) return refuseLink(state, conn, `${server} is linked from another address`);
   return linkUp(state, conn, server, true);
@@ -76,53 +76,55 @@ export function federateOutLine({ state, conn, args: [announced] }: Ctx): Step {
 
 // federation: FEDERATE-CONFIRM [name] (also spelled FEDERATECONFIRM in one copy of the spec) on a link we dialled
 export function federateConfirmLine({ state, conn, args: [announced] }: Ctx): Step {
-  if (!conn.dialled || conn.peer) return ignored(state, conn, 'FEDERATE-CONFIRM where none was asked for');
-  const server = announced ?? conn.dialled.host;
-  if (!isServerName(server) || server === state.federation.name) return refuseLink(state, conn, `bad server name ${JSON.stringify(server.slice(0, 64))}`);
+  const dialled = dialledOf(conn);
+  if (!dialled || conn.registered !== 'outgoing') return ignored(state, conn, 'FEDERATE-CONFIRM where none was asked for');
+  const server = announced ?? dialled.address;
+  if (!isServerName(server) || server === serverName(state)) return refuseLink(state, conn, `bad server name ${JSON.stringify(server.slice(0, 64))}`);
   return linkUp(state, conn, server, false);
 }
 
 // federation: FEDCHANNELS c1, c2 — the sender's channels, listed here as c:server
 export function fedChannelsLine({ state, conn, args: [list = ''] }: Ctx): Step {
-  const server = conn.peer!;
+  const server = peerOf(conn)!;
   const steps: Step[] = [];
   let next = state;
   for (const name of list.split(',').map((n) => n.trim()).filter((n) => n !== '')) {
     if (!isChannelsName(name)) continue;
     next = withRemoteChannel(next, server, name);
-    steps.push(announce(next, { type: 'remoteChannel', server, channel: name }));
+    steps.push(tell(next, { type: 'remoteChannel', server, channel: name }));
   }
   return steps.length ? join(steps, next) : none(next);
 }
 
 export function fedNewLine({ state, conn, args: [channel] }: Ctx): Step {
   if (!isChannelsName(channel)) return ignored(state, conn, `FEDNEW of a bad channel name`);
-  return announce(withRemoteChannel(state, conn.peer!, channel), { type: 'remoteChannel', server: conn.peer!, channel });
+  const server = peerOf(conn)!;
+  return tell(withRemoteChannel(state, server, channel), { type: 'remoteChannel', server, channel });
 }
 
 /** `user@server` where server is this link's peer: a peer may speak only for its own users. */
 function ownMember(conn: Conn, member: string): string | undefined {
   const { user, server } = splitUser(member);
-  return server === conn.peer && isName(user) ? user : undefined;
+  return server !== undefined && server === peerOf(conn) && isName(user) ? user : undefined;
 }
 
 // federation: FEDJOIN user@home channel → the user joins our channel; FEDRESULT tells its server
 export function fedJoinLine({ state, conn, args: [member, channel] }: Ctx): Step {
-  const server = conn.peer!;
+  const server = peerOf(conn)!;
   const user = ownMember(conn, member);
   if (user === undefined) return ignored(state, conn, `FEDJOIN for ${member}, who is not a user of ${server}`);
   const ok = state.channels.has(channel);
   // a repeated FEDJOIN (a re-join after a restart) succeeds again: the home server refuses duplicate JOINs itself
   return chain(ok ? withRemoteMember(state, channel, member, server) : state,
-    (s) => toPeer(s, server, fedResult(user, outcome('JOIN', ok, `${channel}:${s.federation.name}`))),
+    (s) => toPeer(s, server, fedResult(user, outcome('JOIN', ok, `${channel}:${serverName(s)}`))),
     (s) => (ok ? note(s, 'info', 'join', `${member} joined ${channel}`, { conn: conn.id, user: member, channel }) : none(s)),
-    (s) => (ok ? announce(s, { type: 'remoteMember', channel, member, server }) : none(s)),
+    (s) => (ok ? tell(s, { type: 'remoteMember', channel, member, server }) : none(s)),
   );
 }
 
 // federation: FEDSAY user@home channel text → RECV to our members, FEDRECV to each remote member's server
 export function fedSayLine({ state, conn, args: [member, channel, text] }: Ctx): Step {
-  const server = conn.peer!;
+  const server = peerOf(conn)!;
   const user = ownMember(conn, member);
   if (user === undefined) return ignored(state, conn, `FEDSAY for ${member}, who is not a user of ${server}`);
   if (!isRemoteMember(state, channel, member) || text.trim() === '') {
@@ -141,7 +143,7 @@ export function fedSayLine({ state, conn, args: [member, channel, text] }: Ctx):
 function asSeenHere(state: State, from: string, server: string): string {
   const { user, server: home } = splitUser(from);
   if (home === undefined) return `${user}@${server}`;
-  return home === state.federation.name ? user : from;
+  return home === serverName(state) ? user : from;
 }
 
 /** One of our users, online, by name. */
@@ -152,7 +154,7 @@ function localUser(state: State, user: string): Conn | undefined {
 
 // federation: FEDRECV touser fromuser channel text → RECV fromuser channel:server text for our user
 export function fedRecvLine({ state, conn, args: [to, from, channel, text] }: Ctx): Step {
-  const server = conn.peer!;
+  const server = peerOf(conn)!;
   const target = localUser(state, to);
   const name = `${channel}:${server}`;
   // a user on another node of the cluster: that node delivers it
@@ -163,13 +165,13 @@ export function fedRecvLine({ state, conn, args: [to, from, channel, text] }: Ct
 
 // federation: FEDRESULT user TYPE … → RESULT TYPE … for our user
 export function fedResultLine({ state, conn, args: [to, rest] }: Ctx): Step {
-  const server = conn.peer!;
+  const server = peerOf(conn)!;
   const [verb, subject, flag] = rest.split(' ');
   if (!(verb === 'SAY' && subject === '0' && flag === undefined) && (verb !== 'JOIN' || (flag !== '0' && flag !== '1'))) return ignored(state, conn, `FEDRESULT ${rest.slice(0, 64)}`);
   if (verb === 'JOIN' && splitChannel(subject ?? '').server !== server) return ignored(state, conn, `FEDRESULT about ${subject}, which is not a channel of ${server}`);
   // a user on another node of the cluster: that node answers them
   const home = localUser(state, to) ? undefined : state.remoteUsers.get(to)?.node;
-  if (home !== undefined) return announce(state, { type: 'fedResult', user: to, server, rest }, home);
+  if (home !== undefined) return tell(state, { type: 'fedResult', user: to, server, rest }, home);
   return fedResultFor(state, to, server, rest);
 }
 
@@ -182,20 +184,26 @@ export function fedResultFor(state: State, to: string, server: string, rest: str
   const { channel } = splitChannel(subject ?? '');
   const name = `${channel}:${server}`;
   const ok = flag === '1';
-  const asked = target.joining.has(name);
-  const next = updateConn(state, target.id, { joining: target.joining.delete(name), channels: ok ? target.channels.add(name) : target.channels });
+  const asked = joiningOf(target).has(name);
+  const answered = asked ? withoutJoining(state, target.id, server, name) : state;
+  const next = ok ? updateConn(answered, target.id, { channels: target.channels.add(name) }) : answered;
   // a re-join after a restart answers nobody: the user never asked again
   return asked ? reply(next, target.id, result('JOIN', ok, name)) : none(next);
 }
 
+/** A connection of the channels dialect closed: a user's joins under way are forgotten; a link's close is `linkClosed`. */
+export function connClosed(state: State, conn: Conn): Step {
+  return peerOf(conn) === undefined ? none(withoutJoinsOf(state, conn)) : linkClosed(state, conn);
+}
+
 /** The link closed: that server's users leave our channels, its channels leave CHANNELS, joins under way fail. */
-export function linkClosed(state: State, conn: Conn): Step {
-  const server = conn.peer;
-  if (server === undefined || linkTo(state, server) !== conn.id) return none(state);
+function linkClosed(state: State, conn: Conn): Step {
+  const server = peerOf(conn);
+  if (server === undefined || linkConn(state, server) !== conn.id) return none(state);
   return chain(state,
     (s) => linkGone(s, server),
     (s) => note(s, 'warn', 'linkDown', `the link with ${server} is down`, { conn: conn.id, peer: server }),
-    (s) => (s.cluster !== undefined ? announce(s, { type: 'unlinked', node: s.cluster, server }) : none(s)),
+    (s) => (s.cluster !== undefined ? tell(s, { type: 'unlinked', node: s.cluster, server }) : none(s)),
   );
 }
 
@@ -204,12 +212,14 @@ export function linkGone(state: State, server: string, where: 'here' | 'there' =
   const steps: Step[] = [];
   let next = withoutLink(state, server, where);
   if (isLinked(next, server)) return none(next);
-  const suffix = `:${server}`;
-  next.conns.forEach((user) => {
-    const failed = user.joining.filter((name) => name.endsWith(suffix));
-    if (failed.size === 0) return;
-    next = updateConn(next, user.id, { joining: user.joining.subtract(failed) });
-    for (const name of failed) steps.push(reply(next, user.id, result('JOIN', false, name)));
-  });
+  for (const id of joiningOn(next, server)) {
+    const user = next.conns.get(id);
+    if (!user) continue;
+    for (const name of joiningOf(user)) {
+      if (splitChannel(name).server !== server) continue;
+      next = withoutJoining(next, id, server, name);
+      steps.push(reply(next, id, result('JOIN', false, name)));
+    }
+  }
   return steps.length ? join(steps, next) : none(next);
 }

@@ -1,6 +1,4 @@
 // Every line one server sends another over a federation link, in one place (channels.md, "Federation").
-import type { Msg } from '../../core/messages.js';
-
 export const federateOut = (name: string) => `FEDERATE-OUT ${name}`;
 export const federateConfirm = (name: string) => `FEDERATE-CONFIRM ${name}`;
 export const fedNew = (channel: string) => `FEDNEW ${channel}`;
@@ -30,9 +28,4 @@ export function fedChannels(names: readonly string[], maxLength: number): string
   }
   lines.push(line);
   return lines;
-}
-
-/** Links carry only lines built above, as replies; no client message is ever written onto one. */
-export function encodeLink(msg: Msg): string | undefined {
-  return msg.type === 'reply' ? msg.line : undefined;
 }
