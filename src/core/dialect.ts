@@ -54,6 +54,8 @@ export interface Registry {
 /** Builds the registry; two dialects claiming one verb or one result kind is a programming error, caught at start. */
 export function registry(modules: readonly DialectModule[], fallback: DialectName): Registry {
   const dialects = new Map(modules.map((m) => [m.name, m]));
+  // a dialect's name is the key of its slices: two of one name would share them
+  if (dialects.size !== modules.length) throw new Error('two dialects share a name');
   const byVerb = new Map<string, DialectModule>();
   const results = new Map<EffectResultKind, ResultHandler>();
   for (const module of modules) {

@@ -1,0 +1,73 @@
+// A dialect with state and cluster hooks of its own is one folder and one registry line (test/support/tally/):
+// its slices live beside the other dialects', its cluster events reach only it, and a node gone is its business too.
+import { describe, expect, it } from 'vitest';
+import { forEachDelivery } from '../../src/core/audience.js';
+import { registry } from '../../src/core/dialect.js';
+import { initialState } from '../../src/core/state.js';
+import { createStep } from '../../src/core/step.js';
+import type { Command, Effect, LogEvent } from '../../src/core/types.js';
+import { channels } from '../../src/dialects/channels/index.js';
+import { direct } from '../../src/dialects/direct/index.js';
+import { messenger } from '../../src/dialects/messenger/index.js';
+import { tally } from '../support/tally/index.js';
+
+const dialects = registry([channels, direct, messenger, tally], 'direct');
+const step = createStep(dialects);
+const at = 0;
+const remote = { address: '127.0.0.1', port: 1 };
+
+function run(commands: Command[], state = initialState({ maxUsers: 16, maxQueued: 10, maxLineLength: 8192 }, undefined, { node: 'n1', users: [] })) {
+  const lines: Record<string, string[]> = {};
+  const effects: Effect[] = [];
+  const log: LogEvent[] = [];
+  for (const command of commands) {
+    const t = step(state, command);
+    state = t.state;
+    for (const sent of t.out) forEachDelivery(dialects, sent, (conn, line) => (lines[conn] ??= []).push(line));
+    effects.push(...t.effects);
+    log.push(...t.log);
+  }
+  return { state, lines, effects, log };
+}
+
+const line = (conn: string, text: string): Command => ({ kind: 'line', conn, text, at });
+const told = (node: string, here: number): Command => ({ kind: 'cluster', event: { type: 'dialect', dialect: 'tally', event: { node, here } }, at });
+const start: Command[] = [
+  { kind: 'connected', conn: 't', remote, listener: 'tally', at },
+  line('t', 'IAM tess'),
+  { kind: 'nameClaimed', conn: 't', user: 'tess', outcome: 'granted', seq: 0, at },
+];
+
+describe('a dialect that owns state', () => {
+  it('keeps a per-connection and a server-wide slice, and tells the other nodes through a dialect event', () => {
+    const { lines, effects } = run([...start, line('t', 'TICK'), line('t', 'TICK'), line('t', 'TOTAL')]);
+    expect(lines.t).toEqual(['TOTAL 2 2']);
+    expect(effects.filter((e) => e.type === 'announce')).toEqual([
+      { type: 'announce', event: { type: 'dialect', dialect: 'tally', event: { node: 'n1', here: 1 } } },
+      { type: 'announce', event: { type: 'dialect', dialect: 'tally', event: { node: 'n1', here: 2 } } },
+    ]);
+  });
+
+  it('hears other nodes through onCluster, and forgets a node that goes away through onNodeGone', () => {
+    const counted = run([...start, line('t', 'TICK'), told('n2', 5), told('n3', 7), line('t', 'TOTAL')]);
+    expect(counted.lines.t).toEqual(['TOTAL 13 1']);
+    const gone = run([{ kind: 'cluster', event: { type: 'nodeGone', node: 'n2' }, at }, line('t', 'TOTAL')], counted.state);
+    expect(gone.lines.t).toEqual(['TOTAL 8 1']);
+    expect(gone.log.map((l) => l.event)).toContain('tallyGone');
+  });
+
+  it('a malformed event of its own is logged, and another dialect’s never reaches it', () => {
+    const { lines, log } = run([...start, { kind: 'cluster', event: { type: 'dialect', dialect: 'tally', event: 'junk' }, at },
+      { kind: 'cluster', event: { type: 'dialect', dialect: 'channels', event: { type: 'remoteChannel', server: 'B', channel: 'x' } }, at },
+      line('t', 'TOTAL')]);
+    expect(lines.t).toEqual(['TOTAL 0 0']);
+    expect(log.map((l) => l.event)).toContain('tallyIgnored');
+  });
+
+  it('its connection slice goes with the connection; a new one starts from nothing', () => {
+    const { lines } = run([...start, line('t', 'TICK'), { kind: 'closed', conn: 't', cause: 'ended', at },
+      { kind: 'connected', conn: 't', remote, listener: 'tally', at }, line('t', 'IAM tess'),
+      { kind: 'nameClaimed', conn: 't', user: 'tess', outcome: 'granted', seq: 1, at }, line('t', 'TOTAL')]);
+    expect(lines.t).toEqual(['TOTAL 1 0']);
+  });
+});
