@@ -4,6 +4,7 @@ import { readArgs } from './args.js';
 import type { ListenerMode } from '../core/types.js';
 import { LEVEL_VALUES } from '../log/format.js';
 import { DEFAULT_LIMITS, LIMIT_VARS, ZERO_MEANS_OFF, type Limits } from './limits.js';
+import { parseHosts } from './hosts.js';
 import { parseOrigins } from './origins.js';
 import { closest } from './suggest.js';
 
@@ -14,6 +15,8 @@ export interface Config {
   readonly webPort: number | 'off';
   /** Origins of other sites' pages allowed to open a WebSocket (normalised; `*` for any). */
   readonly webOrigins: readonly string[];
+  /** Names besides its listen address that the web port answers WebSocket upgrades for (CHAT_WEB_HOSTS, lower case). */
+  readonly webHosts: readonly string[];
   readonly protocol: ListenerMode;
   readonly db: string;
   readonly log: string;
@@ -28,6 +31,8 @@ export interface Config {
   readonly record?: string;
   /** --metrics-port: where Prometheus scrapes /metrics (0: any free port); unset, no endpoint. */
   readonly metricsPort?: number;
+  /** --metrics-address: where /metrics listens; this machine only unless told otherwise. */
+  readonly metricsAddress: string;
   /** --tls-cert and --tls-key (PEM files): a second listener, on tls.port, speaks every dialect over TLS. */
   readonly tls?: { readonly cert: string; readonly key: string; readonly port: number };
   /** --cluster redis://host:port: this server is one node of a cluster, with Redis as the backplane (and the store). */
@@ -44,12 +49,12 @@ const PROTOCOLS: readonly ListenerMode[] = ['auto', 'channels', 'direct', 'messe
 const LOG_LEVELS = Object.keys(LEVEL_VALUES);
 
 /** Variables that may be left empty (`CHAT_PEERS=`) to mean "none"; for every other one an empty value is an error. */
-const MAY_BE_EMPTY: ReadonlySet<string> = new Set(['CHAT_PEERS', 'CHAT_NAME', 'CHAT_WEB_ORIGINS', 'CHAT_RECORD', 'CHAT_METRICS_PORT', 'CHAT_TLS_CERT', 'CHAT_TLS_KEY', 'CHAT_CLUSTER']);
+const MAY_BE_EMPTY: ReadonlySet<string> = new Set(['CHAT_PEERS', 'CHAT_NAME', 'CHAT_WEB_ORIGINS', 'CHAT_WEB_HOSTS', 'CHAT_RECORD', 'CHAT_METRICS_PORT', 'CHAT_TLS_CERT', 'CHAT_TLS_KEY', 'CHAT_CLUSTER']);
 
 /** Every variable the server and the client read (all of them are in .env.example). */
 export const KNOWN_VARIABLES: readonly string[] = [
-  'CHAT_ADDRESS', 'CHAT_PORT', 'CHAT_WEB_PORT', 'CHAT_WEB_ORIGINS', 'CHAT_PROTOCOL', 'CHAT_DB', 'CHAT_LOG', 'CHAT_MAX_USERS', 'CHAT_PEERS', 'CHAT_NAME',
-  'CHAT_RECORD', 'CHAT_METRICS_PORT', 'CHAT_TLS_CERT', 'CHAT_TLS_KEY', 'CHAT_TLS_PORT', 'CHAT_CLUSTER', 'CHAT_WORKERS', 'CHAT_BCRYPT_COST', 'LOG_LEVEL', ...Object.values(LIMIT_VARS),
+  'CHAT_ADDRESS', 'CHAT_PORT', 'CHAT_WEB_PORT', 'CHAT_WEB_ORIGINS', 'CHAT_WEB_HOSTS', 'CHAT_PROTOCOL', 'CHAT_DB', 'CHAT_LOG', 'CHAT_MAX_USERS', 'CHAT_PEERS', 'CHAT_NAME',
+  'CHAT_RECORD', 'CHAT_METRICS_PORT', 'CHAT_METRICS_ADDRESS', 'CHAT_TLS_CERT', 'CHAT_TLS_KEY', 'CHAT_TLS_PORT', 'CHAT_CLUSTER', 'CHAT_WORKERS', 'CHAT_BCRYPT_COST', 'LOG_LEVEL', ...Object.values(LIMIT_VARS),
   'CHAT_CLIENT_TIMEOUT_MS',
 ];
 
@@ -88,7 +93,7 @@ function parse(argv: readonly string[], env: Env, dotenv: Env): ConfigResult {
   const parsed = readArgs(argv, {
         address: { type: 'string' }, port: { type: 'string' }, 'web-port': { type: 'string' }, protocol: { type: 'string' }, db: { type: 'string' },
         log: { type: 'string' }, 'max-users': { type: 'string' }, peers: { type: 'string' }, name: { type: 'string' },
-        record: { type: 'string' }, 'metrics-port': { type: 'string' },
+        record: { type: 'string' }, 'metrics-port': { type: 'string' }, 'metrics-address': { type: 'string' },
         'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'tls-port': { type: 'string' },
         cluster: { type: 'string' }, workers: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -117,6 +122,8 @@ function parse(argv: readonly string[], env: Env, dotenv: Env): ConfigResult {
   if (typeof webPort === 'string' && webPort !== 'off') return { error: `${webPort}, or off for no web page — pass --web-port or set CHAT_WEB_PORT` };
   const webOrigins = parseOrigins(pick(undefined, 'CHAT_WEB_ORIGINS') ?? '');
   if ('error' in webOrigins) return webOrigins;
+  const webHosts = parseHosts(pick(undefined, 'CHAT_WEB_HOSTS') ?? '');
+  if ('error' in webHosts) return webHosts;
   const maxUsers = integer(pick(values['max-users'], 'CHAT_MAX_USERS') ?? '16', 'max users', 1, 100000);
   if (typeof maxUsers === 'string') return { error: `${maxUsers} — pass --max-users or set CHAT_MAX_USERS` };
   const bcryptCost = integer(pick(undefined, 'CHAT_BCRYPT_COST') ?? '10', 'CHAT_BCRYPT_COST', 4, 31);
@@ -132,6 +139,7 @@ function parse(argv: readonly string[], env: Env, dotenv: Env): ConfigResult {
     if (typeof value === 'string') return { error: value };
     limits[key] = value;
   }
+  if (limits.preLoginShare! > 100) return { error: `CHAT_PRE_LOGIN_SHARE is a percentage of CHAT_MAX_CONNECTIONS, between 1 and 100, got ${limits.preLoginShare}` };
 
   const peers = pick(values.peers ?? positionals[1], 'CHAT_PEERS');
   const record = pick(values.record, 'CHAT_RECORD');
@@ -160,6 +168,7 @@ function parse(argv: readonly string[], env: Env, dotenv: Env): ConfigResult {
       port,
       webPort,
       webOrigins: webOrigins.origins,
+      webHosts: webHosts.hosts,
       protocol: protocol as ListenerMode,
       db: pick(values.db, 'CHAT_DB') ?? './data/chat.db',
       log: pick(values.log, 'CHAT_LOG') ?? './server.log',
@@ -170,6 +179,7 @@ function parse(argv: readonly string[], env: Env, dotenv: Env): ConfigResult {
       ...(peers ? { peers } : {}),
       ...(record ? { record } : {}),
       ...(metricsPort !== undefined ? { metricsPort } : {}),
+      metricsAddress: pick(values['metrics-address'], 'CHAT_METRICS_ADDRESS') ?? '127.0.0.1',
       ...(tlsCert && tlsKey ? { tls: { cert: tlsCert, key: tlsKey, port: tlsPort } } : {}),
       ...(cluster !== undefined ? { cluster } : {}),
       workers,

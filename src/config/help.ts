@@ -21,6 +21,7 @@ Options (each also an env var, also read from ./.env; flags win over env, env ov
   --name NAME       this server's name towards peers      CHAT_NAME        (the address)
   --record FILE     write all traffic as a recording      CHAT_RECORD      (off; see replay --help)
   --metrics-port P  Prometheus /metrics on this port      CHAT_METRICS_PORT (off)
+  --metrics-address A  address /metrics listens on        CHAT_METRICS_ADDRESS (127.0.0.1)
   --tls-cert FILE   PEM certificate for a TLS listener    CHAT_TLS_CERT    (off)
   --tls-key FILE    its PEM private key                   CHAT_TLS_KEY     (off)
   --tls-port P      the TLS listener's port               CHAT_TLS_PORT    (5379)
@@ -32,12 +33,15 @@ Options (each also an env var, also read from ./.env; flags win over env, env ov
   -h, --help        show this help
 
 Also: CHAT_WEB_ORIGINS (other sites whose pages may connect, comma-separated; this server's own page
-and clients that send no Origin always may), CHAT_BCRYPT_COST (10), LOG_LEVEL (info),
+and clients that send no Origin always may), CHAT_WEB_HOSTS (names besides its address that the web
+port answers WebSockets for, e.g. behind a proxy; comma-separated), CHAT_BCRYPT_COST (10), LOG_LEVEL (info),
 and the limits CHAT_MAX_LINE (${DEFAULT_LIMITS.maxLineLength}), CHAT_MAX_SEND_QUEUE (${DEFAULT_LIMITS.maxSendQueue}), CHAT_SEND_TIMEOUT_MS (${DEFAULT_LIMITS.sendTimeoutMs}),
 CHAT_MAX_CONNECTIONS (${DEFAULT_LIMITS.maxConnections}), CHAT_MAX_PER_ADDRESS (${DEFAULT_LIMITS.maxPerAddress}), CHAT_CLOSE_GRACE_MS (${DEFAULT_LIMITS.closeGraceMs}),
 CHAT_MAX_QUEUED (${DEFAULT_LIMITS.maxQueued}), CHAT_LINK_MAX_SEND_QUEUE (${DEFAULT_LIMITS.linkMaxSendQueue}), CHAT_LINK_RETRY_MAX_MS (${DEFAULT_LIMITS.linkRetryMaxMs}),
 CHAT_RATE_LIMIT (${DEFAULT_LIMITS.rateLimit} lines/s, 0 = off), CHAT_RATE_BURST (${DEFAULT_LIMITS.rateBurst}), CHAT_FLOOD_SECONDS (${DEFAULT_LIMITS.floodSeconds}),
 CHAT_LOGIN_TIMEOUT (${DEFAULT_LIMITS.loginTimeout} s, 0 = off), CHAT_MAX_BCRYPT_QUEUE (${DEFAULT_LIMITS.maxBcryptQueue}),
 CHAT_LOGIN_FREE_FAILURES (${DEFAULT_LIMITS.loginFreeFailures}), CHAT_LOGIN_FREE_PER_ADDRESS (${DEFAULT_LIMITS.loginFreePerAddress}), CHAT_LOGIN_DELAY_MS (${DEFAULT_LIMITS.loginDelayMs}, 0 = off),
-CHAT_LOGIN_MAX_DELAY_MS (${DEFAULT_LIMITS.loginMaxDelayMs}), CHAT_CLUSTER_LEASE_MS (${DEFAULT_LIMITS.clusterLeaseMs}).
+CHAT_LOGIN_MAX_DELAY_MS (${DEFAULT_LIMITS.loginMaxDelayMs}), CHAT_CLUSTER_LEASE_MS (${DEFAULT_LIMITS.clusterLeaseMs}),
+CHAT_PRE_LOGIN_SHARE (${DEFAULT_LIMITS.preLoginShare} % of CHAT_MAX_CONNECTIONS), CHAT_TLS_HANDSHAKE_MS (${DEFAULT_LIMITS.tlsHandshakeMs}),
+CHAT_HTTP_HEADERS_MS (${DEFAULT_LIMITS.httpHeadersMs}), CHAT_HTTP_REQUEST_MS (${DEFAULT_LIMITS.httpRequestMs}), CHAT_HTTP_KEEP_ALIVE_MS (${DEFAULT_LIMITS.httpKeepAliveMs}).
 `;

@@ -60,6 +60,21 @@ export interface Limits {
    * every list, and free to log in on another node, within it.
    */
   readonly clusterLeaseMs: number;
+  /**
+   * CHAT_PRE_LOGIN_SHARE: the percentage of CHAT_MAX_CONNECTIONS that sockets nobody has logged in on yet (HTTP
+   * requests, TLS handshakes, chat connections before their login) may hold, across every listener. Past it, a new
+   * socket closes the oldest of them, so silent sockets from many addresses never lock out a person who logs in;
+   * half leaves as many places to those who did log in as to everyone still arriving.
+   */
+  readonly preLoginShare: number;
+  /** CHAT_TLS_HANDSHAKE_MS: how long a TLS handshake may take before its socket is closed; a real client needs a few round trips, 10 s is ample on any network. */
+  readonly tlsHandshakeMs: number;
+  /** CHAT_HTTP_HEADERS_MS: how long the web port waits for a request's headers, from the moment a socket opens; a browser sends them at once. */
+  readonly httpHeadersMs: number;
+  /** CHAT_HTTP_REQUEST_MS: how long a whole HTTP request may take to arrive; the page's requests have no body, so 30 s is generous. */
+  readonly httpRequestMs: number;
+  /** CHAT_HTTP_KEEP_ALIVE_MS: how long an idle HTTP socket stays open for the next request; 5 s covers a page loading its files. */
+  readonly httpKeepAliveMs: number;
   /** CHAT_MAX_CONSOLE_BUFFER: bytes the console may fall behind before it skips info lines (warnings and errors are always shown; server.log has everything). 1 MiB is thousands of lines. */
   readonly consoleBuffer: number;
 }
@@ -85,6 +100,11 @@ export const DEFAULT_LIMITS: Limits = {
   loginMaxDelayMs: 30_000,
   clusterLeaseMs: 10_000,
   consoleBuffer: 1024 * 1024,
+  preLoginShare: 50,
+  tlsHandshakeMs: 10_000,
+  httpHeadersMs: 10_000,
+  httpRequestMs: 30_000,
+  httpKeepAliveMs: 5_000,
 };
 
 export const LIMIT_VARS: Readonly<Record<keyof Limits, string>> = {
@@ -108,6 +128,11 @@ export const LIMIT_VARS: Readonly<Record<keyof Limits, string>> = {
   loginMaxDelayMs: 'CHAT_LOGIN_MAX_DELAY_MS',
   clusterLeaseMs: 'CHAT_CLUSTER_LEASE_MS',
   consoleBuffer: 'CHAT_MAX_CONSOLE_BUFFER',
+  preLoginShare: 'CHAT_PRE_LOGIN_SHARE',
+  tlsHandshakeMs: 'CHAT_TLS_HANDSHAKE_MS',
+  httpHeadersMs: 'CHAT_HTTP_HEADERS_MS',
+  httpRequestMs: 'CHAT_HTTP_REQUEST_MS',
+  httpKeepAliveMs: 'CHAT_HTTP_KEEP_ALIVE_MS',
 };
 
 /** The limits that 0 turns off; every other one is at least 1. */
