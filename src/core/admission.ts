@@ -1,7 +1,7 @@
 // Admission: what to do with a socket a listener just accepted, before anything is read from it. The edge
 // (streams/net/admission.ts) keeps the counts over every listener and closes sockets; the decision is here.
 import type { ConnId } from './types.js';
-import type { State } from './state.js';
+import { kindOf, type State } from './state.js';
 
 export interface AdmissionLimits {
   /** CHAT_MAX_CONNECTIONS: open sockets on every listener together. */
@@ -44,5 +44,5 @@ export function preLoginLimit(maxConnections: number, sharePercent: number): num
 /** Whether someone logged in on this connection (a user, or an accepted federation link): it has proved itself. */
 export function loggedIn(state: State, conn: ConnId): boolean {
   const found = state.conns.get(conn);
-  return found !== undefined && (found.user !== undefined || found.peer !== undefined);
+  return found !== undefined && kindOf(found) !== 'unknown';
 }

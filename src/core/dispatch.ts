@@ -1,8 +1,8 @@
 // One dispatcher for every dialect: the guards (who may send the verb, argument counts, control characters,
 // unknown verbs) run here, once, from the dialect's command table. Handlers see only well-formed input.
-import type { Step } from './steps.js';
+import { chain, effect, note, type Step } from './steps.js';
 import { hasControlCharacters } from './names.js';
-import { kindOf, type Conn, type ConnKind, type State } from './state.js';
+import { kindOf, updateConn, type Conn, type ConnKind, type State } from './state.js';
 
 export interface Ctx {
   readonly state: State;
@@ -27,6 +27,8 @@ export interface Row {
   readonly optional?: boolean;
   /** The answer to a wrong argument count or a control character in the line. */
   readonly fail: Handler;
+  /** The verb needs a plain stream (TCP or TLS): over a WebSocket the connection is refused (a server-to-server verb). */
+  readonly streamOnly?: boolean;
 }
 
 /** Clients, before or after logging in. */
@@ -73,7 +75,17 @@ export function dispatch(rules: DialectRules, state: State, conn: Conn, text: st
   if (!row) return rules.unknownVerb({ state, conn, args: [], at }, verb);
   const args = splitArgs(rest, row);
   const ctx: Ctx = { state, conn, args: args ?? rest?.split(' ') ?? [], at, text };
+  if (row.streamOnly && conn.transport !== undefined) return refuseTransport(state, conn, verb);
   if (!row.from.has(kindOf(conn))) return rules.notAllowed(ctx, verb);
   if (!args || hasControlCharacters(text)) return row.fail(ctx);
   return row.handler(ctx);
+}
+
+/** Trust at the edges: a listener admits only what it is for; a server-to-server verb over a WebSocket closes the connection. */
+function refuseTransport(state: State, conn: Conn, verb: string): Step {
+  return chain(updateConn(state, conn.id, { closing: 'refused' }),
+    (s) => note(s, 'warn', 'transportRefused', `refused ${verb} from ${conn.remote.address}:${conn.remote.port} over a ${conn.transport}: it is only taken on a plain TCP or TLS connection`,
+      { conn: conn.id, remote: conn.remote, transport: conn.transport }),
+    (s) => effect(s, { type: 'close', conn: conn.id }),
+  );
 }

@@ -6,7 +6,7 @@ import type { Meter, RateLimit } from './rate-limit.js';
 import { NO_FAILURES, type LoginFailures, type LoginThrottle } from './login-throttle.js';
 import { SortedMap, sortedNames, type SortedNames } from './sorted.js';
 import { NO_SLICES, type Slices } from './slices.js';
-import type { Capability, Command, ConnId, DialectName, HostPort, ListenerMode, RemoteUser } from './types.js';
+import type { Capability, Command, ConnId, DialectName, HostPort, ListenerMode, RemoteUser, Transport } from './types.js';
 
 /** A line waiting its turn; `notBefore` is set when the rate limit delays it. */
 export type QueuedInput = Extract<Command, { kind: 'line' | 'tooLong' }> & { readonly notBefore?: number };
@@ -35,6 +35,8 @@ export interface Conn {
   readonly registered?: 'outgoing' | 'server';
   /** Its dialect's per-connection slice (src/core/slices.ts); dropped with the connection. */
   readonly slices: Slices;
+  /** Set when its lines come over a WebSocket rather than a plain stream. */
+  readonly transport?: Transport;
   /** True while an effect this connection started (bcrypt, a write, a store) is under way. */
   readonly waiting: boolean;
   /** Input that arrived while waiting, handled in order once the wait ends. */

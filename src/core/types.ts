@@ -7,6 +7,8 @@ export type DialectName = string;
 export type ListenerMode = DialectName | 'auto';
 /** Where a socket goes: an address (or host name) and a port. The one host:port type of the core. */
 export interface HostPort { readonly address: string; readonly port: number }
+/** How a connection's lines travel, when it is not a plain byte stream (TCP or TLS). */
+export type Transport = 'websocket';
 
 /** What a dialect's clients can be shown besides the replies to their own lines. */
 export type Capability =
@@ -23,7 +25,7 @@ export type CloseCause = 'ended' | 'error';
 /** Everything that can happen to the server. Each command carries its time; the core never reads a clock. */
 export type Command =
   /** A socket opened: accepted on a listener, or opened by this server (`dialled`: the entry of its configuration it dialled). */
-  | { readonly kind: 'connected'; readonly conn: ConnId; readonly remote: HostPort; readonly listener: ListenerMode; readonly dialled?: HostPort; readonly at: number }
+  | { readonly kind: 'connected'; readonly conn: ConnId; readonly remote: HostPort; readonly listener: ListenerMode; readonly dialled?: HostPort; readonly transport?: Transport; readonly at: number }
   | { readonly kind: 'line'; readonly conn: ConnId; readonly text: string; readonly at: number }
   | { readonly kind: 'tooLong'; readonly conn: ConnId; readonly at: number }
   /** The client finished sending (half-close): answer what it sent, then close. */

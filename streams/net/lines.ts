@@ -3,7 +3,7 @@
 import { Observable } from 'rxjs';
 import split2 from 'split2';
 import type { Duplex } from 'node:stream';
-import type { CloseCause, Command, ConnId, ListenerMode, LogEvent, HostPort } from '../../src/core/types.js';
+import type { CloseCause, Command, ConnId, ListenerMode, LogEvent, HostPort, Transport } from '../../src/core/types.js';
 import type { Intake } from './read-control.js';
 
 /** Stands in for a line longer than the limit; the line itself is dropped. */
@@ -23,6 +23,7 @@ export interface SocketInput {
   readonly remote: HostPort;
   readonly listener: ListenerMode;
   readonly dialled?: HostPort;
+  readonly transport?: Transport;
   readonly maxLineLength: number;
   readonly clock: () => number;
   readonly log: (event: LogEvent) => void;
@@ -40,12 +41,12 @@ export interface SocketInput {
  * Paused (flow control), both the socket and the splitter stop: the lines already split from the last
  * chunk wait in the splitter and are handed on, in order, once reading resumes.
  */
-export function commandsOf({ conn, socket, remote, listener, dialled, maxLineLength, clock, log, intake }: SocketInput): Observable<Command> {
+export function commandsOf({ conn, socket, remote, listener, dialled, transport, maxLineLength, clock, log, intake }: SocketInput): Observable<Command> {
   return new Observable<Command>((subscriber) => {
     // set once split2 flushes at the end of input: what it flushes is the unterminated tail, which is dropped
     let ended = false;
     let cause: CloseCause = 'ended';
-    subscriber.next({ kind: 'connected', conn, remote, listener, ...(dialled ? { dialled } : {}), at: clock() });
+    subscriber.next({ kind: 'connected', conn, remote, listener, ...(dialled ? { dialled } : {}), ...(transport ? { transport } : {}), at: clock() });
     // skipOverflow is split2's documented option; its type definitions lag behind
     const options: split2.Options & { skipOverflow: boolean } = { maxLength: maxLineLength, skipOverflow: true };
     const splitter = split2(/\r?\n/, (line: string) => (ended ? undefined : line.length > maxLineLength ? TOO_LONG : line), options);

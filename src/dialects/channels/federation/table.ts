@@ -22,7 +22,8 @@ const NOT_USERS: ReadonlySet<ConnKind> = new Set(['unknown', 'outgoing', 'server
 const row = (handler: Row['handler'], arity: number, extra: Partial<Row> = {}): Row => ({ handler, from: SERVERS, arity, fail: badLine, ...extra });
 
 export const linkRows: ReadonlyArray<readonly [string, Row]> = [
-  ['FEDERATE-OUT', row(federateOutLine, 1, { from: NOT_USERS, optional: true })],
+  // trust at the edges: a link is a plain TCP or TLS connection, never a WebSocket on the web port
+  ['FEDERATE-OUT', row(federateOutLine, 1, { from: NOT_USERS, optional: true, streamOnly: true })],
   ['FEDERATE-CONFIRM', row(federateConfirmLine, 1, { from: NOT_USERS, optional: true })],
   ['FEDERATECONFIRM', row(federateConfirmLine, 1, { from: NOT_USERS, optional: true })],
   ['FEDCHANNELS', row(fedChannelsLine, 1, { text: true, optional: true })],
