@@ -7,10 +7,12 @@ import { merge, ReplaySubject } from 'rxjs';
 import type { Config } from '../src/config/config.js';
 import { DEFAULT_LIMITS } from '../src/config/limits.js';
 import { parsePeers, type Peer } from '../src/config/peers.js';
+import { loggedIn, preLoginLimit } from '../src/core/admission.js';
 import type { State } from '../src/core/state.js';
 import { recordingHeader } from '../src/recording/write.js';
 import { nodeName, openBackplane, shownUrl } from './cluster/backplane.js';
 import { composeServer } from './compose.js';
+import { Admission } from './net/admission.js';
 import { connectionsOf } from './net/connections.js';
 import { openHasher } from './services/hasher.js';
 import { linksTo } from './federation/dialler.js';
@@ -20,10 +22,10 @@ import { metricsRegistry, serveMetrics } from './ops/metrics.js';
 import { prepareFile } from './ops/paths.js';
 import { openRecorder, type Recorder } from './ops/recorder.js';
 import { StartupError } from './ops/startup-error.js';
+import { Summary } from './ops/summary.js';
 import { ServerStats } from './ops/stats.js';
 import { openStore, type Store } from './services/store.js';
 import { openWebListener } from './web/listener.js';
-import { capPerAddress } from './net/per-address.js';
 import type { Holdings } from './pipeline.js';
 import { pageMounts } from './web/mounts.js';
 
@@ -38,6 +40,8 @@ export interface RunningServer {
   readonly tlsPort?: number;
   /** Where /metrics is served, when --metrics-port is set. */
   readonly metricsPort?: number;
+  /** The address /metrics listens on (--metrics-address). */
+  readonly metricsAddress: string;
   readonly log: ServerLog;
   /** Counts of what the server holds (connections, sockets, timers, subscriptions …), and its open sockets as the OS sees them. */
   holdings(): Promise<Holdings & { readonly listenerConnections: number }>;
@@ -84,9 +88,9 @@ async function readTls(tls: NonNullable<Config['tls']>): Promise<{ cert: Buffer;
   return { cert: await read(tls.cert, 'certificate', '--tls-cert'), key: await read(tls.key, 'key', '--tls-key') };
 }
 
-function tlsServer(files: { cert: Buffer; key: Buffer }, tls: NonNullable<Config['tls']>): Server {
+function tlsServer(files: { cert: Buffer; key: Buffer }, tls: NonNullable<Config['tls']>, handshakeTimeout: number): Server {
   try {
-    return createTlsServer({ ...files, allowHalfOpen: true });
+    return createTlsServer({ ...files, allowHalfOpen: true, handshakeTimeout });
   } catch (error) {
     throw new StartupError(`cannot use ${tls.cert} and ${tls.key} for TLS: ${(error as Error).message} — they must be a PEM certificate and its private key`);
   }
@@ -124,34 +128,57 @@ export async function startServer(config: Config): Promise<RunningServer> {
 
   const stats = config.metricsPort !== undefined ? new ServerStats() : undefined;
 
+  // the link dialler, the metrics and the admission watch the state, which only exists once the pipeline runs: a subject joins them
+  const state$ = new ReplaySubject<State>(1);
+  let latest: State | undefined;
+  state$.subscribe((state) => { latest = state; });
+  // one admission for every listener: each socket counts from the moment it is accepted
+  const admission = new Admission({
+    limits: {
+      maxConnections: config.limits.maxConnections, maxPerAddress: config.limits.maxPerAddress,
+      maxPreLogin: preLoginLimit(config.limits.maxConnections, config.limits.preLoginShare),
+    },
+    loggedIn: (conn) => latest !== undefined && loggedIn(latest, conn),
+    log: log.log,
+    ...(stats ? { onTurnedAway: () => stats.disconnected('connection_limit') } : {}),
+  });
+
   // half-open: a client that finishes sending (`nc -N`, shutdown(SHUT_WR)) still gets every answer
   const plain = createServer({ allowHalfOpen: true });
   const listeners: Server[] = [plain];
-  if (config.tls && tlsFiles) listeners.push(tlsServer(tlsFiles, config.tls));
-  for (const listener of listeners) listener.maxConnections = config.limits.maxConnections;
+  if (config.tls && tlsFiles) listeners.push(tlsServer(tlsFiles, config.tls, config.limits.tlsHandshakeMs));
+  admission.guard(plain, 'port');
   await listenOn(plain, { address: config.address, port: config.port, name: 'port', flag: '--port', env: 'CHAT_PORT' }).catch(unwind);
   undo.push(() => closed(plain));
   const tls = listeners[1];
   if (tls && config.tls) {
     await listenOn(tls, { address: config.address, port: config.tls.port, name: 'TLS port', flag: '--tls-port', env: 'CHAT_TLS_PORT' }).catch(unwind);
     undo.push(() => closed(tls));
-    tls.on('tlsClientError', (error: Error) => log.log({ level: 'debug', event: 'tlsError', msg: `a TLS handshake failed: ${error.message}` }));
+    admission.guard(tls, 'TLS port');
+    // a handshake that fails or runs past CHAT_TLS_HANDSHAKE_MS ends its socket: a half-open one would hold its place for ever
+    const slowHandshakes = new Summary(log.log);
+    tls.on('tlsClientError', (error: NodeJS.ErrnoException, socket: { destroy(): void; remoteAddress?: string }) => {
+      socket.destroy();
+      const from = socket.remoteAddress ?? 'unknown';
+      if (error.code !== 'ERR_TLS_HANDSHAKE_TIMEOUT') return log.log({ level: 'debug', event: 'tlsError', msg: `a TLS handshake from ${from} failed: ${error.message}`, remote: { address: from } });
+      slowHandshakes.note(from,
+        () => ({ level: 'warn', event: 'tlsTimeout', msg: `closed a TLS connection from ${from}: no handshake within ${config.limits.tlsHandshakeMs} ms (CHAT_TLS_HANDSHAKE_MS)`, remote: { address: from } }),
+        (more) => ({ level: 'warn', event: 'tlsTimeout', msg: `closed ${more} more TLS connections from ${from} without a handshake in ${slowHandshakes.windowSeconds} s (CHAT_TLS_HANDSHAKE_MS)`, remote: { address: from }, count: more }));
+    });
   }
   const web = config.webPort === 'off' ? undefined : await openWebListener({
-    address: config.address, port: config.webPort, mounts: pageMounts(), origins: config.webOrigins, limits: config.limits, log: log.log,
+    address: config.address, port: config.webPort, mounts: pageMounts(), origins: config.webOrigins, hosts: config.webHosts, limits: config.limits, admission, log: log.log,
   }).catch(unwind);
   if (web) {
     undo.push(() => closed(web.server));
     listeners.push(web.server);
   }
 
-  // the link dialler and the metrics watch the state, which only exists once the pipeline runs: a subject joins them
-  const state$ = new ReplaySubject<State>(1);
-  let latest: State | undefined;
-  state$.subscribe((state) => { latest = state; });
   const metrics = stats && config.metricsPort !== undefined
-    ? await serveMetrics(metricsRegistry(stats, () => latest), config.address, config.metricsPort).catch((error: NodeJS.ErrnoException) => unwind(new StartupError(
-      error.code === 'EADDRINUSE' ? `metrics port ${config.metricsPort} is in use — pass --metrics-port or set CHAT_METRICS_PORT` : `cannot serve metrics on ${config.address}:${config.metricsPort}: ${error.message}`)))
+    ? await serveMetrics(metricsRegistry(stats, () => latest), config.metricsAddress, config.metricsPort).catch((error: NodeJS.ErrnoException) => unwind(new StartupError(
+      error.code === 'EADDRINUSE' ? `metrics port ${config.metricsPort} is in use — pass --metrics-port or set CHAT_METRICS_PORT`
+        : error.code === 'EADDRNOTAVAIL' ? `cannot serve metrics on ${config.metricsAddress}: no such local address — pass --metrics-address or set CHAT_METRICS_ADDRESS`
+        : `cannot serve metrics on ${config.metricsAddress}:${config.metricsPort}: ${error.message}`)))
     : undefined;
   if (metrics) undo.push(() => metrics.close());
 
@@ -161,16 +188,16 @@ export async function startServer(config: Config): Promise<RunningServer> {
     log.log({ level: 'warn', event: 'storeDamaged', msg: `database ${damage.file}: ${found}`, file: damage.file, corrupt: damage.corrupt, torn: damage.torn });
   }
   const hasher = openHasher(config.bcryptCost, config.limits.maxBcryptQueue);
-  logListenerEvents(plain, 'listener', config.limits.maxConnections, log.log);
-  if (tls) logListenerEvents(tls, 'TLS listener', config.limits.maxConnections, log.log);
-  if (stats) for (const listener of [plain, ...(tls ? [tls] : [])]) listener.on('drop', () => stats.disconnected('connection_limit'));
+  logListenerEvents(plain, 'listener', log.log);
+  if (tls) logListenerEvents(tls, 'TLS listener', log.log);
   const pipeline = await composeServer({
-    connection$: capPerAddress(merge(
-      connectionsOf(plain, config.protocol),
-      ...(tls ? [connectionsOf(tls, config.protocol, 'secureConnection')] : []),
+    connection$: merge(
+      connectionsOf(plain, config.protocol, admission),
+      ...(tls ? [connectionsOf(tls, config.protocol, admission, 'secureConnection')] : []),
       ...(web ? [web.connection$(config.protocol)] : []),
+      // links this server dials are its own, not admitted
       linksTo(peers, { localAddress: config.address, retryMaxMs: config.limits.linkRetryMaxMs, state$, ...(cluster ? { dials$: cluster.dialler$ } : {}) }),
-    ), config.limits.maxPerAddress, log.log),
+    ),
     states: state$,
     federation: { name: config.name, peers },
     store,
@@ -200,6 +227,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     ...(web ? { webUrl: web.url } : {}),
     ...(tlsPort !== undefined ? { tlsPort } : {}),
     ...(metrics ? { metricsPort: metrics.port } : {}),
+    metricsAddress: config.metricsAddress,
     log,
     async holdings() {
       const listenerConnections = await new Promise<number>((done) => plain.getConnections((_, count) => done(count)));

@@ -7,7 +7,8 @@ import { failedResult } from '../src/core/effects.js';
 import type { State } from '../src/core/state.js';
 import type { StepFn } from '../src/core/step.js';
 import type { Step } from '../src/core/steps.js';
-import type { ClusterEvent, Command, ConnId, EdgeEffect, Effect, EffectResult, ListenerMode, LogEvent, HostPort } from '../src/core/types.js';
+import type { ClusterEvent, Command, ConnId, EdgeEffect, Effect, EffectResult, ListenerMode, LogEvent, HostPort, Transport } from '../src/core/types.js';
+import type { Admitted } from './net/admission.js';
 import { Intake } from './net/read-control.js';
 import { commandsOf } from './net/lines.js';
 import type { SocketSink } from './net/sink.js';
@@ -20,6 +21,10 @@ export interface Connection {
   readonly listener: ListenerMode;
   /** Set on a federation link this server dialled: the peer it dialled. */
   readonly dialled?: HostPort;
+  /** Set on a socket a listener accepted: its place in the admission, which learns the connection's id. */
+  readonly admitted?: Admitted;
+  /** Set when the socket is a WebSocket (some dialects need a plain stream). */
+  readonly transport?: Transport;
 }
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -111,11 +116,12 @@ export function startPipeline(connection$: Observable<Connection>, parts: Pipeli
     }
   };
 
-  const connectionCommands = ({ socket, remote, listener, dialled }: Connection): Observable<Command> => {
+  const connectionCommands = ({ socket, remote, listener, dialled, admitted, transport }: Connection): Observable<Command> => {
     const conn: ConnId = `c${++nextId}`;
+    admitted?.bind(conn);
     sink.add(conn, socket);
     subscriptions++;
-    const command$ = commandsOf({ conn, socket, remote, listener, dialled, maxLineLength: parts.maxLineLength, clock, log, intake }).pipe(
+    const command$ = commandsOf({ conn, socket, remote, listener, dialled, transport, maxLineLength: parts.maxLineLength, clock, log, intake }).pipe(
       finalize(() => {
         subscriptions--;
         timers.clear(conn);

@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     `listening on ${server.address}:${server.port}`,
     ...(server.webUrl ? [`web page on ${server.webUrl}`] : []),
     ...(server.tlsPort !== undefined ? [`listening for TLS on ${server.address}:${server.tlsPort}`] : []),
-    ...(server.metricsPort !== undefined ? [`metrics on http://${server.address}:${server.metricsPort}/metrics`] : []),
+    ...(server.metricsPort !== undefined ? [`metrics on http://${server.metricsAddress.includes(':') ? `[${server.metricsAddress}]` : server.metricsAddress}:${server.metricsPort}/metrics`] : []),
   ];
   // a worker leaves saying so to the primary, which speaks once for all of them
   if (isWorker()) reportReady(lines);

@@ -2,7 +2,6 @@
 import type { Server } from 'node:net';
 import type { LogEvent } from '../../src/core/types.js';
 import { StartupError } from '../ops/startup-error.js';
-import { Summary } from '../ops/summary.js';
 
 export interface ListenTarget {
   readonly address: string;
@@ -32,14 +31,7 @@ export function listenOn(server: Server, { address, port, name, flag, env }: Lis
   });
 }
 
-/** Logs what a listening server reports: its errors, and connections refused over the cap (a storm of them summarised). */
-export function logListenerEvents(server: Server, what: string, maxConnections: number, log: (event: LogEvent) => void): void {
+/** Logs what a listening server reports: its errors. (Connections over the caps are the admission's: streams/net/admission.ts.) */
+export function logListenerEvents(server: Server, what: string, log: (event: LogEvent) => void): void {
   server.on('error', (error) => log({ level: 'error', event: 'listenerError', msg: `${what} error: ${error.message}` }));
-  const drops = new Summary(log);
-  server.on('drop', (drop) => drops.note('all',
-    () => ({
-      level: 'warn', event: 'refused', msg: `refused a connection from ${drop?.remoteAddress}:${drop?.remotePort}: ${maxConnections} are open (CHAT_MAX_CONNECTIONS)`,
-      remote: { address: drop?.remoteAddress, port: drop?.remotePort },
-    }),
-    (more) => ({ level: 'warn', event: 'refused', msg: `refused ${more} more connections to the ${what} in ${drops.windowSeconds} s: ${maxConnections} are open (CHAT_MAX_CONNECTIONS)`, count: more })));
 }

@@ -6,9 +6,12 @@ import type { Duplex } from 'node:stream';
 import { Observable } from 'rxjs';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Limits } from '../../src/config/limits.js';
+import { hostAllowed } from '../../src/config/hosts.js';
 import { originAllowed } from '../../src/config/origins.js';
 import type { ListenerMode, LogEvent } from '../../src/core/types.js';
+import type { Admission } from '../net/admission.js';
 import { listenOn, logListenerEvents } from '../net/listen.js';
+import { Summary } from '../ops/summary.js';
 import type { Connection } from '../pipeline.js';
 import { WebSocketDuplex } from './duplex.js';
 import { pathOf, staticFiles, type Mount } from './static.js';
@@ -26,7 +29,11 @@ export interface WebOptions {
   readonly mounts: readonly Mount[];
   /** Other sites' origins allowed to connect (see originAllowed). */
   readonly origins: readonly string[];
-  readonly limits: Pick<Limits, 'maxLineLength' | 'maxConnections'>;
+  /** Names besides the listen address that WebSocket upgrades may be for (see hostAllowed). */
+  readonly hosts: readonly string[];
+  readonly limits: Pick<Limits, 'maxLineLength' | 'httpHeadersMs' | 'httpRequestMs' | 'httpKeepAliveMs'>;
+  /** Counts every socket the web port accepts, HTTP or WebSocket, with those of the other listeners. */
+  readonly admission: Admission;
   readonly log: (event: LogEvent) => void;
 }
 
@@ -45,16 +52,21 @@ function refuse(socket: Duplex, status: number, text: string): void {
 }
 
 /** Listens on the web port; rejects with a StartupError a person can act on (port in use, …). */
-export async function openWebListener({ address, port, mounts, origins, limits, log }: WebOptions): Promise<WebListener> {
+export async function openWebListener({ address, port, mounts, origins, hosts, limits, admission, log }: WebOptions): Promise<WebListener> {
   const files = staticFiles(mounts);
-  const server = createServer((req, res) => {
+  // an idle or slow HTTP socket holds a place in the admission: each has a deadline, checked every second
+  const server = createServer({
+    headersTimeout: limits.httpHeadersMs, requestTimeout: limits.httpRequestMs, keepAliveTimeout: limits.httpKeepAliveMs,
+    connectionsCheckingInterval: Math.min(1000, limits.httpHeadersMs),
+  }, (req, res) => {
     if (pathOf(req) === WEB_SOCKET_PATH) {
       res.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Upgrade: 'websocket' });
       return res.end('this is the chat WebSocket endpoint: connect with a WebSocket client\n');
     }
     files(req, res);
   });
-  server.maxConnections = limits.maxConnections;
+  admission.guard(server, 'web port');
+  const wrongHosts = new Summary(log);
   // a larger message is closed by ws with 1009 (message too big); a smaller one that is still over the line
   // limit reaches the framing and gets the dialect's answer to an over-long line
   const sockets = new WebSocketServer({ noServer: true, maxPayload: limits.maxLineLength * BYTES_PER_UTF16_UNIT, clientTracking: false });
@@ -65,6 +77,17 @@ export async function openWebListener({ address, port, mounts, origins, limits, 
     // nobody takes connections any more: the server is shutting down
     if (sockets.listenerCount('connection') === 0) return refuse(socket, 503, 'Service Unavailable');
     const { origin, host } = req.headers;
+    const from = req.socket.remoteAddress ?? 'unknown';
+    // DNS rebinding: another site's name made to point here carries that name as Host; only our own names pass
+    if (!hostAllowed(host, address, hosts)) {
+      wrongHosts.note(from,
+        () => ({
+          level: 'warn', event: 'hostRefused', msg: `refused a WebSocket from ${from}: Host ${JSON.stringify(host?.slice(0, 100))} is not this server's address nor in CHAT_WEB_HOSTS`,
+          host: host?.slice(0, 100), remote: { address: from, port: req.socket.remotePort },
+        }),
+        (more) => ({ level: 'warn', event: 'hostRefused', msg: `refused ${more} more WebSockets from ${from} for other hosts in ${wrongHosts.windowSeconds} s (CHAT_WEB_HOSTS)`, remote: { address: from }, count: more }));
+      return refuse(socket, 403, 'Forbidden');
+    }
     if (!originAllowed(origin, host, origins)) {
       log({
         level: 'warn', event: 'originRefused', msg: `refused a WebSocket from ${req.socket.remoteAddress}: origin ${origin} is not allowed (CHAT_WEB_ORIGINS)`,
@@ -76,16 +99,22 @@ export async function openWebListener({ address, port, mounts, origins, limits, 
   });
 
   const connection$ = (listener: ListenerMode) => new Observable<Connection>((subscriber) => {
-    const onConnection = (ws: WebSocket, req: IncomingMessage) => subscriber.next({
-      socket: new WebSocketDuplex(ws),
-      listener,
-      remote: { address: req.socket.remoteAddress ?? 'unknown', port: req.socket.remotePort ?? 0 },
-    });
+    const onConnection = (ws: WebSocket, req: IncomingMessage) => {
+      const admitted = admission.admitted(req.socket);
+      if (!admitted) return ws.terminate(); // closed to make room while its upgrade was under way
+      subscriber.next({
+        socket: new WebSocketDuplex(ws),
+        listener,
+        admitted,
+        transport: 'websocket',
+        remote: { address: req.socket.remoteAddress ?? 'unknown', port: req.socket.remotePort ?? 0 },
+      });
+    };
     sockets.on('connection', onConnection);
     return () => sockets.off('connection', onConnection);
   });
   await listenOn(server, { address, port, name: 'web port', flag: '--web-port', env: 'CHAT_WEB_PORT (off for no web page)' });
-  logListenerEvents(server, 'web listener', limits.maxConnections, log);
+  logListenerEvents(server, 'web listener', log);
   const host = address.includes(':') ? `[${address}]` : address;
   return { server, url: `http://${host}:${(server.address() as AddressInfo).port}/`, connection$ };
 }

@@ -19,13 +19,18 @@ export interface WebSocketClient {
 export interface WebSocketOptions {
   readonly origin?: string;
   readonly path?: string;
+  /** The Host header to send, instead of 127.0.0.1:port (a page whose name was made to point here). */
+  readonly host?: string;
+  /** Connect from this local address (another loopback address of this machine). */
+  readonly localAddress?: string;
 }
 
-function open(port: number, { origin, path = '/ws' }: WebSocketOptions): { ws: WebSocket; tcp: () => Socket | undefined } {
+function open(port: number, { origin, path = '/ws', host, localAddress }: WebSocketOptions): { ws: WebSocket; tcp: () => Socket | undefined } {
   let tcp: Socket | undefined;
   const ws = new WebSocket(`ws://127.0.0.1:${port}${path}`, {
     ...(origin === undefined ? {} : { origin }),
-    createConnection: ((options: NetConnectOpts) => (tcp = connect(options))) as typeof connect,
+    ...(host === undefined ? {} : { headers: { Host: host } }),
+    createConnection: ((options: NetConnectOpts) => (tcp = connect({ ...options, ...(localAddress ? { localAddress } : {}) }))) as typeof connect,
   });
   return { ws, tcp: () => tcp };
 }
