@@ -302,7 +302,11 @@ describe('logging in without a terminal', () => {
   it('refused at its connection limit: says the server is refusing connections, exit 1', async () => {
     const busy = await startServerProcess({ env: { CHAT_MAX_CONNECTIONS: '1' } });
     try {
-      lineClients.push(await connectClient(busy.port));
+      // the one place is held by someone logged in (a socket without a login would make room for the newcomer)
+      const holder = await connectClient(busy.port);
+      lineClients.push(holder);
+      holder.send('HELLO-FROM holder');
+      expect(await holder.next()).toBe('HELLO holder');
       const { code, stderr } = await runClient(['alice', '127.0.0.1', String(busy.port)]);
       expect(code).toBe(1);
       expect(stderr).toMatch(/^chat-client: cannot log in: 127\.0\.0\.1:\d+ closed the connection without a word — it is probably refusing connections: too many are open \(its CHAT_MAX_CONNECTIONS\)/);

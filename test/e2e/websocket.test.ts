@@ -176,10 +176,9 @@ describe('the limits of TCP apply to WebSockets', () => {
     expect(await ask(fast, 'USERS')).toBe('USERS fast');
   });
 
-  it('the web port refuses connections beyond CHAT_MAX_CONNECTIONS', async () => {
+  it('the web port refuses connections beyond CHAT_MAX_CONNECTIONS, once every place is held by someone logged in', async () => {
     const own = await server({ env: { CHAT_MAX_CONNECTIONS: '2' } });
-    await webSocket(own.webPort!);
-    await webSocket(own.webPort!);
+    for (const name of ['wa', 'wb']) expect(await askWs(await webSocket(own.webPort!), `HELLO-FROM ${name}`)).toBe(`HELLO ${name}`);
     expect(await refusedStatus(own.webPort!)).toBe(0);
   });
 });
