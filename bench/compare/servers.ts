@@ -120,6 +120,8 @@ async function startOurs(pinning: Pinning, settings: OurSettings): Promise<Runni
     // every load comes from 127.0.0.1 and sends as fast as it may: the per-address cap and the rate limit off
     CHAT_MAX_PER_ADDRESS: String(settings.maxUsers + 100),
     CHAT_RATE_LIMIT: '0',
+    // every client connects before any has logged in: none of them is to be closed to make room
+    CHAT_PRE_LOGIN_SHARE: '100',
     CHAT_WEB_PORT: 'off',
   };
   const profile = settings.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', settings.cpuProfileDir] : [];
