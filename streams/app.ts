@@ -44,7 +44,7 @@ export interface RunningServer {
   readonly metricsAddress: string;
   readonly log: ServerLog;
   /** Counts of what the server holds (connections, sockets, timers, subscriptions …), and its open sockets as the OS sees them. */
-  holdings(): Promise<Holdings & { readonly listenerConnections: number }>;
+  holdings(): Promise<Holdings & { readonly listenerConnections: number; readonly admitted: number }>;
   /** Opens server.log again by its name (SIGHUP, after logrotate moved it). */
   reopenLog(): Promise<void>;
   stop(reason: string): Promise<void>;
@@ -231,7 +231,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     log,
     async holdings() {
       const listenerConnections = await new Promise<number>((done) => plain.getConnections((_, count) => done(count)));
-      return { ...pipeline.holdings(), listenerConnections };
+      return { ...pipeline.holdings(), listenerConnections, admitted: admission.size };
     },
     async reopenLog() {
       await log.reopen();
