@@ -2,18 +2,17 @@
 // that can fail runs before the first listener opens, and whatever was opened is closed again on failure.
 import { readFile } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Server } from 'node:net';
-import { createServer as createTlsServer } from 'node:tls';
 import { merge, ReplaySubject } from 'rxjs';
 import type { Config } from '../src/config/config.js';
 import { DEFAULT_LIMITS } from '../src/config/limits.js';
 import { parsePeers, type Peer } from '../src/config/peers.js';
-import { loggedIn, preLoginLimit } from '../src/core/admission.js';
 import type { State } from '../src/core/state.js';
 import { recordingHeader } from '../src/recording/write.js';
 import { nodeName, openBackplane, shownUrl } from './cluster/backplane.js';
 import { composeServer } from './compose.js';
-import { Admission } from './net/admission.js';
+import { admissionFor } from './net/admission.js';
 import { connectionsOf } from './net/connections.js';
+import { tlsServer } from './net/tls.js';
 import { openHasher } from './services/hasher.js';
 import { linksTo } from './federation/dialler.js';
 import { listenOn, logListenerEvents } from './net/listen.js';
@@ -22,7 +21,6 @@ import { metricsRegistry, serveMetrics } from './ops/metrics.js';
 import { prepareFile } from './ops/paths.js';
 import { openRecorder, type Recorder } from './ops/recorder.js';
 import { StartupError } from './ops/startup-error.js';
-import { Summary } from './ops/summary.js';
 import { ServerStats } from './ops/stats.js';
 import { openStore, type Store } from './services/store.js';
 import { openWebListener } from './web/listener.js';
@@ -88,14 +86,6 @@ async function readTls(tls: NonNullable<Config['tls']>): Promise<{ cert: Buffer;
   return { cert: await read(tls.cert, 'certificate', '--tls-cert'), key: await read(tls.key, 'key', '--tls-key') };
 }
 
-function tlsServer(files: { cert: Buffer; key: Buffer }, tls: NonNullable<Config['tls']>, handshakeTimeout: number): Server {
-  try {
-    return createTlsServer({ ...files, allowHalfOpen: true, handshakeTimeout });
-  } catch (error) {
-    throw new StartupError(`cannot use ${tls.cert} and ${tls.key} for TLS: ${(error as Error).message} — they must be a PEM certificate and its private key`);
-  }
-}
-
 const portOf = (server: Server) => (server.address() as AddressInfo).port;
 const closed = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
 
@@ -133,20 +123,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
   let latest: State | undefined;
   state$.subscribe((state) => { latest = state; });
   // one admission for every listener: each socket counts from the moment it is accepted
-  const admission = new Admission({
-    limits: {
-      maxConnections: config.limits.maxConnections, maxPerAddress: config.limits.maxPerAddress,
-      maxPreLogin: preLoginLimit(config.limits.maxConnections, config.limits.preLoginShare),
-    },
-    loggedIn: (conn) => latest !== undefined && loggedIn(latest, conn),
-    log: log.log,
-    ...(stats ? { onTurnedAway: () => stats.disconnected('connection_limit') } : {}),
-  });
+  const admission = admissionFor(config.limits, () => latest, log.log, stats);
 
   // half-open: a client that finishes sending (`nc -N`, shutdown(SHUT_WR)) still gets every answer
   const plain = createServer({ allowHalfOpen: true });
   const listeners: Server[] = [plain];
-  if (config.tls && tlsFiles) listeners.push(tlsServer(tlsFiles, config.tls, config.limits.tlsHandshakeMs));
+  if (config.tls && tlsFiles) listeners.push(tlsServer({ ...tlsFiles, names: config.tls }, config.limits.tlsHandshakeMs, log.log));
   admission.guard(plain, 'port');
   await listenOn(plain, { address: config.address, port: config.port, name: 'port', flag: '--port', env: 'CHAT_PORT' }).catch(unwind);
   undo.push(() => closed(plain));
@@ -155,16 +137,6 @@ export async function startServer(config: Config): Promise<RunningServer> {
     await listenOn(tls, { address: config.address, port: config.tls.port, name: 'TLS port', flag: '--tls-port', env: 'CHAT_TLS_PORT' }).catch(unwind);
     undo.push(() => closed(tls));
     admission.guard(tls, 'TLS port');
-    // a handshake that fails or runs past CHAT_TLS_HANDSHAKE_MS ends its socket: a half-open one would hold its place for ever
-    const slowHandshakes = new Summary(log.log);
-    tls.on('tlsClientError', (error: NodeJS.ErrnoException, socket: { destroy(): void; remoteAddress?: string }) => {
-      socket.destroy();
-      const from = socket.remoteAddress ?? 'unknown';
-      if (error.code !== 'ERR_TLS_HANDSHAKE_TIMEOUT') return log.log({ level: 'debug', event: 'tlsError', msg: `a TLS handshake from ${from} failed: ${error.message}`, remote: { address: from } });
-      slowHandshakes.note(from,
-        () => ({ level: 'warn', event: 'tlsTimeout', msg: `closed a TLS connection from ${from}: no handshake within ${config.limits.tlsHandshakeMs} ms (CHAT_TLS_HANDSHAKE_MS)`, remote: { address: from } }),
-        (more) => ({ level: 'warn', event: 'tlsTimeout', msg: `closed ${more} more TLS connections from ${from} without a handshake in ${slowHandshakes.windowSeconds} s (CHAT_TLS_HANDSHAKE_MS)`, remote: { address: from }, count: more }));
-    });
   }
   const web = config.webPort === 'off' ? undefined : await openWebListener({
     address: config.address, port: config.webPort, mounts: pageMounts(), origins: config.webOrigins, hosts: config.webHosts, limits: config.limits, admission, log: log.log,

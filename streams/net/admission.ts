@@ -3,8 +3,11 @@
 // HTTP request, until it closes. Sockets nobody has logged in on hold at most CHAT_PRE_LOGIN_SHARE of the
 // places; past it the oldest of them is closed for the newcomer (src/core/admission.ts decides).
 import type { Server, Socket } from 'node:net';
-import { admissionOf, type AdmissionLimits } from '../../src/core/admission.js';
+import type { Limits } from '../../src/config/limits.js';
+import { admissionOf, loggedIn, preLoginLimit, type AdmissionLimits } from '../../src/core/admission.js';
+import type { State } from '../../src/core/state.js';
 import type { ConnId, LogEvent } from '../../src/core/types.js';
+import type { ServerStats } from '../ops/stats.js';
 import { Summary } from '../ops/summary.js';
 
 /** What the pipeline tells the admission about an admitted socket: the connection it became. */
@@ -132,4 +135,17 @@ export class Admission {
     this.preLogin.delete(entry);
     if (this.byKey.get(entry.key) === entry) this.byKey.delete(entry.key);
   }
+}
+
+/** The admission of a server with these limits; `state` is the pipeline's latest state (who has logged in). */
+export function admissionFor(limits: Limits, state: () => State | undefined, log: (event: LogEvent) => void, stats?: ServerStats): Admission {
+  return new Admission({
+    limits: { maxConnections: limits.maxConnections, maxPerAddress: limits.maxPerAddress, maxPreLogin: preLoginLimit(limits.maxConnections, limits.preLoginShare) },
+    loggedIn: (conn) => {
+      const latest = state();
+      return latest !== undefined && loggedIn(latest, conn);
+    },
+    log,
+    ...(stats ? { onTurnedAway: () => stats.disconnected('connection_limit') } : {}),
+  });
 }
