@@ -1,8 +1,11 @@
-// Admission, the pure parts: what a new socket gets given the counts, and which Host a WebSocket may name.
+// Admission, the pure parts: what a new socket gets given the counts, which Host a WebSocket may name, and
+// which verbs a WebSocket may not send.
 import { describe, expect, it } from 'vitest';
 import { admissionOf, preLoginLimit } from '../../src/core/admission.js';
 import { hostAllowed, hostName, parseHosts } from '../../src/config/hosts.js';
 import { parseConfig } from '../../src/config/config.js';
+import { forEachDelivery } from '../../src/core/audience.js';
+import { DIALECTS, initialState, step } from '../../src/server-step.js';
 
 const limits = { maxConnections: 10, maxPerAddress: 4, maxPreLogin: 5 };
 
@@ -76,5 +79,40 @@ describe('the Host a WebSocket names (CHAT_WEB_HOSTS)', () => {
     const flagged = parseConfig(['--metrics-address', '0.0.0.0'], { CHAT_METRICS_ADDRESS: '127.0.0.3' });
     expect('config' in flagged && flagged.config.metricsAddress).toBe('0.0.0.0');
     expect(parseConfig([], { CHAT_PRE_LOGIN_SHARE: '101' })).toEqual({ error: 'CHAT_PRE_LOGIN_SHARE is a percentage of CHAT_MAX_CONNECTIONS, between 1 and 100, got 101' });
+  });
+});
+
+describe('a listener admits only its dialects', () => {
+  const remote = { address: '127.0.0.2', port: 9 };
+  const serve = (transport?: 'websocket') => {
+    let state = initialState({ maxUsers: 16, maxQueued: 10, maxLineLength: 8192 }, undefined, { name: 'home', peers: [{ host: '127.0.0.2', port: 1 }] });
+    const effects: unknown[] = [];
+    const log: string[] = [];
+    const lines: string[] = [];
+    for (const command of [
+      { kind: 'connected', conn: 'c1', remote, listener: 'auto', ...(transport ? { transport } : {}), at: 0 },
+      { kind: 'line', conn: 'c1', text: 'FEDERATE-OUT viaweb', at: 1 },
+    ] as const) {
+      const t = step(state, command);
+      state = t.state;
+      effects.push(...t.effects);
+      log.push(...t.log.map((e) => e.event));
+      for (const sent of t.out) forEachDelivery(DIALECTS, sent, (_conn, text) => lines.push(text));
+    }
+    return { effects, log, lines, state };
+  };
+
+  it('refuses FEDERATE-OUT over a WebSocket, from a listed peer\'s address too: closed, logged, nothing answered', () => {
+    const { effects, log, lines, state } = serve('websocket');
+    expect(lines).toEqual([]);
+    expect(effects).toContainEqual({ type: 'close', conn: 'c1' });
+    expect(log).toContain('transportRefused');
+    expect(state.conns.get('c1')?.peer).toBeUndefined();
+  });
+
+  it('takes it over a plain stream from the same address', () => {
+    const { lines, state } = serve();
+    expect(lines[0]).toBe('FEDERATE-CONFIRM home');
+    expect(state.conns.get('c1')?.peer).toBe('viaweb');
   });
 });
