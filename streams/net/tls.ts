@@ -24,8 +24,8 @@ export function tlsServer(files: TlsFiles, handshakeMs: number, log: (event: Log
   }
   const slow = new Summary(log);
   server.on('tlsClientError', (error: NodeJS.ErrnoException, socket: { destroy(): void; remoteAddress?: string }) => {
+    const from = socket.remoteAddress ?? 'unknown'; // read before destroy() forgets it
     socket.destroy();
-    const from = socket.remoteAddress ?? 'unknown';
     if (error.code !== 'ERR_TLS_HANDSHAKE_TIMEOUT') {
       return log({ level: 'debug', event: 'tlsError', msg: `a TLS handshake from ${from} failed: ${error.message}`, remote: { address: from } });
     }

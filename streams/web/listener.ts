@@ -67,6 +67,20 @@ export async function openWebListener({ address, port, mounts, origins, hosts, l
   });
   admission.guard(server, 'web port');
   const wrongHosts = new Summary(log);
+  const slowRequests = new Summary(log);
+  // what Node does without this listener (an HTTP error answer, then close), plus a log line for the timeouts
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex & { bytesWritten?: number; remoteAddress?: string }) => {
+    const timedOut = error.code === 'ERR_HTTP_REQUEST_TIMEOUT';
+    if (socket.writable && socket.bytesWritten === 0) {
+      socket.write(timedOut ? 'HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n' : 'HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    }
+    const from = socket.remoteAddress ?? 'unknown'; // read before destroy() forgets it
+    socket.destroy();
+    if (!timedOut) return;
+    slowRequests.note(from,
+      () => ({ level: 'warn', event: 'httpTimeout', msg: `closed an HTTP connection from ${from}: no whole request within ${limits.httpHeadersMs} ms (CHAT_HTTP_HEADERS_MS, CHAT_HTTP_REQUEST_MS)`, remote: { address: from } }),
+      (more) => ({ level: 'warn', event: 'httpTimeout', msg: `closed ${more} more HTTP connections from ${from} without a whole request in ${slowRequests.windowSeconds} s (CHAT_HTTP_HEADERS_MS, CHAT_HTTP_REQUEST_MS)`, remote: { address: from }, count: more }));
+  });
   // a larger message is closed by ws with 1009 (message too big); a smaller one that is still over the line
   // limit reaches the framing and gets the dialect's answer to an over-long line
   const sockets = new WebSocketServer({ noServer: true, maxPayload: limits.maxLineLength * BYTES_PER_UTF16_UNIT, clientTracking: false });
