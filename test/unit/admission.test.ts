@@ -85,7 +85,7 @@ describe('the Host a WebSocket names (CHAT_WEB_HOSTS)', () => {
 describe('a listener admits only its dialects', () => {
   const remote = { address: '127.0.0.2', port: 9 };
   const serve = (transport?: 'websocket') => {
-    let state = initialState({ maxUsers: 16, maxQueued: 10, maxLineLength: 8192 }, undefined, { name: 'home', peers: [{ host: '127.0.0.2', port: 1 }] });
+    let state = initialState({ maxUsers: 16, maxQueued: 10, maxLineLength: 8192 }, undefined, { name: 'home', peers: [{ address: '127.0.0.2', port: 1 }] });
     const effects: unknown[] = [];
     const log: string[] = [];
     const lines: string[] = [];
@@ -107,12 +107,12 @@ describe('a listener admits only its dialects', () => {
     expect(lines).toEqual([]);
     expect(effects).toContainEqual({ type: 'close', conn: 'c1' });
     expect(log).toContain('transportRefused');
-    expect(state.conns.get('c1')?.peer).toBeUndefined();
+    expect(state.conns.get('c1')?.registered).toBeUndefined();
   });
 
   it('takes it over a plain stream from the same address', () => {
     const { lines, state } = serve();
     expect(lines[0]).toBe('FEDERATE-CONFIRM home');
-    expect(state.conns.get('c1')?.peer).toBe('viaweb');
+    expect(state.conns.get('c1')?.registered).toBe('server');
   });
 });
