@@ -1,6 +1,6 @@
 // Password hashing under pressure, in-process: every REGISTER and LOGIN gets exactly one answer, whether the
 // hasher serves it, refuses it (its address's share is full) or the login throttle would hold it too long.
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LogEvent } from '../../src/core/types.js';
 import { openHasher } from '../../streams/services/hasher.js';
@@ -9,6 +9,8 @@ import type { ReplayConnection } from '../../streams/cli/replay/transport.js';
 import { removeTempDirs, tempDir } from '../support/server.js';
 
 afterAll(removeTempDirs);
+
+const SLEEPY_WORKER = resolve(import.meta.dirname, '../support/sleepy-hash-worker.mjs');
 
 /** Everything a connection is sent until the server closes it (or `ms` pass without a line). */
 async function allLines(c: ReplayConnection, ms: number): Promise<string[]> {
@@ -59,4 +61,22 @@ describe('password hashing under pressure', () => {
       await server.stop();
     }
   }, 60_000);
+});
+
+describe('the login timeout', () => {
+  it('answers the REGISTER and LOGIN lines still queued when it closes the connection', async () => {
+    const server = await memoryTransport({
+      dbFile: join(tempDir(), 'chat.db'),
+      // a hash that takes 3 s holds the connection past its 1 s login deadline
+      hasher: openHasher({ cost: 4, perAddress: 256, maxWaitMs: 30_000, workers: 1, filename: SLEEPY_WORKER }),
+      limits: { loginTimeout: 1 },
+    });
+    try {
+      const c = await server.open('c');
+      c.write(Buffer.from('REGISTER ann sleep:3000\nLOGIN ann sleep:3000\nCHANNELS\nREGISTER bob pw\n'));
+      expect(await allLines(c, 5000)).toEqual(['RESULT LOGIN 0', 'RESULT REGISTER 0']);
+    } finally {
+      await server.stop();
+    }
+  }, 20_000);
 });
