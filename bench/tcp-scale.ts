@@ -320,8 +320,8 @@ async function memoryOnce(pinning: Pinning, title: string, login: Login, totals:
   const most = Math.max(...totals);
   const server = await ServerProcess.start(pinning, `${title} with N=${most}`, {
     CHAT_MAX_USERS: String(2 * most + 100), CHAT_MAX_CONNECTIONS: String(2 * most + 100), CHAT_BCRYPT_COST: '4',
-    // every member's REGISTER and LOGIN are pipelined at once: let them all wait for a bcrypt worker
-    CHAT_MAX_BCRYPT_QUEUE: String(2 * most + 100),
+    // every member's REGISTER and LOGIN are pipelined at once from one address: let them all wait for a bcrypt worker
+    CHAT_HASH_QUEUE_PER_ADDRESS: String(2 * most + 100), CHAT_HASH_MAX_WAIT_MS: String(2 ** 31),
   });
   const crowd = new Crowd();
   try {

@@ -159,7 +159,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     const found = [damage.corrupt ? `${damage.corrupt} corrupt line(s) skipped` : '', damage.torn ? 'an unfinished last line (a write cut short) dropped' : ''].filter(Boolean).join(', and ');
     log.log({ level: 'warn', event: 'storeDamaged', msg: `database ${damage.file}: ${found}`, file: damage.file, corrupt: damage.corrupt, torn: damage.torn });
   }
-  const hasher = openHasher(config.bcryptCost, config.limits.maxBcryptQueue);
+  const hasher = openHasher({ cost: config.bcryptCost, perAddress: config.limits.hashQueuePerAddress, maxWaitMs: config.limits.hashMaxWaitMs });
   logListenerEvents(plain, 'listener', log.log);
   if (tls) logListenerEvents(tls, 'TLS listener', log.log);
   const pipeline = await composeServer({

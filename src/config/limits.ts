@@ -42,10 +42,17 @@ export interface Limits {
   /** CHAT_LOGIN_TIMEOUT: seconds a connection may stay open without logging in (0: for ever); a minute is ample to type a name, short enough that idle sockets cannot pile up. */
   readonly loginTimeout: number;
   /**
-   * CHAT_MAX_BCRYPT_QUEUE: password hashes and checks waiting or running at once; past it a REGISTER or LOGIN is
-   * answered with its failure at once. At cost 10 one takes ~70 ms a core: 64 is a class logging in together.
+   * CHAT_HASH_QUEUE_PER_ADDRESS: password hashes and checks one address may have waiting; past it its REGISTER or
+   * LOGIN is answered with its failure at once. Addresses are served in turn, so this only bounds memory: 256 is a
+   * whole school behind one NAT registering at once.
    */
-  readonly maxBcryptQueue: number;
+  readonly hashQueuePerAddress: number;
+  /**
+   * CHAT_HASH_MAX_WAIT_MS: the longest a REGISTER or LOGIN may expect to wait for its hash (the measured time of a
+   * hash × the hashes served before it ÷ the workers); past it it is answered with its failure at once. 30 s is half
+   * the login timeout: a person still gets an answer, and a queue that long is an attack, not a class.
+   */
+  readonly hashMaxWaitMs: number;
   /** CHAT_LOGIN_FREE_FAILURES: failed LOGINs an account may have before its logins are delayed: room for typos. */
   readonly loginFreeFailures: number;
   /** CHAT_LOGIN_FREE_PER_ADDRESS: failed LOGINs one address may have before its logins are delayed: a class behind one NAT mistypes too. */
@@ -93,7 +100,8 @@ export const DEFAULT_LIMITS: Limits = {
   rateBurst: 500,
   floodSeconds: 30,
   loginTimeout: 60,
-  maxBcryptQueue: 64,
+  hashQueuePerAddress: 256,
+  hashMaxWaitMs: 30_000,
   loginFreeFailures: 3,
   loginFreePerAddress: 10,
   loginDelayMs: 500,
@@ -121,7 +129,8 @@ export const LIMIT_VARS: Readonly<Record<keyof Limits, string>> = {
   rateBurst: 'CHAT_RATE_BURST',
   floodSeconds: 'CHAT_FLOOD_SECONDS',
   loginTimeout: 'CHAT_LOGIN_TIMEOUT',
-  maxBcryptQueue: 'CHAT_MAX_BCRYPT_QUEUE',
+  hashQueuePerAddress: 'CHAT_HASH_QUEUE_PER_ADDRESS',
+  hashMaxWaitMs: 'CHAT_HASH_MAX_WAIT_MS',
   loginFreeFailures: 'CHAT_LOGIN_FREE_FAILURES',
   loginFreePerAddress: 'CHAT_LOGIN_FREE_PER_ADDRESS',
   loginDelayMs: 'CHAT_LOGIN_DELAY_MS',

@@ -67,12 +67,21 @@ export function splitArgs(rest: string | undefined, row: Pick<Row, 'arity' | 'te
   return args.length >= fewest && args.length <= row.arity ? args : undefined;
 }
 
+/**
+ * An unknown verb as a log line or an error reply may show it: cut at the first whitespace of any kind, so
+ * `LOGIN<TAB>bob<TAB>password` (no verb, as the table splits at spaces) never carries its password anywhere.
+ */
+export function shownVerb(text: string): string {
+  const space = text.search(/\s/);
+  return space < 0 ? text : text.slice(0, space);
+}
+
 export function dispatch(rules: DialectRules, state: State, conn: Conn, text: string, at: number): Step {
   const space = text.indexOf(' ');
   const verb = space < 0 ? text : text.slice(0, space);
   const rest = space < 0 ? undefined : text.slice(space + 1);
   const row = rules.table.get(verb);
-  if (!row) return rules.unknownVerb({ state, conn, args: [], at }, verb);
+  if (!row) return rules.unknownVerb({ state, conn, args: [], at }, shownVerb(verb));
   const args = splitArgs(rest, row);
   const ctx: Ctx = { state, conn, args: args ?? rest?.split(' ') ?? [], at, text };
   if (row.streamOnly && conn.transport !== undefined) return refuseTransport(state, conn, verb);

@@ -1,7 +1,7 @@
 // step(state, command): the whole server as a pure function. Total: bad input becomes a reply and a log line.
 import { chain, effect, join, none, note, type Step } from './steps.js';
 import type { DialectModule, Registry } from './dialect.js';
-import { dispatch, type Ctx } from './dispatch.js';
+import { dispatch, shownVerb, type Ctx } from './dispatch.js';
 import { flowControl } from './flow.js';
 import { reportExcess } from './rate-limit.js';
 import { applyClusterEvent, nodeGone } from './cluster.js';
@@ -91,7 +91,7 @@ export function createStep(registry: Registry): StepFn {
       if (!detected) {
         return chain(withConn(state, current),
           (s) => note(s, 'info', 'unknownDialect', 'first line matches no dialect', { conn: conn.id }),
-          (s) => module!.rules.unknownVerb(ctxOf(s, current, now), command.kind === 'line' ? firstWord(command.text) : ''),
+          (s) => module!.rules.unknownVerb(ctxOf(s, current, now), command.kind === 'line' ? shownVerb(command.text) : ''),
         );
       }
     }
@@ -160,8 +160,4 @@ function ctxOf(state: State, conn: Conn, at: number): Ctx {
   return { state, conn, args: [], at };
 }
 
-function firstWord(text: string): string {
-  const space = text.indexOf(' ');
-  return space < 0 ? text : text.slice(0, space);
-}
 

@@ -72,11 +72,11 @@ export type ClusterEvent =
 /** Results of effects, fed back into the command stream. Each connection waits for the one it started. */
 export type EffectResult =
   | { readonly kind: 'delivered'; readonly conn: ConnId; readonly ok: boolean; readonly at: number }
-  /** `busy`: refused at once because the bcrypt queue is full (CHAT_MAX_BCRYPT_QUEUE); hash is null then. */
+  /** `busy`: refused at once: its address has too many waiting, or the wait would be too long; hash is null then. */
   | { readonly kind: 'passwordHashed'; readonly conn: ConnId; readonly user: string; readonly hash: string | null; readonly busy?: true; readonly at: number }
   /** `exists`: not stored because the name was taken meanwhile (in a cluster, on another node): no failure of the store. */
   | { readonly kind: 'accountStored'; readonly conn: ConnId; readonly user: string; readonly hash: string; readonly ok: boolean; readonly exists?: true; readonly at: number }
-  /** `busy`: refused at once because the bcrypt queue is full; ok is false then, and it is no failed guess. */
+  /** `busy`: refused at once, as for passwordHashed; ok is false then, and it is no failed guess. */
   | { readonly kind: 'passwordChecked'; readonly conn: ConnId; readonly user: string; readonly ok: boolean; readonly busy?: true; readonly at: number }
   | { readonly kind: 'channelStored'; readonly conn: ConnId; readonly channel: string; readonly ok: boolean; readonly exists?: true; readonly at: number }
   /** A claim of a name across the cluster came back; `from` is set when it was a rename. */
@@ -86,8 +86,9 @@ export type EffectResultKind = EffectResult['kind'];
 
 /** Slow or outside work the edges carry out; each result re-enters as an EffectResult. */
 export type Effect =
-  | { readonly type: 'hashPassword'; readonly conn: ConnId; readonly user: string; readonly password: string }
-  | { readonly type: 'checkPassword'; readonly conn: ConnId; readonly user: string; readonly password: string; readonly hash: string }
+  /** `from`: the remote address, whose turn at the hashing workers this takes (they serve addresses in turn). */
+  | { readonly type: 'hashPassword'; readonly conn: ConnId; readonly user: string; readonly password: string; readonly from: string }
+  | { readonly type: 'checkPassword'; readonly conn: ConnId; readonly user: string; readonly password: string; readonly hash: string; readonly from: string }
   | { readonly type: 'storeAccount'; readonly conn: ConnId; readonly user: string; readonly hash: string }
   | { readonly type: 'storeChannel'; readonly conn: ConnId; readonly channel: string }
   /** Claim `user` for this connection across the cluster (and give up `from`, on a rename); answered by `nameClaimed`. */

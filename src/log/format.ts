@@ -1,4 +1,5 @@
 // One server.log record as a line a person reads: `12:00:01.234 INFO  alice in general: hi`.
+import { escapeControls } from './escape.js';
 
 /** pino's level names and numbers; `silent` logs nothing. */
 export const LEVEL_VALUES: Readonly<Record<string, number>> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
@@ -10,12 +11,15 @@ export function formatRecord(record: { readonly time?: unknown; readonly level?:
   return `${time} ${level.padEnd(5)} ${String(record.msg ?? '')}`;
 }
 
-/** A raw server.log line, or the line itself when it is not a JSON record. */
+/**
+ * A raw server.log line, or the line itself when it is not a JSON record; either way without a control character
+ * (a file not written by this server, or by an older one, may hold them raw or as JSON escapes).
+ */
 export function formatLogLine(line: string): string {
   try {
     const record: unknown = JSON.parse(line);
-    return record && typeof record === 'object' ? formatRecord(record as Record<string, unknown>) : line;
+    return escapeControls(record && typeof record === 'object' ? formatRecord(record as Record<string, unknown>) : line);
   } catch {
-    return line;
+    return escapeControls(line);
   }
 }

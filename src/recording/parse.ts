@@ -6,14 +6,15 @@
 //   a > LOGIN x  a sends a line (a `\n` is added)
 //   a >> A\r\n   a sends exactly these bytes (\r \n \t \0 \\ \xNN escapes)
 //   a < RESULT   the next line the server sends to a must be exactly this
+//   a << A\x1b  the same, written with the escapes of `>>` (a client's control characters, passed on)
 //   a <!         the server closes a (after the lines expected before)
 //   a !          a closes its sending side (it still reads until the server closes: expect `a <!`)
 //   a !w         writes to a fail from now on (in-process only: a broken socket)
 //
 // Fresh names: a `$` right after a letter, an accent or a digit (`alice$`, `room$`) stands for a tag made new for each
 // run, the same everywhere in that run, so a recording passes against a server that already knows its
-// names. `$pw1`, `$pw2`… stand for passwords (what `--record` writes instead of them), each filled in
-// consistently within a run.
+// names. `$pw-alice-1`, `$pw-alice-2`… (and the older `$pw1`, `$pw2`…) stand for passwords (what `--record`
+// writes instead of them), each filled in consistently within a run.
 
 export type RecordedEvent =
   | { readonly op: 'open'; readonly conn: string; readonly from?: string; readonly line: number }
@@ -29,6 +30,7 @@ export interface Recording {
 }
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder();
 
 /** Turns `\r`, `\n`, `\t`, `\0`, `\\` and `\xNN` into bytes; everything else is UTF-8. */
 export function unescapeBytes(text: string): Uint8Array {
@@ -61,9 +63,9 @@ export interface ParseOptions {
   readonly tag?: string;
 }
 
-/** Fills in the run's fresh names (`alice$`) and passwords (`$pw1`). */
+/** Fills in the run's fresh names (`alice$`) and passwords (`$pw-alice-1`, `$pw1`). */
 export function freshen(text: string, tag: string): string {
-  return text.replace(/\$pw(\d+)\b/g, `pw$1${tag}`).replace(/(?<=[\p{L}\p{M}\p{N}_])\$/gu, tag);
+  return text.replace(/\$pw-([\p{L}\p{M}\p{N}_]*)-(\d+)/gu, `pw-$1-$2${tag}`).replace(/\$pw(\d+)\b/g, `pw$1${tag}`).replace(/(?<=[\p{L}\p{M}\p{N}_])\$/gu, tag);
 }
 
 export function parseRecording(text: string, { tag = '' }: ParseOptions = {}): Recording | { readonly error: string } {
@@ -79,7 +81,7 @@ export function parseRecording(text: string, { tag = '' }: ParseOptions = {}): R
       settings[setting[1]] = (setting[2] ?? '').trim();
       continue;
     }
-    const match = /^([\w-]+) (~|>>|>|<!|<|!w|!)(?: (.*))?$/.exec(source);
+    const match = /^([\w-]+) (~|>>|>|<<|<!|<|!w|!)(?: (.*))?$/.exec(source);
     if (!match) return { error: `line ${line}: cannot read ${JSON.stringify(source)}` };
     const [, conn, op, written] = match;
     const rest = written === undefined ? undefined : freshen(written, tag);
@@ -88,6 +90,7 @@ export function parseRecording(text: string, { tag = '' }: ParseOptions = {}): R
       case '>': events.push({ op: 'send', conn, bytes: encoder.encode((rest ?? '') + '\n'), line }); break;
       case '>>': events.push({ op: 'send', conn, bytes: unescapeBytes(rest ?? ''), line }); break;
       case '<': events.push({ op: 'expect', conn, text: rest ?? '', line }); break;
+      case '<<': events.push({ op: 'expect', conn, text: decoder.decode(unescapeBytes(rest ?? '')), line }); break;
       case '<!': events.push({ op: 'expectClose', conn, line }); break;
       case '!': events.push({ op: 'close', conn, line }); break;
       case '!w': events.push({ op: 'breakWrites', conn, line }); break;

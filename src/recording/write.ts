@@ -1,52 +1,45 @@
 // Turning a server's traffic into the recording format (see parse.ts): one event a line, passwords replaced
-// by placeholders. Pure: the recorder in streams/ hands in what it saw and writes what comes back.
+// by placeholders, controls escaped. Pure: the recorder in streams/ hands in what it saw and writes what comes back.
+import { escapeControls, hasUnsafe } from '../log/escape.js';
+import { replacePasswords } from '../log/passwords.js';
 
-/** channels: REGISTER and LOGIN carry the password as their second argument (the rest of the words too, should there be more). */
-const PASSWORD_VERBS: ReadonlySet<string> = new Set(['REGISTER', 'LOGIN']);
-
-/** Gives each distinct password a placeholder, `$pw1`, `$pw2`…, the same one every time it comes back. */
+/**
+ * Gives each account's distinct passwords placeholders, `$pw-alice-1`, `$pw-alice-2`…, the same one every time
+ * that password comes back for that account; two accounts sharing a password never share a placeholder.
+ */
 export class Placeholders {
   private readonly names = new Map<string, string>();
+  /** Placeholders given out per label (a name with other characters than letters, digits and _ is labelled `_`s). */
+  private readonly counts = new Map<string, number>();
 
-  of(password: string): string {
-    let name = this.names.get(password);
+  of(account: string, password: string): string {
+    const key = `${account}\u0000${password}`;
+    let name = this.names.get(key);
     if (name === undefined) {
-      name = `$pw${this.names.size + 1}`;
-      this.names.set(password, name);
+      const label = account.replace(/[^\p{L}\p{M}\p{N}_]/gu, '_');
+      const count = (this.counts.get(label) ?? 0) + 1;
+      this.counts.set(label, count);
+      name = `$pw-${label}-${count}`;
+      this.names.set(key, name);
     }
     return name;
   }
 }
 
-/** A line a client sent, its passwords replaced by placeholders. */
+/** A line a client sent, its passwords replaced by placeholders: REGISTER or LOGIN in any case and spacing. */
 export function withoutPasswords(line: string, placeholders: Placeholders): string {
-  const words = line.split(' ');
-  if (!PASSWORD_VERBS.has(words[0]!) || words.length < 3) return line;
-  return [words[0], words[1], ...words.slice(2).map((word) => placeholders.of(word))].join(' ');
-}
-
-/** `\r \n \t \0 \\` and other control characters as the recording's escapes; everything else as it is. */
-function escape(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f\\]/g, (char) => {
-    switch (char) {
-      case '\\': return '\\\\';
-      case '\r': return '\\r';
-      case '\n': return '\\n';
-      case '\t': return '\\t';
-      case '\0': return '\\0';
-      default: return `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`;
-    }
-  });
+  return replacePasswords(line, (account, password) => placeholders.of(account, password));
 }
 
 /** `c1 > text`, or `c1 >> text\n` with escapes when the line holds anything a plain line would not keep. */
 export function sentLine(conn: string, text: string): string {
-  const plain = !/[\u0000-\u001f\u007f\\]/.test(text) && !/\s$/.test(text);
-  return plain ? `${conn} > ${text}` : `${conn} >> ${escape(text)}\\n`;
+  const plain = !hasUnsafe(text, true) && !/\s$/.test(text);
+  return plain ? `${conn} > ${text}` : `${conn} >> ${escapeControls(text, { backslashes: true })}\\n`;
 }
 
+/** `c1 < text`, or `c1 << text` with escapes when it holds a control (a client's text the server passed on). */
 export function expectedLine(conn: string, text: string): string {
-  return `${conn} < ${text}`;
+  return hasUnsafe(text, true) || /\s$/.test(text) ? `${conn} << ${escapeControls(text, { backslashes: true })}` : `${conn} < ${text}`;
 }
 
 export interface RecordedServer {
@@ -61,7 +54,7 @@ export interface RecordedServer {
 /** The first lines of a recording: when it was made, and the @ settings an in-process replay needs to match the server. */
 export function recordingHeader(server: RecordedServer, startedAt: string): string[] {
   return [
-    `# recorded by chat-server --record, ${startedAt}; passwords are $pw1, $pw2… (replay fills them in)`,
+    `# recorded by chat-server --record, ${startedAt}; passwords are $pw-name-1, $pw-name-2… (replay fills them in)`,
     ...(server.protocol !== 'auto' ? [`@protocol ${server.protocol}`] : []),
     ...(server.maxUsers !== 16 ? [`@max-users ${server.maxUsers}`] : []),
     ...(server.maxLineLength !== server.defaultMaxLineLength ? [`@max-line ${server.maxLineLength}`] : []),

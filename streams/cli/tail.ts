@@ -2,6 +2,7 @@
 // `chat-server tail [FILE] [options]`: prints server.log human-readably and follows it, across truncation
 // (it starts again from the top) and rotation (it finishes the old file, then reads the new one).
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { escapeControls } from '../../src/log/escape.js';
 import { formatLogLine } from '../../src/log/format.js';
 import { parseTailArgs, shows, TAIL_USAGE, type TailOptions } from '../../src/log/tail.js';
 
@@ -95,7 +96,7 @@ function follow({ file, filter, json, follow: keepGoing }: TailOptions): Promise
   let follower: Follower;
   try {
     follower = new Follower(file, (line) => {
-      if (shows(line, filter)) process.stdout.write((json ? line : formatLogLine(line)) + '\n');
+      if (shows(line, filter)) process.stdout.write((json ? escapeControls(line, { json: true }) : formatLogLine(line)) + '\n');
     });
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';

@@ -3,6 +3,7 @@
 // are dropped and counted (server.log has them all); warnings and errors are always written, and the count
 // is said as soon as the console catches up.
 import type { pino } from 'pino';
+import { escapeControls } from '../../src/log/escape.js';
 
 /** What pino.destination gives: a SonicBoom writer. */
 type Destination = ReturnType<typeof pino.destination>;
@@ -76,7 +77,8 @@ export class ConsoleEcho {
   }
 
   private put(line: string): void {
-    const text = line + '\n';
+    // log records come escaped already; this keeps any other line from writing a control to the terminal
+    const text = escapeControls(line) + '\n';
     this.waiting += Buffer.byteLength(text);
     this.out.write(text);
   }

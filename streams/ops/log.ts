@@ -1,9 +1,10 @@
 // server.log (pino JSON lines) and its human-readable echo on the console.
 import { pino, type Logger } from 'pino';
 import type { LogEvent } from '../../src/core/types.js';
+import { escapeFields } from '../../src/log/escape.js';
 import { formatRecord, LEVEL_VALUES } from '../../src/log/format.js';
 import { ConsoleEcho } from './console.js';
-import { prepareFile } from './paths.js';
+import { prepareFile, PRIVATE_FILE } from './paths.js';
 
 /** How long stopping waits for the console to catch up before it gives up on the rest. */
 const CONSOLE_DRAIN_MS = 1000;
@@ -31,7 +32,7 @@ export interface LogOptions {
 /** Opens server.log; rejects with a reason a person reads when the file cannot be written. */
 export async function openServerLog(file: string, { level, consoleBuffer, echo = true, fields }: LogOptions): Promise<ServerLog> {
   await prepareFile(file);
-  const fileOut = pino.destination({ dest: file, sync: false });
+  const fileOut = pino.destination({ dest: file, sync: false, mode: PRIVATE_FILE });
   await new Promise<void>((resolve, reject) => {
     fileOut.once('ready', resolve);
     fileOut.once('error', reject);
@@ -58,7 +59,8 @@ export async function openServerLog(file: string, { level, consoleBuffer, echo =
       const value = LEVEL_VALUES[event.level];
       // below the level nothing is written anywhere: skip the copy of every message's fields
       if (value < threshold) return;
-      const { level: eventLevel, msg, ...fields } = event;
+      // what a client wrote reaches the file and the console escaped (docs/security.md, "What reaches the logs")
+      const { level: eventLevel, msg, ...fields } = escapeFields(event);
       logger[eventLevel](fields, msg);
       if (echo) {
         const line = formatRecord({ time: new Date().toISOString(), level: value, msg });

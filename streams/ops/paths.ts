@@ -3,12 +3,17 @@
 import { mkdir, open, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 
-/** Creates the file's missing folders and opens the file for appending (creating it), then closes it. Rejects with a reason a person reads. */
+/** Files the server creates (the database, server.log, a recording) are its own: they hold accounts and traffic. */
+export const PRIVATE_FILE = 0o600;
+/** Folders it creates on the way to them. */
+export const PRIVATE_FOLDER = 0o700;
+
+/** Creates the file's missing folders (0700) and opens the file for appending (creating it 0600), then closes it. Rejects with a reason a person reads. */
 export async function prepareFile(file: string): Promise<void> {
   const found = await stat(file).catch(() => undefined);
   if (found?.isDirectory()) throw new Error(`${file} is a folder, not a file`);
   await makeFolders(dirname(resolve(file)));
-  const handle = await open(file, 'a').catch((error: NodeJS.ErrnoException) => { throw new Error(reason(error, file, 'open')); });
+  const handle = await open(file, 'a', PRIVATE_FILE).catch((error: NodeJS.ErrnoException) => { throw new Error(reason(error, file, 'open')); });
   await handle.close();
 }
 
@@ -31,7 +36,7 @@ async function makeFolders(dir: string): Promise<void> {
     if (dirname(current) === current) break;
   }
   for (const folder of missing) {
-    await mkdir(folder).catch((error: NodeJS.ErrnoException) => {
+    await mkdir(folder, PRIVATE_FOLDER).catch((error: NodeJS.ErrnoException) => {
       if (error.code !== 'EEXIST') throw new Error(reason(error, folder, 'create the folder'));
     });
   }

@@ -2,6 +2,7 @@
 // read and written, so a session can be replayed as a regression test. Passwords become placeholders.
 import { createWriteStream } from 'node:fs';
 import type { Command, ConnId } from '../../src/core/types.js';
+import { PRIVATE_FILE } from './paths.js';
 import { expectedLine, Placeholders, sentLine, withoutPasswords } from '../../src/recording/write.js';
 
 export interface Recorder {
@@ -19,7 +20,7 @@ export interface Recorder {
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
 export function openRecorder(file: string, header: readonly string[], maxLineLength: number): Recorder {
-  const out = createWriteStream(file, { flags: 'w' });
+  const out = createWriteStream(file, { flags: 'w', mode: PRIVATE_FILE });
   out.on('error', () => { stopped = true; }); // a full disk ends the recording, not the server
   const placeholders = new Placeholders();
   /** Connections recorded from their start, and whether their end was written yet. */

@@ -5,7 +5,7 @@ import { HasherBusy, type Hasher } from './hasher.js';
 import type { EffectRunner } from '../pipeline.js';
 import type { Store } from './store.js';
 
-const BUSY = Symbol('the bcrypt queue is full');
+const BUSY = Symbol('the hasher refused the request');
 function busy(error: unknown): typeof BUSY {
   if (error instanceof HasherBusy) return BUSY;
   throw error;
@@ -15,15 +15,15 @@ function busy(error: unknown): typeof BUSY {
 export function effectRunner(store: Store, hasher: Hasher, cluster?: Backplane): EffectRunner {
   return async (effect) => {
     switch (effect.type) {
-      // a full bcrypt queue is no failure of the worker: the core answers with the dialect's failure at once
+      // a refusal by the hasher (its address's share is full, or the wait too long) is no failure of the worker: the core answers with the dialect's failure at once
       case 'hashPassword': {
         const { conn, user } = effect;
-        const hash = await hasher.hash(effect.password).catch(busy);
+        const hash = await hasher.hash(effect.password, effect.from).catch(busy);
         return hash === BUSY ? { kind: 'passwordHashed', conn, user, hash: null, busy: true } : { kind: 'passwordHashed', conn, user, hash };
       }
       case 'checkPassword': {
         const { conn, user } = effect;
-        const ok = await hasher.compare(effect.password, effect.hash).catch(busy);
+        const ok = await hasher.compare(effect.password, effect.hash, effect.from).catch(busy);
         return ok === BUSY ? { kind: 'passwordChecked', conn, user, ok: false, busy: true } : { kind: 'passwordChecked', conn, user, ok };
       }
       case 'storeAccount': {

@@ -2,6 +2,7 @@
 import { readFile, truncate } from 'node:fs/promises';
 import Datastore from 'nedb-promises';
 import type { Stored } from '../../src/core/state.js';
+import { PRIVATE_FILE, PRIVATE_FOLDER } from '../ops/paths.js';
 
 interface Doc {
   readonly _id: string;
@@ -67,7 +68,10 @@ async function inspect(filename: string): Promise<Damage> {
 
 export async function openStore(filename: string): Promise<Store> {
   const damage = await inspect(filename);
-  const db = Datastore.create({ filename, autoload: false });
+  // compaction writes a new file and renames it over the old: it too is created 0600 (NeDB's `modes`, which
+  // nedb-promises passes on but does not declare)
+  const options = { filename, autoload: false, modes: { fileMode: PRIVATE_FILE, dirMode: PRIVATE_FOLDER } };
+  const db = Datastore.create(options);
   await db.load();
   return {
     damage,

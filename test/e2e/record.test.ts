@@ -53,9 +53,9 @@ describe('--record FILE', () => {
     const recording = readFileSync(file, 'utf8');
     for (const secret of SECRETS) expect(recording).not.toContain(secret);
     expect(recording).toMatch(/^@max-users 8$/m);
-    expect(recording).toMatch(/^c\d+ > REGISTER alice \$pw1$/m);
-    expect(recording).toMatch(/^c\d+ > LOGIN alice \$pw2$/m);
-    expect(recording).toMatch(/^c\d+ > LOGIN alice \$pw1$/m);
+    expect(recording).toMatch(/^c\d+ > REGISTER alice \$pw-alice-1$/m);
+    expect(recording).toMatch(/^c\d+ > LOGIN alice \$pw-alice-2$/m);
+    expect(recording).toMatch(/^c\d+ > LOGIN alice \$pw-alice-1$/m);
     expect(recording).toMatch(/^c\d+ >> SAY lobby hello\\tthere \\n$/m);
     expect(recording).toMatch(/^c\d+ <!$/m);
 

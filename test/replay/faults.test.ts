@@ -15,7 +15,7 @@ const FAILING_WORKER = resolve(import.meta.dirname, '../support/failing-bcrypt-w
 async function serverWith(options: { failingHasher?: boolean; log?: (event: LogEvent) => void } = {}) {
   return memoryTransport({
     dbFile: join(tempDir(), 'chat.db'),
-    ...(options.failingHasher ? { hasher: openHasher(4, 64, FAILING_WORKER) } : {}),
+    ...(options.failingHasher ? { hasher: openHasher({ cost: 4, perAddress: 256, maxWaitMs: 30_000, filename: FAILING_WORKER }) } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
 }

@@ -105,7 +105,7 @@ describe('dialect detection', () => {
 describe('step', () => {
   it('queues a connection’s lines while it waits on an effect and answers them in order', () => {
     let { state, effects } = run([open('c1'), line('c1', 'REGISTER alice pw'), line('c1', 'CHANNELS')]);
-    expect(effects).toEqual([{ type: 'hashPassword', conn: 'c1', user: 'alice', password: 'pw' }]);
+    expect(effects).toEqual([{ type: 'hashPassword', conn: 'c1', user: 'alice', password: 'pw', from: '127.0.0.1' }]);
     expect(state.conns.get('c1')?.queue.size).toBe(1);
     const hashed = run([{ kind: 'passwordHashed', conn: 'c1', user: 'alice', hash: 'h', at }], state);
     expect(hashed.effects).toEqual([{ type: 'storeAccount', conn: 'c1', user: 'alice', hash: 'h' }]);

@@ -161,7 +161,10 @@ function play(actions: readonly Action[]): void {
         break;
       case 'result': {
         if (!pending.length) break;
-        const [next] = pending.splice(a.k % pending.length, 1);
+        let [next] = pending.splice(a.k % pending.length, 1);
+        // the hasher may refuse (an address's share full, a wait too long): the result comes back busy at once
+        if (!a.ok && next.kind === 'passwordHashed') next = { ...next, hash: null, busy: true };
+        if (!a.ok && next.kind === 'passwordChecked') next = { ...next, ok: false, busy: true };
         if (next.kind === 'closed') {
           if (!open.has(next.conn)) break;
           open.delete(next.conn);

@@ -133,14 +133,14 @@ describe('login throttling', () => {
         at = timer.at;
         t = go({ kind: 'timer', conn: 'c1', at });
       }
-      expect(t.effects).toContainEqual({ type: 'checkPassword', conn: 'c1', user: 'alice', password: 'wrong', hash: 'h' });
+      expect(t.effects).toContainEqual({ type: 'checkPassword', conn: 'c1', user: 'alice', password: 'wrong', hash: 'h', from: remote.address });
       delays.push(waited);
       go({ kind: 'passwordChecked', conn: 'c1', user: 'alice', ok: false, at });
     }
     expect(delays).toEqual([0, 0, 0, 0, 500, 1000, 2000, 4000, 4000]);
   });
 
-  it('refuses at once, without counting a failure, when the bcrypt queue is full; logs every refusal with the address', () => {
+  it('refuses at once, without counting a failure, when the hasher refuses (its address’s share is full, or the wait too long); logs every refusal with the address', () => {
     let state = initialState({ maxUsers: 16, maxQueued: 1000, maxLineLength: 8192, loginThrottle: THROTTLE }, { accounts: [['alice', 'h']], channels: [] });
     const log: LogEvent[] = [];
     for (const command of [open('c1'), line('c1', 'LOGIN alice pw', 0), { kind: 'passwordChecked', conn: 'c1', user: 'alice', ok: false, busy: true, at: 1 } as Command]) {
@@ -150,7 +150,7 @@ describe('login throttling', () => {
     }
     expect(state.loginFailures.size).toBe(0);
     const refusal = log.find((e) => e.event === 'loginRefused');
-    expect(refusal?.reason).toMatch(/CHAT_MAX_BCRYPT_QUEUE/);
+    expect(refusal?.reason).toMatch(/CHAT_HASH_QUEUE_PER_ADDRESS/);
     expect(refusal?.remote).toEqual(remote);
   });
 

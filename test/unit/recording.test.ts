@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { freshen, parseRecording, unescapeBytes } from '../../src/recording/parse.js';
 import { formatLogLine } from '../../src/log/format.js';
-import { Placeholders, sentLine, withoutPasswords } from '../../src/recording/write.js';
+import { expectedLine, Placeholders, sentLine, withoutPasswords } from '../../src/recording/write.js';
 
 describe('recording format', () => {
   it('reads every kind of event and the settings', () => {
@@ -52,13 +52,50 @@ describe('fresh names and password placeholders', () => {
 });
 
 describe('writing recordings', () => {
-  it('replaces the passwords of REGISTER and LOGIN by placeholders, the same password by the same one', () => {
+  it('replaces the passwords of REGISTER and LOGIN by placeholders, the same password of an account by the same one', () => {
     const placeholders = new Placeholders();
-    expect(withoutPasswords('REGISTER alice s3cret', placeholders)).toBe('REGISTER alice $pw1');
-    expect(withoutPasswords('LOGIN alice wrong extra', placeholders)).toBe('LOGIN alice $pw2 $pw3');
-    expect(withoutPasswords('LOGIN alice s3cret', placeholders)).toBe('LOGIN alice $pw1');
+    expect(withoutPasswords('REGISTER alice s3cret', placeholders)).toBe('REGISTER alice $pw-alice-1');
+    expect(withoutPasswords('LOGIN alice wrong extra', placeholders)).toBe('LOGIN alice $pw-alice-2 $pw-alice-3');
+    expect(withoutPasswords('LOGIN alice s3cret', placeholders)).toBe('LOGIN alice $pw-alice-1');
     expect(withoutPasswords('SAY room s3cret', placeholders)).toBe('SAY room s3cret');
     expect(withoutPasswords('LOGIN alice', placeholders)).toBe('LOGIN alice');
+  });
+
+  it('gives two accounts that share a password placeholders of their own', () => {
+    const placeholders = new Placeholders();
+    expect(withoutPasswords('REGISTER alice same', placeholders)).toBe('REGISTER alice $pw-alice-1');
+    expect(withoutPasswords('REGISTER bob same', placeholders)).toBe('REGISTER bob $pw-bob-1');
+    // names that label alike still differ by their number
+    expect(withoutPasswords('REGISTER a.b same', placeholders)).toBe('REGISTER a.b $pw-a_b-1');
+    expect(withoutPasswords('REGISTER a-b same', placeholders)).toBe('REGISTER a-b $pw-a_b-2');
+  });
+
+  it('hides the password of REGISTER and LOGIN however they are spaced or cased', () => {
+    const placeholders = new Placeholders();
+    expect(withoutPasswords('LOGIN\tbob\tpassword', placeholders)).toBe('LOGIN\tbob\t$pw-bob-1');
+    expect(withoutPasswords('  login  bob   password ', placeholders)).toBe('  login  bob   $pw-bob-1 ');
+    expect(withoutPasswords('Register\u00a0bob\u2028password', placeholders)).toBe('Register\u00a0bob\u2028$pw-bob-1');
+    expect(sentLine('c1', withoutPasswords('LOGIN\tbob\tpassword', placeholders))).toBe('c1 >> LOGIN\\tbob\\t$pw-bob-1\\n');
+  });
+
+  it('a recorded placeholder reads back as the same password for the same account, and another for another', () => {
+    expect(freshen('LOGIN alice $pw-alice-1', 'k3')).toBe('LOGIN alice pw-alice-1k3');
+    expect(freshen('LOGIN bob $pw-bob-1', 'k3')).toBe('LOGIN bob pw-bob-1k3');
+  });
+
+  it('escapes every control a client may send (C0, DEL, C1, bidi, line separators) in what it sent and what it is sent', () => {
+    for (const char of ['\u0007', '\u007f', '\u009b', '\u202e', '\u2066', '\u200f', '\u061c', '\u2028', '\u2029']) {
+      const sent = sentLine('c1', `SAY room a${char}b`);
+      const expected = expectedLine('c1', `RECV x room a${char}b`);
+      expect(sent).not.toContain(char);
+      expect(expected).not.toContain(char);
+      expect(expected.startsWith('c1 << ')).toBe(true);
+      // and they read back as what was sent
+      const parsed = parseRecording(`${sent}\n${expected}\n`);
+      if ('error' in parsed) throw new Error(parsed.error);
+      expect(new TextDecoder().decode((parsed.events[0] as { bytes: Uint8Array }).bytes)).toBe(`SAY room a${char}b\n`);
+      expect((parsed.events[1] as { text: string }).text).toBe(`RECV x room a${char}b`);
+    }
   });
 
   it('writes a line a plain `>` would not keep as `>>` with escapes, which reads back as the same bytes', () => {

@@ -37,7 +37,7 @@ export function register({ state, conn, args: [raw, password] }: Ctx): Step {
     return answer(state, conn.id, 'REGISTER', false);
   }
   const next = { ...wait(state, conn.id), registering: state.registering.add(user) };
-  return effect(next, { type: 'hashPassword', conn: conn.id, user, password });
+  return effect(next, { type: 'hashPassword', conn: conn.id, user, password, from: conn.remote.address });
 }
 
 /** RESULT LOGIN 0, and a log line with why and from where. */
@@ -58,6 +58,11 @@ export function login(ctx: Ctx): Step {
   if (!password || !isChannelsName(user)) return refuseLogin(state, conn, user, 'not a valid name and password');
   // failed logins before: wait (before anything tells a guesser whether the account exists)
   const allowed = loginAllowedAt(state, hash === undefined ? undefined : user, conn.remote.address);
+  // every LOGIN gets one answer: one whose delay would outlast the connection's login deadline is refused now
+  // (unchecked, so it counts as no failure), not left to be closed unanswered
+  if (allowed > at && conn.loginBy !== undefined && allowed >= conn.loginBy) {
+    return refuseLogin(state, conn, user, `delayed past the login deadline after failed logins from ${conn.remote.address}`, 'warn');
+  }
   if (allowed > at) {
     return andThen(retryAt(ctx, allowed),
       (s) => note(s, 'debug', 'loginDelayed', `login as ${user} from ${conn.remote.address} delayed ${allowed - at} ms after failed logins`, { conn: conn.id, user, remote: conn.remote }));
@@ -65,7 +70,7 @@ export function login(ctx: Ctx): Step {
   if (hash === undefined) return refuseLogin(withLoginFailure(state, undefined, conn.remote.address, at), conn, user, 'no such account', 'warn');
   if (isOnline(state, user)) return refuseLogin(state, conn, user, 'logged in elsewhere');
   if (isFull(state)) return refuseLogin(state, conn, user, 'the server is full');
-  return effect(withLoginAttempt(wait(state, conn.id), user, conn.remote.address, at), { type: 'checkPassword', conn: conn.id, user, password, hash });
+  return effect(withLoginAttempt(wait(state, conn.id), user, conn.remote.address, at), { type: 'checkPassword', conn: conn.id, user, password, hash, from: conn.remote.address });
 }
 
 // channels: CREATE → 0 if the name is invalid or the channel exists; the creator is not joined

@@ -11,13 +11,15 @@ import { fedNew } from './federation/codec.js';
 import { toEveryPeer } from './deliver.js';
 import { answer, refuseLogin } from './handlers.js';
 
+const HASHER_BUSY = 'too many passwords from this address waiting to be hashed, or too long a wait (CHAT_HASH_QUEUE_PER_ADDRESS, CHAT_HASH_MAX_WAIT_MS)';
+
 export const passwordHashed: ResultHandler<'passwordHashed'> = (state, { conn, user, hash, busy }) => {
   if (hash === null) {
     const remote = state.conns.get(conn)?.remote;
     return chain({ ...state, registering: state.registering.delete(user) },
       (s) => answer(s, conn, 'REGISTER', false),
       (s) => (busy
-        ? note(s, 'warn', 'registerRefused', `registering ${user} from ${remote?.address} refused: too many passwords being hashed (CHAT_MAX_BCRYPT_QUEUE)`, { conn, user, reason: 'busy', remote })
+        ? note(s, 'warn', 'registerRefused', `registering ${user} from ${remote?.address} refused: ${HASHER_BUSY}`, { conn, user, reason: 'busy', remote })
         : note(s, 'error', 'hashFailed', `could not hash the password for ${user}`, { conn, user })),
     );
   }
@@ -48,7 +50,7 @@ export const passwordChecked: ResultHandler<'passwordChecked'> = (state, { conn,
   // a wrong password counts against the account and the address, even from a connection gone meanwhile
   if (!ok && !busy) state = withLoginFailure(state, user, address, at);
   if (!current) return note(state, 'info', 'loginAbandoned', `${user}'s connection closed before the password check ended`, { conn, user });
-  if (busy) return refuseLogin(state, current, user, 'too many passwords being checked (CHAT_MAX_BCRYPT_QUEUE)', 'warn');
+  if (busy) return refuseLogin(state, current, user, HASHER_BUSY, 'warn');
   if (!ok) return refuseLogin(state, current, user, 'wrong password', 'warn');
   // the world may have moved while bcrypt ran: check the name and the limit again
   if (current.user !== undefined || isOnline(state, user) || isFull(state)) return refuseLogin(state, current, user, 'taken meanwhile');

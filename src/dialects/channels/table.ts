@@ -1,9 +1,10 @@
 // The channels dialect's verbs, a client's and a federated server's in one table: who may send each,
 // arguments, handler, failure reply. The dispatcher applies the `from` guard once (src/core/dispatch.ts).
-import { note } from '../../core/steps.js';
+import { chain, none, note } from '../../core/steps.js';
 import { CLIENTS, USERS, type Ctx, type DialectRules, type Row } from '../../core/dispatch.js';
 import type { Step } from '../../core/steps.js';
-import { channels, create, failure, join, login, register, say } from './handlers.js';
+import type { Conn, State } from '../../core/state.js';
+import { answer, channels, create, failure, join, login, register, say } from './handlers.js';
 import { badLine, LINK_VERBS, linkRows, quiet, serverRefused } from './federation/table.js';
 
 const table = new Map<string, Row>([
@@ -40,5 +41,14 @@ export const channelsRules: DialectRules = {
   tooLong: (ctx) => (fromServer(ctx) ? badLine(ctx) : note(ctx.state, 'warn', 'lineTooLong', 'ignored an over-long line', { conn: ctx.conn.id })),
   // channels: the spec has no reply for a flood or a missing login; the server closes, and logs why
   flooded: quiet,
-  loginTimedOut: quiet,
+  loginTimedOut: ({ state, conn }) => answerQueuedLogins(state, conn),
 };
+
+/** Every REGISTER and LOGIN gets one answer: those still queued when the login timeout closes the connection fail. */
+function answerQueuedLogins(state: State, conn: Conn): Step {
+  const owed = conn.queue.toArray().flatMap((line) => {
+    const verb = line.kind === 'line' ? line.text.slice(0, Math.max(0, line.text.indexOf(' '))) : '';
+    return verb === 'REGISTER' || verb === 'LOGIN' ? [verb as 'REGISTER' | 'LOGIN'] : [];
+  });
+  return owed.length === 0 ? none(state) : chain(state, ...owed.map((verb) => (s: State) => answer(s, conn.id, verb, false)));
+}

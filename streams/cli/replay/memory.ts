@@ -2,7 +2,7 @@
 import { Duplex } from 'node:stream';
 import { Subject } from 'rxjs';
 import type { ListenerMode } from '../../../src/core/types.js';
-import { DEFAULT_LIMITS } from '../../../src/config/limits.js';
+import { DEFAULT_LIMITS, type Limits } from '../../../src/config/limits.js';
 import { composeServer } from '../../compose.js';
 import { openHasher, type Hasher } from '../../services/hasher.js';
 import type { Connection } from '../../pipeline.js';
@@ -57,6 +57,8 @@ export interface MemoryServerOptions {
   readonly maxUsers?: number;
   readonly maxLineLength?: number;
   readonly bcryptCost?: number;
+  /** Limits other than the defaults (a short login timeout, say). */
+  readonly limits?: Partial<Limits>;
   readonly log?: (event: LogEvent) => void;
   /** Where passwords are hashed (default: the bcrypt worker pool at `bcryptCost`). */
   readonly hasher?: Hasher;
@@ -66,7 +68,7 @@ export interface MemoryServerOptions {
 
 export async function memoryTransport(options: MemoryServerOptions): Promise<Transport> {
   const store: Store = await openStore(options.dbFile);
-  const hasher = options.hasher ?? openHasher(options.bcryptCost ?? 4, DEFAULT_LIMITS.maxBcryptQueue);
+  const hasher = options.hasher ?? openHasher({ cost: options.bcryptCost ?? 4, perAddress: DEFAULT_LIMITS.hashQueuePerAddress, maxWaitMs: DEFAULT_LIMITS.hashMaxWaitMs });
   const connection$ = new Subject<Connection>();
   const pipeline = await composeServer({
     connection$,
@@ -75,7 +77,7 @@ export async function memoryTransport(options: MemoryServerOptions): Promise<Tra
     log: options.log ?? (() => {}),
     maxUsers: options.maxUsers ?? 16,
     ...(options.federation ? { federation: options.federation } : {}),
-    limits: { ...DEFAULT_LIMITS, ...(options.maxLineLength ? { maxLineLength: options.maxLineLength } : {}) },
+    limits: { ...DEFAULT_LIMITS, ...options.limits, ...(options.maxLineLength ? { maxLineLength: options.maxLineLength } : {}) },
   });
   let port = 40000;
   return {
