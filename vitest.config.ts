@@ -7,8 +7,11 @@ export default defineConfig({
     hookTimeout: 20_000,
     reporters: ['default', 'json'],
     outputFile: { json: 'coverage/test-results.json' },
+    // with --coverage, the processes the tests start write their coverage too (see docs/testing.md)
+    setupFiles: ['test/support/child-coverage.ts'],
     coverage: {
-      provider: 'v8',
+      provider: 'custom',
+      customProviderModule: 'test/support/coverage-provider.ts',
       include: ['src/**/*.ts', 'streams/**/*.ts'],
       reporter: ['text-summary', 'json-summary', 'html'],
       reportsDirectory: 'coverage',

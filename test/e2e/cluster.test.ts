@@ -133,7 +133,7 @@ async function onlineInRedis(redis: RedisProcess): Promise<number> {
 
 afterAll(async () => {
   closeClients();
-  await Promise.all(processes.splice(0).map((p) => p.stop('SIGKILL')));
+  await Promise.all(processes.splice(0).map((p) => p.stop()));
   await stopAllRedis();
   removeTempDirs();
 });

@@ -51,7 +51,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const c of clients) c.close();
-  await Promise.all([...servers.values(), ...loners].map((s) => s.stop('SIGKILL')));
+  await Promise.all([...servers.values(), ...loners].map((s) => s.stop()));
   removeTempDirs();
 });
 

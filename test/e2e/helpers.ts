@@ -40,13 +40,14 @@ export async function client(port: number, localAddress?: string): Promise<LineC
 /** For afterEach: closes every client and kills the servers of the test. */
 export async function cleanup(): Promise<void> {
   for (const c of clients.splice(0)) c.close();
-  await Promise.all(servers.splice(0).map((s) => s.stop('SIGKILL')));
+  // SIGTERM, not SIGKILL: a server that stops gracefully writes its coverage
+  await Promise.all(servers.splice(0).map((s) => s.stop()));
 }
 
 /** For afterAll: also kills the shared servers and removes every temp folder. */
 export async function cleanupAll(): Promise<void> {
   await cleanup();
-  await Promise.all(sharedServers.splice(0).map((s) => s.stop('SIGKILL')));
+  await Promise.all(sharedServers.splice(0).map((s) => s.stop()));
   removeTempDirs();
 }
 

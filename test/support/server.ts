@@ -18,7 +18,10 @@ export interface ServerProcess {
   stderr(): string;
   /** Resolves once stdout has shown a line matching `pattern` (at most `timeoutMs`). */
   waitForStdout(pattern: RegExp, timeoutMs?: number): Promise<void>;
-  /** SIGTERM, then waits for exit; resolves with the exit code. */
+  /**
+   * Sends `signal` (SIGTERM: the graceful stop, after which the process writes its coverage), then waits for
+   * the exit, killing the process if it takes longer than STOP_GRACE_MS; resolves with the exit code.
+   */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -30,6 +33,9 @@ export interface StartOptions {
   /** Prepend `--port 0` (default true); false to test the positional and env forms of the port. */
   readonly portFlag?: boolean;
 }
+
+/** How long stop() waits before it kills: longer than the server's own forced exit (FORCED_EXIT_MS, 5 s). */
+const STOP_GRACE_MS = 8000;
 
 const tempDirs: string[] = [];
 
@@ -95,7 +101,9 @@ export function startServerProcess(options: StartOptions = {}): Promise<ServerPr
           }),
           async stop(signal = 'SIGTERM') {
             if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-            return exited;
+            // a server that does not finish its graceful stop in time is killed (it exits by itself after 5 s)
+            const killer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+            return exited.finally(() => clearTimeout(killer));
           },
         });
       }
