@@ -1,6 +1,6 @@
 // The channels dialect (accounts and channels) over real TCP.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ask, channelsUser, cleanup, cleanupAll, client, directUser, eventually, messengerUser, server, sharedServer, unique } from './helpers.js';
+import { ask, channelsUser, cleanup, cleanupAll, client, directUser, until, messengerUser, server, sharedServer, unique } from '../support/process.js';
 
 let port: number;
 beforeAll(async () => { ({ port } = await sharedServer()); });
@@ -106,7 +106,7 @@ describe('LOGIN', () => {
     const first = await channelsUser(port, alice);
     first.close();
     const second = await client(port);
-    await eventually(async () => (await ask(second, `LOGIN ${alice} pw`)) === 'RESULT LOGIN 1', `${alice} logs in again`);
+    await until(async () => (await ask(second, `LOGIN ${alice} pw`)) === 'RESULT LOGIN 1', `${alice} logs in again`);
   });
 
   it.each(['LOGIN', 'LOGIN onlyname', 'LOGIN a b c'])('%j (wrong argument count) answers RESULT LOGIN 0', async (line) => {
@@ -183,7 +183,7 @@ describe('CREATE, JOIN and SAY', () => {
     expect(await ask(b, `JOIN ${channel}`)).toBe(`RESULT JOIN ${channel} 1`);
     b.close();
     const again = await client(port);
-    await eventually(async () => (await ask(again, `LOGIN ${bob} pw`)) === 'RESULT LOGIN 1', `${bob} is logged out`);
+    await until(async () => (await ask(again, `LOGIN ${bob} pw`)) === 'RESULT LOGIN 1', `${bob} is logged out`);
     // bob is back but not a member any more: his SAY fails, alice's SAY reaches only alice
     expect(await ask(again, `SAY ${channel} back`)).toBe('RESULT SAY 0');
     expect(await ask(a, `SAY ${channel} anyone?`)).toBe(`RECV ${alice} ${channel} anyone?`);

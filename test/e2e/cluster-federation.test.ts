@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LineClient } from '../support/client.js';
-import { ask, channelsUser, until } from '../support/talk.js';
+import { ask, channelsUser, cleanup, until } from '../support/process.js';
 import { HAS_REDIS, redisSuite, startRedis, stopAllRedis } from '../support/redis.js';
 import { portFreeOn, removeTempDirs, startServerProcess, tempDir, type ServerProcess } from '../support/server.js';
 
@@ -15,9 +15,8 @@ const FAR = '127.0.0.2';
 let port = 0;
 let hub: ServerProcess;
 let far: ServerProcess;
-const clients: LineClient[] = [];
 
-const user = (host: string, name: string) => channelsUser(port, host, name, clients);
+const user = (host: string, name: string) => channelsUser(port, name, { host });
 
 /** CHANNELS, asked again (up to 4 s) until it lists `name`: news of a channel crosses a link and then the backplane. */
 async function channelsListing(c: LineClient, name: string): Promise<string> {
@@ -51,7 +50,7 @@ describe.skipIf(!HAS_REDIS)(redisSuite('federation from a cluster'), () => {
   }, 30_000);
 
   afterAll(async () => {
-    for (const c of clients) c.close();
+    await cleanup();
     await Promise.all([hub?.stop(), far?.stop()]);
     await stopAllRedis();
     removeTempDirs();

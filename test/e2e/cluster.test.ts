@@ -7,6 +7,7 @@ import { connect } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, type LineClient } from '../support/client.js';
 import { HAS_REDIS, redisSuite, startRedis, stopAllRedis, type RedisProcess } from '../support/redis.js';
+import { until } from '../support/process.js';
 import { freePort, removeTempDirs, runServerToExit, startServerProcess, type ServerProcess } from '../support/server.js';
 
 /** Short, so a killed node's users go quickly; each node renews every LEASE_MS / 3. */
@@ -32,17 +33,6 @@ function node(url: string, env: Record<string, string> = {}, args: readonly stri
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Waits until `check` holds, trying every 40 ms for up to `ms`; the last failure says what was seen. */
-async function until(check: () => boolean | Promise<boolean>, what: () => string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (let tries = 0; tries < 10_000 && Date.now() < deadline; tries++) {
-    if (await check()) return;
-    await sleep(40);
-  }
-  if (await check()) return;
-  throw new Error(`timed out after ${ms} ms waiting for ${what()}`);
-}
 
 /** A client that keeps every line it read, so a test can wait for one line and later count them all. */
 class Peer {

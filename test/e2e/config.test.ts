@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { freePort, runServerToExit, tempDir, unwritableDir } from '../support/server.js';
-import { ask, cleanup, cleanupAll, client, directUser, server } from './helpers.js';
+import { ask, cleanup, cleanupAll, client, directUser, server } from '../support/process.js';
 
 afterEach(cleanup);
 afterAll(cleanupAll);

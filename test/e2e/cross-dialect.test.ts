@@ -1,6 +1,6 @@
 // One server, three dialects, one namespace of online users. A server per test (presence notices are global).
 import { afterAll, afterEach, beforeEach, expect, it } from 'vitest';
-import { ask, channelsUser, cleanup, cleanupAll, client, directUser, messengerUser, server } from './helpers.js';
+import { ask, channelsUser, cleanup, cleanupAll, client, directUser, messengerUser, server } from '../support/process.js';
 
 let port: number;
 beforeEach(async () => { ({ port } = await server()); });

@@ -1,7 +1,7 @@
 // The direct dialect (HELLO-FROM / LIST / SEND) over real TCP, as the course's grader sees it.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LineClient } from '../support/client.js';
-import { ask, cleanup, cleanupAll, client, directUser, eventually, server, sharedServer, unique } from './helpers.js';
+import { ask, cleanup, cleanupAll, client, directUser, until, server, sharedServer, unique } from '../support/process.js';
 
 let port: number;
 beforeAll(async () => { ({ port } = await sharedServer()); });
@@ -79,7 +79,7 @@ describe('logging in', () => {
     expect(await ask(carol, 'HELLO-FROM carol')).toBe('BUSY');
     await carol.closed();
     alice.close();
-    await eventually(async () => {
+    await until(async () => {
       const retry = await client(own.port);
       const reply = await ask(retry, 'HELLO-FROM carol');
       if (reply === 'BUSY') await retry.closed();
@@ -132,7 +132,7 @@ describe('LIST', () => {
     const bob = await directUser(own.port, 'bob');
     expect(await ask(alice, 'LIST')).toBe('LIST-OK alice,bob');
     bob.socket.destroy();
-    await eventually(async () => (await ask(alice, 'LIST')) === 'LIST-OK alice', 'bob leaves the list');
+    await until(async () => (await ask(alice, 'LIST')) === 'LIST-OK alice', 'bob leaves the list');
     await directUser(own.port, 'bob');
   });
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, afterEach, expect, it } from 'vitest';
-import { cleanup, cleanupAll, messengerUser, server } from './helpers.js';
+import { cleanup, cleanupAll, messengerUser, server } from '../support/process.js';
 import { percentile, rssKb } from './measure.js';
 
 const FLOODER = resolve(import.meta.dirname, '../support/flooder.mjs');

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, expect, it } from 'vitest';
-import { cleanup, cleanupAll, client, directUser, server } from './helpers.js';
+import { cleanup, cleanupAll, client, directUser, server } from '../support/process.js';
 
 afterEach(cleanup);
 afterAll(cleanupAll);

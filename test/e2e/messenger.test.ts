@@ -1,7 +1,7 @@
 // The messenger dialect over real TCP. Presence notices reach every messenger user, so each test has a
 // server of its own: no JOINED or LEFT from another test can slip in between the lines a test expects.
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ask, cleanup, cleanupAll, client, messengerUser, server } from './helpers.js';
+import { ask, cleanup, cleanupAll, client, messengerUser, server } from '../support/process.js';
 
 let port: number;
 beforeEach(async () => { ({ port } = await server()); });

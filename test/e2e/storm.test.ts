@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { afterAll, afterEach, expect, it } from 'vitest';
 import type { ServerProcess } from '../support/server.js';
-import { cleanup, cleanupAll, directUser, server } from './helpers.js';
+import { cleanup, cleanupAll, directUser, server } from '../support/process.js';
 import { rssKb } from './measure.js';
 
 afterEach(cleanup);
