@@ -3,8 +3,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
+    // bounds, not waits: generous, because process tests on a loaded machine (and with coverage on) run slowly
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     reporters: ['default', 'json'],
     outputFile: { json: 'coverage/test-results.json' },
     // with --coverage, the processes the tests start write their coverage too (see docs/testing.md)

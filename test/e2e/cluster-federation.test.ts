@@ -47,7 +47,7 @@ describe.skipIf(!HAS_REDIS)(redisSuite('federation from a cluster'), () => {
       }),
     ]);
     await until(() => far.stdout().includes('linked with hub '), 'the link');
-  }, 30_000);
+  }, 90_000);
 
   afterAll(async () => {
     await cleanup();
@@ -89,5 +89,5 @@ describe.skipIf(!HAS_REDIS)(redisSuite('federation from a cluster'), () => {
     // nothing twice: one link carried everything
     await new Promise((resolve) => setTimeout(resolve, 300));
     for (const c of [pat, ...hubs]) expect(c.unread()).toEqual([]);
-  }, 30_000);
+  }, 90_000);
 });

@@ -46,7 +46,7 @@ beforeAll(async () => {
   expect(await ask(alice, 'CREATE one')).toBe('RESULT CREATE one 1');
   expect(await ask(bob, 'CREATE two')).toBe('RESULT CREATE two 1');
   expect(await ask(carol, 'CREATE three')).toBe('RESULT CREATE three 1');
-}, 30_000);
+}, 90_000);
 
 afterAll(async () => {
   await cleanup();
@@ -122,7 +122,7 @@ describe('federation across three servers', () => {
     expect(await bob.next()).toBe('RECV alice@127.0.0.1 two welcome back');
     expect(await alice.next()).toBe('RECV alice two:127.0.0.2 welcome back');
     expect(await carol.next()).toBe('RECV alice@127.0.0.1 two:127.0.0.2 welcome back');
-  }, 30_000);
+  }, 90_000);
 });
 
 describe('a federation link that stops reading', () => {
@@ -149,5 +149,5 @@ describe('a federation link that stops reading', () => {
     expect(s1.stdout()).toMatch(/dropped connection c\d+: more than 65536 bytes unread/);
     // bob left with the link: alice's messages now go to nobody else, and she is still served
     expect(await ask(alice, 'SAY room alone now')).toBe('RECV alice room alone now');
-  }, 30_000);
+  }, 90_000);
 });

@@ -34,6 +34,11 @@ export interface StartOptions {
   readonly portFlag?: boolean;
 }
 
+/**
+ * How long a server may take to print `Server is on`: about 0.3 s on an idle machine, but several seconds when
+ * a few start at once on a loaded one (and writing coverage slows them further). A bound, not a wait.
+ */
+const START_TIMEOUT_MS = 30_000;
 /** How long stop() waits before it kills: longer than the server's own forced exit (FORCED_EXIT_MS, 5 s). */
 const STOP_GRACE_MS = 8000;
 
@@ -76,7 +81,7 @@ export function startServerProcess(options: StartOptions = {}): Promise<ServerPr
   // 'close', not 'exit': by then everything the process printed has been read
   const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
   return new Promise((resolveStart, reject) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`server did not start in time:\n${out}\n${err}`)); }, 10_000);
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`server did not start in ${START_TIMEOUT_MS} ms:\n${out}\n${err}`)); }, START_TIMEOUT_MS);
     const check = () => {
       const port = /listening on [^\s]+:(\d+)/.exec(out)?.[1];
       if (port && /^Server is on$/m.test(out)) {
@@ -145,7 +150,7 @@ export function runServerToExit(args: readonly string[], env: Readonly<Record<st
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
     child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), START_TIMEOUT_MS);
     child.once('close', (code) => { clearTimeout(timer); done({ code, stdout, stderr }); });
   });
 }
