@@ -78,4 +78,4 @@ it('a flooder is slowed to CHAT_RATE_LIMIT, then cut off with ERROR SLOW-DOWN; a
   console.log(`[figures] flood: fred wrote ${sent} lines in ${seconds.toFixed(1)} s; ${echoed} were handled before ERROR SLOW-DOWN; `
     + `bystander round trips ${trips.length}: p50 ${percentile(trips, 50).toFixed(2)} ms, p99 ${percentile(trips, 99).toFixed(2)} ms; `
     + `server.log grew ${logBytes} B (${Math.round(logBytes / seconds)} B/s of flood, ${summaries.length} summary lines); RSS ${rssBefore} KB → ${rssAfter} KB`);
-}, 30_000);
+}, 90_000);
