@@ -3,12 +3,16 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 20_000,
-    hookTimeout: 20_000,
+    // bounds, not waits: generous, because process tests on a loaded machine (and with coverage on) run slowly
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
     reporters: ['default', 'json'],
     outputFile: { json: 'coverage/test-results.json' },
+    // with --coverage, the processes the tests start write their coverage too (see docs/testing.md)
+    setupFiles: ['test/support/child-coverage.ts'],
     coverage: {
-      provider: 'v8',
+      provider: 'custom',
+      customProviderModule: 'test/support/coverage-provider.ts',
       include: ['src/**/*.ts', 'streams/**/*.ts'],
       reporter: ['text-summary', 'json-summary', 'html'],
       reportsDirectory: 'coverage',

@@ -6,7 +6,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chromiumInstalled, CHROMIUM, hasText, launchChromium, openPage, shows, type LaunchedBrowser } from '../support/browser.js';
 import type { LineClient } from '../support/client.js';
-import { ask, channelsUser, cleanupAll, client, messengerUser, server } from './helpers.js';
+import { ask, channelsUser, cleanupAll, client, messengerUser, server } from '../support/process.js';
 
 const SCREENSHOTS = resolve(import.meta.dirname, '../../coverage');
 const INJECTION = '<img src=x onerror=alert(1)>';

@@ -95,7 +95,7 @@ const withServer = () => beforeEach(async () => { server = await startServerProc
 afterEach(async () => {
   for (const c of lineClients.splice(0)) c.close();
   await Promise.all(panes.splice(0).map((name) => tmux('kill-session', '-t', `=${name}`).catch(() => undefined)));
-  await server?.stop('SIGKILL');
+  await server?.stop();
   server = undefined;
 });
 afterAll(async () => {
@@ -252,7 +252,7 @@ describe('without a terminal', () => {
       expect(code).not.toBeNull();
       expect(stderr).not.toMatch(/EPIPE|^\s+at /m);
     } finally {
-      await s.stop('SIGKILL');
+      await s.stop();
     }
   });
 
@@ -295,7 +295,7 @@ describe('logging in without a terminal', () => {
       expect(code).toBe(1);
       expect(stderr).toBe('chat-client: cannot log in as alice: the server is full, try again later\n');
     } finally {
-      await full.stop('SIGKILL');
+      await full.stop();
     }
   });
 
@@ -311,7 +311,7 @@ describe('logging in without a terminal', () => {
       expect(code).toBe(1);
       expect(stderr).toMatch(/^chat-client: cannot log in: 127\.0\.0\.1:\d+ closed the connection without a word — it is probably refusing connections: too many are open \(its CHAT_MAX_CONNECTIONS\)/);
     } finally {
-      await busy.stop('SIGKILL');
+      await busy.stop();
     }
   });
 
@@ -323,7 +323,7 @@ describe('logging in without a terminal', () => {
       expect(code).toBe(1);
       expect(stderr).toMatch(/closed the connection without a word — .*or too many from your address \(its CHAT_MAX_PER_ADDRESS\)/);
     } finally {
-      await capped.stop('SIGKILL');
+      await capped.stop();
     }
   });
 

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LineClient } from '../support/client.js';
-import { ask, channelsUser, until } from '../support/talk.js';
+import { ask, channelsUser, cleanup, until } from '../support/process.js';
 import { HAS_REDIS, redisSuite, startRedis, stopAllRedis } from '../support/redis.js';
 import { portFreeOn, removeTempDirs, startServerProcess, tempDir, type ServerProcess } from '../support/server.js';
 
@@ -19,7 +19,6 @@ let port = 0;
 let hubDir = '';
 let hub: ServerProcess;
 let far: ServerProcess;
-const clients: LineClient[] = [];
 
 /** The JSON lines of hub's server.log (both nodes write to it), each naming its node. */
 function hubLog(): Array<Record<string, unknown>> {
@@ -33,13 +32,10 @@ async function nodeOf(match: (event: Record<string, unknown>) => boolean, what: 
   return node!;
 }
 
-/** CHANNELS, asked again (up to 10 s) until it lists `name`. */
+/** CHANNELS, asked again until it lists `name`. */
 async function listing(c: LineClient, name: string): Promise<string> {
   let seen = '';
-  for (let i = 0; i < 100 && !seen.includes(name); i++) {
-    if (i > 0) await new Promise((resolve) => setTimeout(resolve, 100));
-    seen = await ask(c, 'CHANNELS');
-  }
+  await until(async () => (seen = await ask(c, 'CHANNELS')).includes(name), () => `${name} in CHANNELS, last seen: ${seen}`, 30_000);
   return seen;
 }
 
@@ -66,14 +62,14 @@ describe.skipIf(!HAS_REDIS)(redisSuite('federation from a cluster, when the node
 
   afterAll(async () => {
     if (far) far.child.kill('SIGCONT');
-    for (const c of clients) c.close();
+    await cleanup();
     await Promise.all([hub?.stop(), far?.stop()]);
     await stopAllRedis();
     removeTempDirs();
   });
 
   it('answers the waiting JOIN with 0 once the node is gone, and the JOIN works again after the peer links anew', async () => {
-    const pat = await channelsUser(port, FAR, 'pat', clients);
+    const pat = await channelsUser(port, 'pat', { host: FAR });
     expect(await ask(pat, 'CREATE farroom')).toBe('RESULT CREATE farroom 1');
     const holder = await nodeOf((e) => e.event === 'linkUp', 'the node holding the link');
 
@@ -81,7 +77,7 @@ describe.skipIf(!HAS_REDIS)(redisSuite('federation from a cluster, when the node
     let user: LineClient | undefined;
     let name = '';
     for (let i = 0; i < 6 && !user; i++) {
-      const c = await channelsUser(port, HUB, `h${i}`, clients);
+      const c = await channelsUser(port, `h${i}`, { host: HUB });
       if (await nodeOf((e) => e.event === 'login' && e.user === `h${i}`, `h${i}'s login`) !== holder) [user, name] = [c, `h${i}`];
     }
     expect(user, 'a user on the node without the link').toBeDefined();

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LineClient } from '../support/client.js';
-import { ask, channelsUser, until } from '../support/talk.js';
+import { ask, channelsUser, cleanup, until } from '../support/process.js';
 import { HAS_REDIS, redisSuite, startRedis, stopAllRedis } from '../support/redis.js';
 import { portFreeOn, removeTempDirs, startServerProcess, tempDir, type ServerProcess } from '../support/server.js';
 
@@ -15,17 +15,13 @@ const FAR = '127.0.0.2';
 let port = 0;
 let hub: ServerProcess;
 let far: ServerProcess;
-const clients: LineClient[] = [];
 
-const user = (host: string, name: string) => channelsUser(port, host, name, clients);
+const user = (host: string, name: string) => channelsUser(port, name, { host });
 
-/** CHANNELS, asked again (up to 4 s) until it lists `name`: news of a channel crosses a link and then the backplane. */
+/** CHANNELS, asked again until it lists `name`: news of a channel crosses a link and then the backplane. */
 async function channelsListing(c: LineClient, name: string): Promise<string> {
   let seen = '';
-  for (let i = 0; i < 40 && !seen.includes(name); i++) {
-    if (i > 0) await new Promise((resolve) => setTimeout(resolve, 100));
-    seen = await ask(c, 'CHANNELS');
-  }
+  await until(async () => (seen = await ask(c, 'CHANNELS')).includes(name), () => `${name} in CHANNELS, last seen: ${seen}`, 30_000);
   return seen;
 }
 
@@ -48,10 +44,10 @@ describe.skipIf(!HAS_REDIS)(redisSuite('federation from a cluster'), () => {
       }),
     ]);
     await until(() => far.stdout().includes('linked with hub '), 'the link');
-  }, 30_000);
+  }, 90_000);
 
   afterAll(async () => {
-    for (const c of clients) c.close();
+    await cleanup();
     await Promise.all([hub?.stop(), far?.stop()]);
     await stopAllRedis();
     removeTempDirs();
@@ -87,8 +83,10 @@ describe.skipIf(!HAS_REDIS)(redisSuite('federation from a cluster'), () => {
     expect(await pat.next()).toBe('RECV h1@hub hubroom:hub from h1');
     for (const h of hubs) expect(await h.next()).toBe('RECV h1 hubroom from h1');
 
-    // nothing twice: one link carried everything
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    for (const c of [pat, ...hubs]) expect(c.unread()).toEqual([]);
-  }, 30_000);
+    // nothing twice: one link carried everything, so each one's next line answers its own command
+    for (const c of [pat, ...hubs]) {
+      expect(await ask(c, 'JOIN nowhere')).toBe('RESULT JOIN nowhere 0');
+      expect(c.unread()).toEqual([]);
+    }
+  }, 90_000);
 });

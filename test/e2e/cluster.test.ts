@@ -7,6 +7,7 @@ import { connect } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient, type LineClient } from '../support/client.js';
 import { HAS_REDIS, redisSuite, startRedis, stopAllRedis, type RedisProcess } from '../support/redis.js';
+import { until } from '../support/process.js';
 import { freePort, removeTempDirs, runServerToExit, startServerProcess, type ServerProcess } from '../support/server.js';
 
 /** Short, so a killed node's users go quickly; each node renews every LEASE_MS / 3. */
@@ -29,19 +30,6 @@ function node(url: string, env: Record<string, string> = {}, args: readonly stri
     processes.push(started);
     return started;
   });
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Waits until `check` holds, trying every 40 ms for up to `ms`; the last failure says what was seen. */
-async function until(check: () => boolean | Promise<boolean>, what: () => string, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (let tries = 0; tries < 10_000 && Date.now() < deadline; tries++) {
-    if (await check()) return;
-    await sleep(40);
-  }
-  if (await check()) return;
-  throw new Error(`timed out after ${ms} ms waiting for ${what()}`);
 }
 
 /** A client that keeps every line it read, so a test can wait for one line and later count them all. */
@@ -133,7 +121,7 @@ async function onlineInRedis(redis: RedisProcess): Promise<number> {
 
 afterAll(async () => {
   closeClients();
-  await Promise.all(processes.splice(0).map((p) => p.stop('SIGKILL')));
+  await Promise.all(processes.splice(0).map((p) => p.stop()));
   await stopAllRedis();
   removeTempDirs();
 });
@@ -471,7 +459,10 @@ describe.skipIf(!HAS_REDIS)(redisSuite('a cluster of three nodes on one Redis'),
     const marks = [a, b, c].map((s) => s.stdout().length);
 
     await redis.stop('SIGTERM');
-    await sleep(300);
+    // every node noticed the backplane is gone before it comes back
+    for (const [i, s] of [a, b, c].entries()) {
+      await until(() => /lost the cluster backplane/.test(s.stdout().slice(marks[i])), () => `node ${i} losing the backplane:\n${s.stdout().slice(marks[i])}`, 30_000);
+    }
     await redis.start();
     // every node says both its connections are back
     for (const [i, s] of [a, b, c].entries()) {
@@ -586,7 +577,7 @@ describe.skipIf(!HAS_REDIS)(redisSuite('a Redis that stalls'), () => {
     await messenger(a.port, 'mo2');
     // and mo is still mo's alone
     expect(await (await peer(a.port)).ask('HELLO-FROM mo', /./)).toBe('IN-USE');
-  }, 30_000);
+  }, 90_000);
 });
 
 describe.skipIf(!HAS_REDIS)(redisSuite('two clusters on two database numbers of one Redis'), () => {
@@ -596,11 +587,15 @@ describe.skipIf(!HAS_REDIS)(redisSuite('two clusters on two database numbers of 
     const redis = await startRedis();
     const one = await node(`${redis.url}/1`);
     const two = await node(`${redis.url}/2`);
+    const twoAgain = await node(`${redis.url}/2`);
     const ann = await direct(one.port, 'ann');
+    const watcher = await direct(twoAgain.port, 'wat');
     const bob = await direct(two.port, 'bob');
-    await sleep(500);
+    // the news of bob's login has crossed cluster two's backplane to its other node; had the two clusters
+    // shared their channels, ann's node would have heard it as well
+    await until(async () => (await watcher.ask('LIST', /^LIST-OK/)).includes('bob'), 'bob to reach the other node of cluster two', 30_000);
     expect(await ann.ask('LIST', /^LIST-OK/)).toBe('LIST-OK ann');
-    expect(await bob.ask('LIST', /^LIST-OK/)).toBe('LIST-OK bob');
+    expect(await bob.ask('LIST', /^LIST-OK/)).toBe('LIST-OK wat,bob');
     expect(await bob.ask('SEND ann across clusters', /^(SEND-OK|BAD-)/)).toBe('BAD-DEST-USER');
     // and the same name may be online in both
     await direct(two.port, 'ann');

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { freePort, runServerToExit, tempDir, unwritableDir } from '../support/server.js';
-import { ask, cleanup, cleanupAll, client, directUser, server } from './helpers.js';
+import { ask, cleanup, cleanupAll, client, directUser, server } from '../support/process.js';
 
 afterEach(cleanup);
 afterAll(cleanupAll);
@@ -57,16 +57,9 @@ describe('--help', () => {
 });
 
 describe('bad configuration: one clear message, non-zero exit', () => {
-  it.each([
-    ['--port abc', ['--port', 'abc']],
-    ['a positional port abc', ['abc']],
-    ['--port 70000', ['--port', '70000']],
-  ])('%s', async (_, args) => {
-    expectOneClearError(await runServerToExit(args), 'port');
-  });
-
-  it('CHAT_PORT=abc in the environment', async () => {
-    expectOneClearError(await runServerToExit([], { CHAT_PORT: 'abc' }), 'port', 'abc');
+  // one process test per kind of failure; test/unit/config.test.ts checks every bad value through parseConfig
+  it('a bad value: --port abc', async () => {
+    expectOneClearError(await runServerToExit(['--port', 'abc']), 'port', 'abc', 'CHAT_PORT');
   });
 
   it('a port already in use is named in the message', async () => {
@@ -85,29 +78,11 @@ describe('bad configuration: one clear message, non-zero exit', () => {
     expectOneClearError(await runServerToExit(['--port', '0', '--peers', '/nonexistent']), '/nonexistent');
   });
 
-  it('a missing peers file in the positional form: server <port> <peers-file>', async () => {
-    expectOneClearError(await runServerToExit(['0', '/nonexistent/peers.txt']), '/nonexistent/peers.txt');
-  });
-
-  it('a peers file that is a directory (unreadable)', async () => {
-    const dir = tempDir();
-    expectOneClearError(await runServerToExit(['0', dir]), dir);
-  });
-
   it('a peers file with a line that is not host:port', async () => {
     const dir = tempDir();
     const file = join(dir, 'peers.txt');
     writeFileSync(file, '# peers\n127.0.0.1:5379\nnot a peer\n');
     expectOneClearError(await runServerToExit(['0', file]), file, 'line 3');
-  });
-
-  it.each([['--protocol carrier-pigeon', ['--protocol', 'carrier-pigeon'], {}], ['CHAT_PROTOCOL=irc', [], { CHAT_PROTOCOL: 'irc' }]] as const)(
-    'an unknown protocol: %s', async (_, args, env) => {
-      expectOneClearError(await runServerToExit(['--port', '0', ...args], env), 'protocol');
-    });
-
-  it.each([['--max-users 0', ['--max-users', '0']], ['--max-users many', ['--max-users', 'many']]])('%s', async (_, args) => {
-    expectOneClearError(await runServerToExit(['--port', '0', ...args]), 'max users');
   });
 
   it('a web port already in use is named in the message, with the way to change it or turn it off', async () => {
@@ -122,17 +97,6 @@ describe('bad configuration: one clear message, non-zero exit', () => {
     }
   });
 
-  it.each([['--web-port abc', ['--web-port', 'abc'], {}], ['CHAT_WEB_PORT=on', [], { CHAT_WEB_PORT: 'on' }]] as const)('a bad web port: %s', async (_, args, env) => {
-    expectOneClearError(await runServerToExit(['--port', '0', ...args], env), 'web port', 'off');
-  });
-
-  it('CHAT_WEB_ORIGINS with something that is not an origin', async () => {
-    expectOneClearError(await runServerToExit(['--port', '0'], { CHAT_WEB_ORIGINS: 'https://club.example.org/chat' }), 'CHAT_WEB_ORIGINS', 'https://club.example.org/chat');
-  });
-
-  it('an unknown flag', async () => {
-    expectOneClearError(await runServerToExit(['--port', '0', '--colour', 'blue']), '--colour');
-  });
 });
 
 describe('storage paths that cannot be used: one line and exit 1, before `Server is on`', () => {
@@ -160,14 +124,6 @@ describe('storage paths that cannot be used: one line and exit 1, before `Server
     expectOneClearError(await runServerToExit(['--port', '0'], { CHAT_LOG: dir }), `cannot write the log ${dir}`, 'is a folder', 'CHAT_LOG');
   });
 
-  it('CHAT_LOG that cannot be created', async () => {
-    expectOneClearError(await runServerToExit(['--port', '0'], { CHAT_LOG: '/proc/nope/server.log' }), '/proc/nope', 'CHAT_LOG');
-  });
-
-  it('--log in a folder nobody may write in', async () => {
-    const file = join(unwritableDir(), 'server.log');
-    expectOneClearError(await runServerToExit(['--port', '0', '--log', file]), file, 'not allowed', '--log');
-  });
 });
 
 describe('.env and variables: what an operator gets wrong is said, never silently ignored', () => {
@@ -177,19 +133,6 @@ describe('.env and variables: what an operator gets wrong is said, never silentl
     const result = await runServerToExit([], {}, dir);
     expectOneClearError(result, '.env line 2', 'CHAT_PROTOCOL messenger', 'has no =');
     expect(result.code).toBe(2);
-  });
-
-  it('an empty CHAT_PORT= in .env is an error, not the default', async () => {
-    const dir = tempDir();
-    writeFileSync(join(dir, '.env'), 'CHAT_PORT=\n');
-    expectOneClearError(await runServerToExit([], {}, dir), 'CHAT_PORT is empty', '.env');
-  });
-
-  it('an empty CHAT_PEERS= means no federation, as .env.example says', async () => {
-    const dir = tempDir();
-    writeFileSync(join(dir, '.env'), 'CHAT_PEERS=\n');
-    const s = await server({ dir });
-    expect(s.stdout()).not.toMatch(/federating/);
   });
 
   it('a misspelt CHAT_ variable is warned about with the closest known name, and the server starts', async () => {
@@ -203,11 +146,6 @@ describe('.env and variables: what an operator gets wrong is said, never silentl
 });
 
 describe('where settings come from', () => {
-  it('defaults: protocol auto, 16 users', async () => {
-    const s = await server();
-    expect(listening(s.stdout())).toMatchObject({ protocol: 'auto', maxUsers: 16, port: s.port });
-  });
-
   it('start-up says where the chat and the web page are, then Server is on', async () => {
     const s = await server();
     const lines = s.stdout().split('\n');
@@ -229,20 +167,6 @@ describe('where settings come from', () => {
     writeFileSync(join(dir, '.env'), '# local settings\nCHAT_MAX_USERS=3\nCHAT_PROTOCOL=messenger\n');
     const s = await server({ dir });
     expect(listening(s.stdout())).toMatchObject({ protocol: 'messenger', maxUsers: 3 });
-  });
-
-  it('the environment beats .env', async () => {
-    const dir = tempDir();
-    writeFileSync(join(dir, '.env'), 'CHAT_MAX_USERS=3\nCHAT_PROTOCOL=messenger\n');
-    const s = await server({ dir, env: { CHAT_MAX_USERS: '5' } });
-    expect(listening(s.stdout())).toMatchObject({ protocol: 'messenger', maxUsers: 5 });
-  });
-
-  it('flags beat the environment and .env (a bad CHAT_PORT is not even read when --port is given)', async () => {
-    const dir = tempDir();
-    writeFileSync(join(dir, '.env'), 'CHAT_MAX_USERS=3\nCHAT_PROTOCOL=messenger\nCHAT_PORT=nonsense\n');
-    const s = await server({ dir, env: { CHAT_MAX_USERS: '5', CHAT_PROTOCOL: 'channels', CHAT_PORT: 'abc' }, args: ['--max-users', '7', '--protocol', 'direct'] });
-    expect(listening(s.stdout())).toMatchObject({ protocol: 'direct', maxUsers: 7, port: s.port });
   });
 
   it('CHAT_MAX_USERS from .env is what the server enforces: the second user gets BUSY', async () => {

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, expect, it } from 'vitest';
-import { ask, channelsUser, cleanup, cleanupAll, client, directUser, messengerUser, server } from './helpers.js';
+import { ask, channelsUser, cleanup, cleanupAll, client, directUser, messengerUser, server } from '../support/process.js';
 
 afterEach(cleanup);
 afterAll(cleanupAll);

@@ -2,14 +2,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectClient, type LineClient } from '../support/client.js';
-import { ask, channelsUser, until } from '../support/talk.js';
+import type { LineClient } from '../support/client.js';
+import { ask, channelsUser, cleanup, clientOf, until } from '../support/process.js';
 import { portFreeOn, removeTempDirs, startServerProcess, tempDir, type ServerProcess } from '../support/server.js';
 
 const HOSTS = ['127.0.0.1', '127.0.0.2', '127.0.0.3'] as const;
 type Host = (typeof HOSTS)[number];
 
-const clients: LineClient[] = [];
 const servers = new Map<Host, ServerProcess>();
 /** Servers of single tests, beside the three. */
 const loners: ServerProcess[] = [];
@@ -33,7 +32,7 @@ async function start(host: Host): Promise<ServerProcess> {
 
 const linkedWith = (host: Host, others: readonly Host[]) => others.every((other) => servers.get(host)!.stdout().includes(`linked with ${other} `));
 
-const user = (host: Host, name: string, register = true) => channelsUser(port, host, name, clients, register);
+const user = (host: Host, name: string, register = true) => channelsUser(port, name, { host, register });
 
 let alice: LineClient;
 let bob: LineClient;
@@ -47,18 +46,26 @@ beforeAll(async () => {
   expect(await ask(alice, 'CREATE one')).toBe('RESULT CREATE one 1');
   expect(await ask(bob, 'CREATE two')).toBe('RESULT CREATE two 1');
   expect(await ask(carol, 'CREATE three')).toBe('RESULT CREATE three 1');
-}, 30_000);
+}, 90_000);
 
 afterAll(async () => {
-  for (const c of clients) c.close();
-  await Promise.all([...servers.values(), ...loners].map((s) => s.stop('SIGKILL')));
+  await cleanup();
+  await Promise.all([...servers.values(), ...loners].map((s) => s.stop()));
   removeTempDirs();
 });
 
 describe('federation across three servers', () => {
   it('lists every server’s channels, remote ones as channel:server', async () => {
-    await until(async () => (await ask(alice, 'CHANNELS')) === 'RESULT CHANNELS one, three:127.0.0.3, two:127.0.0.2', 'alice to see all three channels');
-    expect(await ask(bob, 'CHANNELS')).toBe('RESULT CHANNELS one:127.0.0.1, three:127.0.0.3, two');
+    // each server hears of the others' channels when their links send them (FEDNEW): wait for that, per reader
+    const listings = [
+      [alice, 'RESULT CHANNELS one, three:127.0.0.3, two:127.0.0.2'],
+      [bob, 'RESULT CHANNELS one:127.0.0.1, three:127.0.0.3, two'],
+      [carol, 'RESULT CHANNELS one:127.0.0.1, three, two:127.0.0.2'],
+    ] as const;
+    for (const [reader, listing] of listings) {
+      let seen = '';
+      await until(async () => (seen = await ask(reader, 'CHANNELS')) === listing, () => `${listing}, last seen ${seen}`);
+    }
   });
 
   it('carries JOIN and SAY in every direction, each name as the reader’s server knows it', async () => {
@@ -86,12 +93,10 @@ describe('federation across three servers', () => {
   });
 
   it('refuses a stranger, and a peer that speaks before FEDERATE-OUT; no client hears either', async () => {
-    const stranger = await connectClient(port, '127.0.0.1', '127.0.0.9');
-    clients.push(stranger);
+    const stranger = await clientOf(port, '127.0.0.1', '127.0.0.9');
     stranger.send('FEDERATE-OUT 127.0.0.9');
     await stranger.closed();
-    const rude = await connectClient(port, '127.0.0.1', '127.0.0.2');
-    clients.push(rude);
+    const rude = await clientOf(port, '127.0.0.1', '127.0.0.2');
     rude.send('FEDSAY bob@127.0.0.2 one forged');
     await rude.closed();
     // alice's next line answers her own command: nothing of the stranger's reached her
@@ -117,7 +122,7 @@ describe('federation across three servers', () => {
     expect(await bob.next()).toBe('RECV alice@127.0.0.1 two welcome back');
     expect(await alice.next()).toBe('RECV alice two:127.0.0.2 welcome back');
     expect(await carol.next()).toBe('RECV alice@127.0.0.1 two:127.0.0.2 welcome back');
-  }, 30_000);
+  }, 90_000);
 });
 
 describe('a federation link that stops reading', () => {
@@ -126,10 +131,8 @@ describe('a federation link that stops reading', () => {
     writeFileSync(join(dir, 'peers'), '127.0.0.2:1\n');
     const s1 = await startServerProcess({ dir, args: ['--name', 's1', '--peers', join(dir, 'peers')], env: { CHAT_LINK_MAX_SEND_QUEUE: '65536' } });
     loners.push(s1);
-    const peer = await connectClient(s1.port, '127.0.0.1', '127.0.0.2');
-    clients.push(peer);
-    const alice = await connectClient(s1.port);
-    clients.push(alice);
+    const peer = await clientOf(s1.port, '127.0.0.1', '127.0.0.2');
+    const alice = await clientOf(s1.port, '127.0.0.1');
     for (const [line, reply] of [['REGISTER alice pw', 'RESULT REGISTER 1'], ['LOGIN alice pw', 'RESULT LOGIN 1'], ['CREATE room', 'RESULT CREATE room 1'], ['JOIN room', 'RESULT JOIN room 1']]) {
       expect(await ask(alice, line)).toBe(reply);
     }
@@ -146,5 +149,5 @@ describe('a federation link that stops reading', () => {
     expect(s1.stdout()).toMatch(/dropped connection c\d+: more than 65536 bytes unread/);
     // bob left with the link: alice's messages now go to nobody else, and she is still served
     expect(await ask(alice, 'SAY room alone now')).toBe('RECV alice room alone now');
-  }, 30_000);
+  }, 90_000);
 });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, afterEach, expect, it } from 'vitest';
-import { cleanup, cleanupAll, messengerUser, server } from './helpers.js';
+import { cleanup, cleanupAll, messengerUser, server } from '../support/process.js';
 import { percentile, rssKb } from './measure.js';
 
 const FLOODER = resolve(import.meta.dirname, '../support/flooder.mjs');
@@ -78,4 +78,4 @@ it('a flooder is slowed to CHAT_RATE_LIMIT, then cut off with ERROR SLOW-DOWN; a
   console.log(`[figures] flood: fred wrote ${sent} lines in ${seconds.toFixed(1)} s; ${echoed} were handled before ERROR SLOW-DOWN; `
     + `bystander round trips ${trips.length}: p50 ${percentile(trips, 50).toFixed(2)} ms, p99 ${percentile(trips, 99).toFixed(2)} ms; `
     + `server.log grew ${logBytes} B (${Math.round(logBytes / seconds)} B/s of flood, ${summaries.length} summary lines); RSS ${rssBefore} KB → ${rssAfter} KB`);
-}, 30_000);
+}, 90_000);

@@ -1,7 +1,7 @@
 // How bytes on the wire become lines: line endings, lines in pieces or in bulk, over-long lines, bad bytes.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { LineClient } from '../support/client.js';
-import { ask, channelsUser, cleanup, cleanupAll, client, directUser, messengerUser, server, sharedServer, unique } from './helpers.js';
+import { ask, channelsUser, cleanup, cleanupAll, client, directUser, messengerUser, server, sharedServer, unique } from '../support/process.js';
 
 let port: number;
 beforeAll(async () => { ({ port } = await sharedServer()); });

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, afterEach, expect, it } from 'vitest';
-import { ask, channelsUser, cleanup, cleanupAll, client, directUser, messengerUser, server } from './helpers.js';
+import { ask, channelsUser, cleanup, cleanupAll, client, directUser, messengerUser, server } from '../support/process.js';
 
 afterEach(cleanup);
 afterAll(cleanupAll);
@@ -32,22 +32,22 @@ it('random lines and bytes from eight connections never disturb the users of any
   });
 
   // meanwhile, and after, each dialect's users get their answers (skipping what the fuzzers sent them)
-  const until = async (c: typeof dora, wanted: string) => {
+  const readUntil = async (c: typeof dora, wanted: string) => {
     for (let i = 0; i < 2000; i++) if ((await c.next(5000)) === wanted) return;
     throw new Error(`never got ${wanted}`);
   };
   for (let round = 0; round < 20; round++) {
     dora.send(`SEND dora round ${round}`);
-    await until(dora, `DELIVERY dora round ${round}`);
-    await until(dora, 'SEND-OK');
+    await readUntil(dora, `DELIVERY dora round ${round}`);
+    await readUntil(dora, 'SEND-OK');
     mia.send(`WHISPER mia round ${round}`);
-    await until(mia, `WHISPER mia mia round ${round}`);
+    await readUntil(mia, `WHISPER mia mia round ${round}`);
     carl.send(`SAY lobby round ${round}`);
-    await until(carl, `RECV carl lobby round ${round}`);
+    await readUntil(carl, `RECV carl lobby round ${round}`);
   }
   expect(await s.stop('SIGTERM')).toBe(0);
   expect(s.stderr()).toBe('');
   const log = readFileSync(join(s.dir, 'server.log'), 'utf8');
   expect(log).not.toMatch(/"event":"(bug|logFailed|socketError|writeFailed)"/);
   console.log(`[figures] live fuzz: ${batches.flat().length} random lines and 80 000 random bytes from 8 connections; 20 rounds of answers to each of 3 users`);
-}, 30_000);
+}, 90_000);

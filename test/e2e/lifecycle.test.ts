@@ -1,6 +1,6 @@
 // Starting and stopping: `Server is on`, and a clean exit on SIGINT and SIGTERM that closes every client.
 import { afterAll, afterEach, expect, it } from 'vitest';
-import { ask, channelsUser, cleanup, cleanupAll, client, directUser, messengerUser, server } from './helpers.js';
+import { ask, channelsUser, cleanup, cleanupAll, client, directUser, messengerUser, server } from '../support/process.js';
 
 afterEach(cleanup);
 afterAll(cleanupAll);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, expect, it } from 'vitest';
 import type { LineClient } from '../support/client.js';
 import type { ServerProcess } from '../support/server.js';
-import { ask, cleanup, cleanupAll, client, directUser, messengerUser, server } from './helpers.js';
+import { ask, cleanup, cleanupAll, client, directUser, messengerUser, server } from '../support/process.js';
 
 afterEach(cleanup);
 afterAll(cleanupAll);

@@ -7,7 +7,7 @@ import { connect as tlsConnect } from 'node:tls';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { LineQueue } from '../../streams/cli/replay/transport.js';
 import { runServerToExit, tempDir, type ServerProcess } from '../support/server.js';
-import { ask, channelsUser, cleanup, cleanupAll, client, directUser, eventually, messengerUser, server } from './helpers.js';
+import { ask, channelsUser, cleanup, cleanupAll, client, directUser, until, messengerUser, server } from '../support/process.js';
 
 afterEach(cleanup);
 afterAll(cleanupAll);
@@ -55,7 +55,7 @@ describe('the Prometheus endpoint', () => {
     eve.raw('CHANNELS\nCHANNELS\nCHANNELS\nCHANNELS\nCHANNELS\n');
     for (let i = 0; i < 5; i++) expect(await eve.next()).toBe('RESULT CHANNELS lobby');
     undecided.close();
-    await eventually(async () => (await scrape(url)).get('chat_disconnects_total{reason="client_closed"}') === 1, 'the closed connection is counted');
+    await until(async () => (await scrape(url)).get('chat_disconnects_total{reason="client_closed"}') === 1, 'the closed connection is counted');
 
     const m = await scrape(url);
     expect(m.get('chat_connections{dialect="messenger"}')).toBe(2);

@@ -2,7 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, expect, it } from 'vitest';
-import { ask, cleanup, cleanupAll, client, server } from './helpers.js';
+import { ask, cleanup, cleanupAll, client, server } from '../support/process.js';
 
 afterEach(cleanup);
 afterAll(cleanupAll);

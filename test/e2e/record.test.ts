@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runServerToExit, tempDir, unwritableDir } from '../support/server.js';
-import { ask, cleanup, cleanupAll, client, directUser, messengerUser, server } from './helpers.js';
+import { ask, cleanup, cleanupAll, client, directUser, messengerUser, server } from '../support/process.js';
 
 afterEach(cleanup);
 afterAll(cleanupAll);

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runServerToExit, tempDir } from '../support/server.js';
-import { cleanup, cleanupAll, server } from './helpers.js';
+import { cleanup, cleanupAll, server } from '../support/process.js';
 
 afterEach(cleanup);
 afterAll(cleanupAll);

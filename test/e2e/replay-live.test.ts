@@ -11,6 +11,9 @@ import { replay } from '../../streams/cli/replay/run.js';
 import { tcpTransport } from '../../streams/cli/replay/tcp.js';
 import { removeTempDirs, startServerProcess, tempDir, type ServerProcess, type StartOptions } from '../support/server.js';
 
+/** How long a live replay waits for each line at most: a loaded machine answers slowly, not wrongly. */
+const LIVE_WAIT_MS = 15_000;
+
 const DIR = resolve(import.meta.dirname, '../recordings');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.rec')).sort();
 
@@ -39,7 +42,7 @@ function matching(settings: Recording['settings']): StartOptions {
 async function play(server: ServerProcess, recording: Recording): Promise<string | undefined> {
   const transport = tcpTransport('127.0.0.1', server.port);
   try {
-    return (await replay(recording, transport)).failure;
+    return (await replay(recording, transport, LIVE_WAIT_MS)).failure;
   } finally {
     await transport.stop();
   }

@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { afterAll, afterEach, expect, it } from 'vitest';
 import type { ServerProcess } from '../support/server.js';
-import { cleanup, cleanupAll, directUser, server } from './helpers.js';
+import { cleanup, cleanupAll, directUser, server } from '../support/process.js';
 import { rssKb } from './measure.js';
 
 afterEach(cleanup);
@@ -74,4 +74,4 @@ it('thousands of connects and abrupt closes leave no file descriptor, socket, su
   expect(fds(pid)).toBe(fdsBefore);
   console.log(`[figures] storm: ${TOTAL} connections opened and dropped in ${seconds.toFixed(1)} s; holdings before and after ${JSON.stringify(after)}; `
     + `fds ${fdsBefore} → ${fds(pid)}; RSS ${rssBefore} KB → ${rssKb(pid)} KB`);
-}, 30_000);
+}, 90_000);

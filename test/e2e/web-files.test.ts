@@ -1,7 +1,7 @@
 // The web port's files: the page with its content types and policy, 404s, and no way out of its folders.
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cleanupAll, sharedServer } from './helpers.js';
+import { cleanupAll, sharedServer } from '../support/process.js';
 
 let webPort: number;
 beforeAll(async () => { webPort = (await sharedServer()).webPort!; });

@@ -1,7 +1,7 @@
 // Chat over WebSocket on the web port: the same dialects, the same shared users, the same limits as TCP.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectWebSocket, refusedStatus, type WebSocketClient, type WebSocketOptions } from '../support/ws-client.js';
-import { ask, cleanup, cleanupAll, directUser, messengerUser, server, sharedServer, unique } from './helpers.js';
+import { ask, cleanup, cleanupAll, directUser, messengerUser, server, sharedServer, unique } from '../support/process.js';
 
 let shared: { port: number; webPort: number };
 const sockets: WebSocketClient[] = [];

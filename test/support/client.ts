@@ -16,6 +16,12 @@ export interface LineClient {
   close(): void;
 }
 
+/**
+ * How long next() and closed() wait at most. A bound, not a wait: a reply usually comes in milliseconds, but
+ * a bcrypt hash or a database write on a machine busy with other servers has taken more than 3 s.
+ */
+const WAIT_MS = 15_000;
+
 /** Connects to host:port, from `localAddress` when given (another loopback address of this machine). */
 export function connectClient(port: number, host = '127.0.0.1', localAddress?: string): Promise<LineClient> {
   return new Promise((resolve, reject) => {
@@ -29,8 +35,8 @@ export function connectClient(port: number, host = '127.0.0.1', localAddress?: s
       socket,
       send: (line) => socket.write(line + '\n'),
       raw: (data) => socket.write(data),
-      next: (timeoutMs = 3000) => lines.next(timeoutMs),
-      closed: (timeoutMs = 3000) => lines.ended(timeoutMs),
+      next: (timeoutMs = WAIT_MS) => lines.next(timeoutMs),
+      closed: (timeoutMs = WAIT_MS) => lines.ended(timeoutMs),
       unread: () => lines.unread(),
       close: () => socket.destroy(),
     }));

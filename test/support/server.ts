@@ -18,7 +18,10 @@ export interface ServerProcess {
   stderr(): string;
   /** Resolves once stdout has shown a line matching `pattern` (at most `timeoutMs`). */
   waitForStdout(pattern: RegExp, timeoutMs?: number): Promise<void>;
-  /** SIGTERM, then waits for exit; resolves with the exit code. */
+  /**
+   * Sends `signal` (SIGTERM: the graceful stop, after which the process writes its coverage), then waits for
+   * the exit, killing the process if it takes longer than STOP_GRACE_MS; resolves with the exit code.
+   */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -30,6 +33,14 @@ export interface StartOptions {
   /** Prepend `--port 0` (default true); false to test the positional and env forms of the port. */
   readonly portFlag?: boolean;
 }
+
+/**
+ * How long a server may take to print `Server is on`: about 0.3 s on an idle machine, but several seconds when
+ * a few start at once on a loaded one (and writing coverage slows them further). A bound, not a wait.
+ */
+const START_TIMEOUT_MS = 30_000;
+/** How long stop() waits before it kills: longer than the server's own forced exit (FORCED_EXIT_MS, 5 s). */
+const STOP_GRACE_MS = 8000;
 
 const tempDirs: string[] = [];
 
@@ -70,7 +81,7 @@ export function startServerProcess(options: StartOptions = {}): Promise<ServerPr
   // 'close', not 'exit': by then everything the process printed has been read
   const exited = new Promise<number | null>((done) => child.once('close', (code) => done(code)));
   return new Promise((resolveStart, reject) => {
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`server did not start in time:\n${out}\n${err}`)); }, 10_000);
+    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`server did not start in ${START_TIMEOUT_MS} ms:\n${out}\n${err}`)); }, START_TIMEOUT_MS);
     const check = () => {
       const port = /listening on [^\s]+:(\d+)/.exec(out)?.[1];
       if (port && /^Server is on$/m.test(out)) {
@@ -95,7 +106,9 @@ export function startServerProcess(options: StartOptions = {}): Promise<ServerPr
           }),
           async stop(signal = 'SIGTERM') {
             if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-            return exited;
+            // a server that does not finish its graceful stop in time is killed (it exits by itself after 5 s)
+            const killer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+            return exited.finally(() => clearTimeout(killer));
           },
         });
       }
@@ -137,7 +150,7 @@ export function runServerToExit(args: readonly string[], env: Readonly<Record<st
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });
     child.stderr.setEncoding('utf8').on('data', (c: string) => { stderr += c; });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), START_TIMEOUT_MS);
     child.once('close', (code) => { clearTimeout(timer); done({ code, stdout, stderr }); });
   });
 }

@@ -1,16 +1,15 @@
 // Cluster mode in the pure core: what the other nodes tell this one (applyClusterEvent), the users this node
 // holds (heldUsers), and the name claim every dialect's login and rename goes through in a cluster.
 import { describe, expect, it } from 'vitest';
-import { DIALECTS, initialState, step } from '../../src/server-step.js';
+import { DIALECTS, initialState } from '../../src/server-step.js';
 import type { Sent } from '../../src/core/steps.js';
 import { applyClusterEvent, heldUsers } from '../../src/core/cluster.js';
 import { forEachDelivery } from '../../src/core/audience.js';
 import type { State } from '../../src/core/state.js';
-import type { ClaimOutcome, ClusterEvent, Command, Effect, LogEvent, RemoteUser } from '../../src/core/types.js';
+import type { ClaimOutcome, ClusterEvent, Command, LogEvent, RemoteUser } from '../../src/core/types.js';
+import { closed, LIMITS, line, open, run } from '../support/core.js';
 
 const at = 0;
-const LIMITS = { maxUsers: 16, maxQueued: 1000, maxLineLength: 8192 };
-const remote = { address: '127.0.0.1', port: 1 };
 const NODE = 'n1';
 
 /** Users of other nodes, as the backplane lists them. */
@@ -23,35 +22,6 @@ function clusterState(users: Array<[string, RemoteUser]> = REMOTE, limits = LIMI
   return initialState(limits, { accounts: [], channels: [] }, undefined, { node: NODE, users });
 }
 
-interface Run {
-  readonly state: State;
-  /** Lines written to this node's connections, per connection. */
-  readonly lines: Record<string, string[]>;
-  readonly out: Sent[];
-  readonly effects: Effect[];
-  readonly log: LogEvent[];
-}
-
-/** Runs commands through step and gathers everything they produced. */
-function run(commands: Command[], state: State): Run {
-  const lines: Record<string, string[]> = {};
-  const out: Sent[] = [];
-  const effects: Effect[] = [];
-  const log: LogEvent[] = [];
-  for (const command of commands) {
-    const t = step(state, command);
-    state = t.state;
-    for (const sent of t.out) forEachDelivery(DIALECTS, sent, (conn, text) => (lines[conn] ??= []).push(text));
-    out.push(...t.out);
-    effects.push(...t.effects);
-    log.push(...t.log);
-  }
-  return { state, lines, out, effects, log };
-}
-
-const open = (conn: string): Command => ({ kind: 'connected', conn, remote, listener: 'auto', at });
-const line = (conn: string, text: string): Command => ({ kind: 'line', conn, text, at });
-const closed = (conn: string, cause: 'ended' | 'error' = 'ended'): Command => ({ kind: 'closed', conn, cause, at });
 const event = (e: ClusterEvent): Command => ({ kind: 'cluster', event: e, at });
 const claimed = (conn: string, user: string, outcome: ClaimOutcome, seq?: number, from?: string): Command =>
   ({ kind: 'nameClaimed', conn, user, outcome, ...(seq !== undefined ? { seq } : {}), ...(from !== undefined ? { from } : {}), at });

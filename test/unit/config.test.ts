@@ -48,6 +48,31 @@ describe('configuration', () => {
     expect('error' in result && result.error).toMatch(message);
   });
 
+  // the cases a start with a bad value used to check in a child process each (test/e2e/config.test.ts keeps one)
+  it.each([
+    ['a positional port abc', ['abc'], {}, ['port must be a whole number, got "abc"', '--port', 'CHAT_PORT']],
+    ['--port 70000', ['--port', '70000'], {}, ['port must be between 0 and 65535']],
+    ['CHAT_PORT=abc in the environment', [], { CHAT_PORT: 'abc' }, ['port must be a whole number, got "abc"']],
+    ['--protocol carrier-pigeon', ['--protocol', 'carrier-pigeon'], {}, ['protocol must be one of', 'carrier-pigeon']],
+    ['CHAT_PROTOCOL=irc', [], { CHAT_PROTOCOL: 'irc' }, ['protocol must be one of', '"irc"']],
+    ['--max-users 0', ['--max-users', '0'], {}, ['max users must be between']],
+    ['--max-users many', ['--max-users', 'many'], {}, ['max users must be a whole number, got "many"', '--max-users', 'CHAT_MAX_USERS']],
+    ['--web-port abc', ['--web-port', 'abc'], {}, ['web port must be a whole number, got "abc"', 'off', '--web-port']],
+    ['CHAT_WEB_PORT=on', [], { CHAT_WEB_PORT: 'on' }, ['web port must be a whole number, got "on"', 'off', 'CHAT_WEB_PORT']],
+    ['an unknown flag --colour', ['--colour', 'blue'], {}, ['--colour', '--help']],
+  ] as const)('refuses %s, saying what is wrong and where to fix it', (_, argv, env, mentions) => {
+    const result = parseConfig([...argv], env);
+    expect(result).toHaveProperty('error');
+    for (const text of mentions) expect('error' in result && result.error).toContain(text);
+  });
+
+  it('lets flags win even over a bad CHAT_PORT in the environment and in .env, which are then not read', () => {
+    const dotenv = { CHAT_MAX_USERS: '3', CHAT_PROTOCOL: 'messenger', CHAT_PORT: 'nonsense' };
+    const env = { CHAT_MAX_USERS: '5', CHAT_PROTOCOL: 'channels', CHAT_PORT: 'abc' };
+    expect(config(['--port', '0', '--max-users', '7', '--protocol', 'direct'], env, dotenv)).toMatchObject({ port: 0, maxUsers: 7, protocol: 'direct' });
+    expect(config(['--port', '0'], env, dotenv)).toMatchObject({ maxUsers: 5, protocol: 'channels' });
+  });
+
   it('refuses a bad LOG_LEVEL or bcrypt cost', () => {
     expect(parseConfig([], { LOG_LEVEL: 'loud' })).toHaveProperty('error');
     expect(parseConfig([], { CHAT_BCRYPT_COST: '2' })).toHaveProperty('error');

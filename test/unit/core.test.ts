@@ -1,31 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { splitArgs } from '../../src/core/dispatch.js';
 import { DIALECTS, initialState, step } from '../../src/server-step.js';
-import { forEachDelivery } from '../../src/core/audience.js';
 import { canonicalName, codePoints, hasControlCharacters, isName, quoted } from '../../src/core/names.js';
-import type { State } from '../../src/core/state.js';
 import type { Command } from '../../src/core/types.js';
 import { isChannelsName } from '../../src/dialects/channels/names.js';
+import { LIMITS, line, open, run } from '../support/core.js';
 
 const at = 0;
-const LIMITS = { maxUsers: 16, maxQueued: 1000, maxLineLength: 8192 };
-const remote = { address: '127.0.0.1', port: 1 };
-
-/** Runs commands through step and returns the final state and every line written, per connection. */
-function run(commands: Command[], state: State = initialState(LIMITS)) {
-  const lines: Record<string, string[]> = {};
-  const effects = [];
-  for (const command of commands) {
-    const t = step(state, command);
-    state = t.state;
-    for (const sent of t.out) forEachDelivery(DIALECTS, sent, (conn, text) => (lines[conn] ??= []).push(text));
-    effects.push(...t.effects);
-  }
-  return { state, lines, effects };
-}
-
-const open = (conn: string, listener: 'auto' | 'direct' = 'auto'): Command => ({ kind: 'connected', conn, remote, listener, at });
-const line = (conn: string, text: string): Command => ({ kind: 'line', conn, text, at });
 
 describe('argument splitting', () => {
   it('splits tokens on single spaces and checks the count', () => {

@@ -1,34 +1,13 @@
 // The core's limits with explicit times: the rate limit (delay, then disconnect), its summarised log lines,
 // and the login timeout. No clock: every command says when it happened.
 import { describe, expect, it } from 'vitest';
-import { DIALECTS, initialState, step } from '../../src/server-step.js';
-import { forEachDelivery } from '../../src/core/audience.js';
-import type { Limits, State } from '../../src/core/state.js';
+import { initialState, step } from '../../src/server-step.js';
 import type { Command, Effect, LogEvent } from '../../src/core/types.js';
+import { coreServer, line, open, REMOTE as remote, timer } from '../support/core.js';
 
-const remote = { address: '127.0.0.1', port: 1 };
 const RATE = { perSecond: 10, burst: 5, floodMs: 3000 };
 
-function server(limits: Partial<Limits> = {}) {
-  let state: State = initialState({ maxUsers: 16, maxQueued: 1000, ...limits, maxLineLength: limits.maxLineLength ?? 8192 });
-  const lines: Record<string, string[]> = {};
-  const effects: Effect[] = [];
-  const log: LogEvent[] = [];
-  const run = (...commands: Command[]) => {
-    for (const command of commands) {
-      const t = step(state, command);
-      state = t.state;
-      for (const sent of t.out) forEachDelivery(DIALECTS, sent, (conn, text) => (lines[conn] ??= []).push(text));
-      effects.push(...t.effects);
-      log.push(...t.log);
-    }
-  };
-  return { run, lines, effects, log, get state() { return state; } };
-}
-
-const open = (conn: string, at = 0): Command => ({ kind: 'connected', conn, remote, listener: 'auto', at });
-const line = (conn: string, text: string, at: number): Command => ({ kind: 'line', conn, text, at });
-const timer = (conn: string, at: number): Command => ({ kind: 'timer', conn, at });
+const server = coreServer;
 
 describe('rate limit', () => {
   it('answers a burst at once, then one line per token, pausing the socket meanwhile; nothing is dropped', () => {
