@@ -13,12 +13,17 @@ export interface Played {
 }
 
 const decoder = new TextDecoder();
-/** A sent line as the report shows it: `\r`, control bytes and a missing final `\n` made visible. */
-function shown(bytes: Uint8Array): string {
+/** A send as the report shows it: `a > line` for one whole line, else `a >> bytes` with `\r \n \t \xNN` escapes. */
+function sent(conn: string, bytes: Uint8Array): string {
   const text = decoder.decode(bytes);
-  const body = text.endsWith('\n') ? text.slice(0, -1) : text + '⏎̸';
-  return body.replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
+  const body = text.slice(0, -1);
+  if (text.endsWith('\n') && !/[\x00-\x1f\x7f]/.test(body)) return `${conn} > ${body}`;
+  const escaped = text.replace(/[\x00-\x1f\x7f\\]/g, (c) => ({ '\n': '\\n', '\r': '\\r', '\t': '\\t', '\\': '\\\\' })[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return `${conn} >> ${escaped}`;
 }
+
+/** A received line with its control characters made visible, so a foreign server's bytes cannot upset the terminal. */
+const visible = (line: string) => line.replace(/[\x00-\x08\x0a-\x1f\x7f\x80-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 
 /** Log `count` filler users in first (on connections the case does not name), for a case about a full server. */
 function fillerEvents(count: number, filler: Filler | undefined, tag: string): RecordedEvent[] {
@@ -61,7 +66,7 @@ export async function play(recording: Recording, transport: Transport, { waitMs,
       const conn = await connection(event.conn, event.op === 'open' ? event.from : undefined);
       switch (event.op) {
         case 'open': exchange.push(`${event.conn} ~`); break;
-        case 'send': exchange.push(`${event.conn} > ${shown(event.bytes)}`); conn.write(event.bytes); break;
+        case 'send': exchange.push(sent(event.conn, event.bytes)); conn.write(event.bytes); break;
         case 'close': exchange.push(`${event.conn} !`); conn.end(); break;
         case 'breakWrites':
           if (!conn.breakWrites) return fail(where, 'a socket the checker can break', 'a real socket', 'this rule breaks a socket, which only the in-process server can stage');
@@ -74,7 +79,7 @@ export async function play(recording: Recording, transport: Transport, { waitMs,
           } catch (error) {
             return fail(where, JSON.stringify(event.text), (error as Error).message, `${event.conn} expected ${JSON.stringify(event.text)}, but ${(error as Error).message}`);
           }
-          exchange.push(`${event.conn} < ${got}`);
+          exchange.push(`${event.conn} < ${visible(got)}`);
           const differs = difference(event.text, got);
           if (differs) return fail(where, JSON.stringify(event.text), JSON.stringify(got), `${event.conn} ${differs}`);
           break;
@@ -98,7 +103,7 @@ export async function play(recording: Recording, transport: Transport, { waitMs,
   for (const [name, conn] of conns) {
     const extra = conn.unread();
     if (extra.length && !quiet.has(name)) {
-      exchange.push(...extra.map((line) => `${name} < ${line}`));
+      exchange.push(...extra.map((line) => `${name} < ${visible(line)}`));
       return fail('after the last line', 'nothing more', JSON.stringify(extra[0]), `${name} also got ${JSON.stringify(extra)}, which the rule does not expect`);
     }
   }
