@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCheck, rulesMarked, startScriptServer } from '../support/check.js';
-import { removeTempDirs, startServerProcess, tempDir, type ServerProcess } from '../support/server.js';
+import { removeTempDirs, runServerToExit, startServerProcess, tempDir, type ServerProcess } from '../support/server.js';
 
 const BROKEN_DIRECT = resolve(import.meta.dirname, '../support/broken-direct-server.mjs');
 const started: ServerProcess[] = [];
@@ -37,6 +37,15 @@ describe('chat-server check against this server', () => {
     expect(stdout).toContain(`${report.pass} of ${report.total} rules pass${notChecked.length ? `, ${notChecked.length} not checked` : ''}\n`);
     expect(code).toBe(0);
   }, 120_000);
+});
+
+describe('chat-server replay of a suite file', () => {
+  it('plays each @clause case on its own, in-process, with the same matching as check', async () => {
+    const suite = resolve(import.meta.dirname, '../../conformance/messenger.rec');
+    const { code, stdout } = await runServerToExit(['replay', suite]);
+    expect(stdout).toMatch(/^✓ .*messenger\.rec: (\d+) clauses, \1 passed, 0 failed, 0 skipped$/m);
+    expect(code).toBe(0);
+  }, 30_000);
 });
 
 describe('chat-server check against a broken server', () => {
