@@ -1,6 +1,6 @@
 // `chat-server check`'s command line. Pure: argv in, options out.
 import { readArgs } from '../config/args.js';
-import { DIALECTS, type CheckDialect } from './suite.js';
+import { DIALECTS, EXTENSIONS, type CheckDialect, type Extension } from './suite.js';
 
 export const CHECK_USAGE = `Usage: chat-server check HOST:PORT --dialect channels|direct|messenger [options]
 
@@ -17,6 +17,9 @@ Run it against a server nobody else is using at the time: rules that list users 
   --skip IDS           leave these rules out (same form)
   --max-users N        the server's user limit, for the rules about a full server (else not checked)
   --max-line N         the server's line limit in characters, for the over-long line rules (else not checked)
+  --with federation    also run the federation suite (with --dialect channels): the checker plays a peer
+                       server from 127.0.0.2, which the server's peers file must list (any port)
+  --name NAME          the server's federation name (its --name), for the federation suite
   --list               print the rules of the suite without running them
   -h, --help           show this help
 `;
@@ -32,6 +35,9 @@ export interface CheckOptions {
   readonly maxUsers?: number;
   readonly maxLine?: number;
   readonly list: boolean;
+  readonly with: readonly Extension[];
+  readonly serverName?: string;
+  readonly federation: boolean;
 }
 
 export type CheckArgs = { readonly options: CheckOptions } | { readonly help: true } | { readonly error: string };
@@ -48,7 +54,8 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
   const parsed = readArgs(argv, {
     dialect: { type: 'string' }, json: { type: 'string' }, timeout: { type: 'string' },
     only: { type: 'string', multiple: true }, skip: { type: 'string', multiple: true },
-    'max-users': { type: 'string' }, 'max-line': { type: 'string' }, list: { type: 'boolean' }, with: { type: 'string' },
+    'max-users': { type: 'string' }, 'max-line': { type: 'string' }, list: { type: 'boolean' },
+    with: { type: 'string', multiple: true }, name: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   if ('error' in parsed) return { error: `${parsed.error} (see check --help)` };
@@ -58,9 +65,12 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
   const target = /^(.+):(\d{1,5})$/.exec(positionals[0]);
   const port = target ? Number(target[2]) : NaN;
   if (!target || !(port >= 1 && port <= 65535)) return { error: `${JSON.stringify(positionals[0])} is not HOST:PORT with a port from 1 to 65535` };
-  if (values.with !== undefined) return { error: `--with ${values.with}: the suites of extensions (federation, cross-dialect) are not written yet; the three protocols' suites are` };
   const dialect = values.dialect as CheckDialect | undefined;
   if (!dialect || !DIALECTS.includes(dialect)) return { error: `--dialect must be one of ${DIALECTS.join(', ')}${dialect ? `, got ${JSON.stringify(dialect)}` : ''}` };
+  const extensions = ids(values.with) as Extension[];
+  const unknown = extensions.find((e) => !EXTENSIONS.includes(e));
+  if (unknown) return { error: `--with ${unknown}: the suites of extensions are ${EXTENSIONS.join(', ')}` };
+  if (extensions.includes('federation') && dialect !== 'channels') return { error: '--with federation is an extension of the channels dialect: use it with --dialect channels' };
   const timeout = count(values.timeout ?? '3000', '--timeout', 1);
   const maxUsers = count(values['max-users'], '--max-users', 1);
   const maxLine = count(values['max-line'], '--max-line', 1);
@@ -74,6 +84,9 @@ export function parseCheckArgs(argv: readonly string[]): CheckArgs {
       ...(maxUsers !== undefined ? { maxUsers: maxUsers as number } : {}),
       ...(maxLine !== undefined ? { maxLine: maxLine as number } : {}),
       list: values.list ?? false,
+      with: extensions,
+      ...(values.name !== undefined ? { serverName: values.name } : {}),
+      federation: extensions.includes('federation'),
     },
   };
 }

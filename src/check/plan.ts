@@ -8,6 +8,10 @@ export interface PlanOptions {
   readonly skip: readonly string[];
   readonly maxUsers?: number;
   readonly maxLine?: number;
+  /** The server's federation name (`--name`), for `{name}` in the federation suite. */
+  readonly serverName?: string;
+  /** `--with federation`: the tester listed the checker's peer address (127.0.0.2) in the server's peers file. */
+  readonly federation?: boolean;
 }
 
 /** Sends and expects that log a filler user in, so a case written for a user limit of 2 runs against 16. */
@@ -24,7 +28,7 @@ export const FILLERS: Readonly<Record<CheckDialect, Filler | undefined>> = {
 };
 
 export type Planned =
-  | { readonly run: true; readonly fillers: number; readonly maxLine?: number }
+  | { readonly run: true; readonly fillers: number; readonly maxLine?: number; readonly serverName?: string }
   | { readonly run: false; readonly reason: string };
 
 export function selected(c: Case, options: PlanOptions): boolean {
@@ -45,9 +49,13 @@ export function plan({ settings, events }: Recording, options: PlanOptions): Pla
     } else if (key === 'max-line') {
       if (options.maxLine === undefined) return { run: false, reason: `it needs the server's line limit: pass --max-line N` };
       maxLine = options.maxLine;
+    } else if (key === 'name') {
+      if (options.serverName === undefined) return { run: false, reason: "it needs the server's federation name: pass --name NAME" };
+    } else if (key === 'peers') {
+      if (!options.federation) return { run: false, reason: 'it plays a peer server: pass --with federation' };
     } else if (key !== 'protocol') {
       return { run: false, reason: `it needs @${key}${value ? ' ' + value : ''}, which a server cannot be told from here` };
     }
   }
-  return { run: true, fillers, ...(maxLine !== undefined ? { maxLine } : {}) };
+  return { run: true, fillers, ...(maxLine !== undefined ? { maxLine } : {}), ...(settings.name !== undefined && options.serverName !== undefined ? { serverName: options.serverName } : {}) };
 }

@@ -11,6 +11,9 @@ import { parseRecording, type Recording } from '../recording/parse.js';
 
 export const DIALECTS = ['channels', 'direct', 'messenger'] as const;
 export type CheckDialect = (typeof DIALECTS)[number];
+/** Suites of extensions a plain implementation need not have, run with `--with`. */
+export const EXTENSIONS = ['federation'] as const;
+export type Extension = (typeof EXTENSIONS)[number];
 
 export interface Case {
   readonly id: string;
@@ -63,15 +66,18 @@ export function parseSuite(text: string, file: string): { readonly cases: readon
   return { cases };
 }
 
-/** What the checker fills into a case's lines: `{overlong}` becomes text that makes the line longer than the limit. */
+/** What the checker fills into a case's lines: `{overlong}` becomes text that makes the line longer than the limit,
+ * `{name}` the server's federation name. */
 export interface Fill {
   readonly tag: string;
   readonly maxLine?: number;
+  readonly serverName?: string;
 }
 
 /** The case as one run plays it: its `$` names made fresh, its placeholders filled. */
-export function instantiate(c: Case, { tag, maxLine }: Fill): Recording {
-  const body = maxLine === undefined ? c.body : c.body.replaceAll('{overlong}', 'x'.repeat(maxLine + 1));
+export function instantiate(c: Case, { tag, maxLine, serverName }: Fill): Recording {
+  let body = maxLine === undefined ? c.body : c.body.replaceAll('{overlong}', 'x'.repeat(maxLine + 1));
+  if (serverName !== undefined) body = body.replaceAll('{name}', serverName);
   const parsed = parseRecording(body, { tag });
   if ('error' in parsed) throw new Error(parsed.error); // parseSuite checked every case
   return parsed;

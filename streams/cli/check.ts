@@ -25,7 +25,7 @@ export async function checkMain(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const { options } = parsed;
-  const cases = loadSuite(options.dialect).filter((c) => selected(c, options));
+  const cases = [options.dialect, ...options.with].flatMap((suite) => loadSuite(suite)).filter((c) => selected(c, options));
   if (options.list) {
     for (const c of cases) process.stdout.write(`${c.id}  ${c.title}\n`);
     return 0;

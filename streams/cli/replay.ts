@@ -67,7 +67,8 @@ async function playSuite(file: string, text: string, options: ReplayOptions): Pr
   for (const c of suite.cases) {
     const written = parseRecording(c.body);
     const maxLine = 'error' in written || !written.settings['max-line'] ? undefined : Number(written.settings['max-line']);
-    const played = await playRecording(`${file} ${c.id}`, instantiate(c, { tag: freshTag(), ...(maxLine ? { maxLine } : {}) }), options);
+    const serverName = 'error' in written ? undefined : written.settings.name;
+    const played = await playRecording(`${file} ${c.id}`, instantiate(c, { tag: freshTag(), ...(maxLine ? { maxLine } : {}), ...(serverName ? { serverName } : {}) }), options);
     counts[played.status]++;
     if (played.status !== 'passed') lines.push('  ' + played.line);
   }

@@ -1,6 +1,6 @@
 // `chat-server check` against live servers: this server passes every rule it can check; a deliberately broken
 // server fails exactly the rules it breaks; the JSON, the exit codes, --only/--skip and the not-checked rules.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCheck, rulesMarked, startScriptServer } from '../support/check.js';
@@ -37,6 +37,27 @@ describe('chat-server check against this server', () => {
     expect(stdout).toContain(`${report.pass} of ${report.total} rules pass${notChecked.length ? `, ${notChecked.length} not checked` : ''}\n`);
     expect(code).toBe(0);
   }, 120_000);
+});
+
+describe('chat-server check --with federation, the checker playing a peer server', () => {
+  it('passes every federation rule against this server named s1 with 127.0.0.2 in its peers file', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'peers.txt'), '127.0.0.2:1\n');
+    const server = await startServerProcess({ dir, args: ['--peers', join(dir, 'peers.txt'), '--name', 's1'] });
+    started.push(server);
+    const { code, stdout } = await runCheck([`127.0.0.1:${server.port}`, '--dialect', 'channels', '--with', 'federation', '--name', 's1', '--only', 'federation']);
+    expect(rulesMarked(stdout, '✗'), stdout).toEqual([]);
+    expect(rulesMarked(stdout, '-')).toEqual([]);
+    expect(rulesMarked(stdout, '✓')).toContain('federation/FEDSAY-remote-member');
+    expect(code).toBe(0);
+  }, 120_000);
+
+  it('without --name, the federation rules are not checked, and say why', async () => {
+    const server = await ourServer(3);
+    const { code, stdout } = await runCheck([`127.0.0.1:${server.port}`, '--dialect', 'channels', '--with', 'federation', '--only', 'federation/FEDERATE-confirm']);
+    expect(stdout).toContain("not checked: it needs the server's federation name: pass --name NAME");
+    expect(code).toBe(0);
+  }, 60_000);
 });
 
 describe('chat-server replay of a suite file', () => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inProcessServer } from '../../src/recording/settings.js';
-import { DIALECTS } from '../../src/check/suite.js';
+import { DIALECTS, EXTENSIONS } from '../../src/check/suite.js';
 import { memoryTransport } from '../../streams/cli/replay/memory.js';
 import { runCase } from '../../streams/cli/check/run.js';
 import { loadSuite } from '../../streams/cli/check/suites.js';
@@ -15,10 +15,10 @@ const dir = mkdtempSync(join(tmpdir(), 'chat-conformance-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let serial = 0;
 
-describe.each(DIALECTS)('the %s suite, in-process', (dialect) => {
-  it.each(loadSuite(dialect).map((c) => [c.id, c] as const))('%s', async (_id, c) => {
+describe.each([...DIALECTS, ...EXTENSIONS])('the %s suite, in-process', (suite) => {
+  it.each(loadSuite(suite).map((c) => [c.id, c] as const))('%s', async (_id, c) => {
     const result = await runCase(c, {
-      dialect, waitMs: 3000, only: [], skip: [], inProcess: true,
+      dialect: suite === 'federation' ? 'channels' : suite, waitMs: 3000, only: [], skip: [], inProcess: true,
       transport: async (recording) => memoryTransport({ dbFile: join(dir, `case${++serial}.db`), ...inProcessServer(recording.settings) }),
     });
     expect(result.difference ?? '', [result.source, ...(result.exchange ?? [])].join('\n')).toBe('');

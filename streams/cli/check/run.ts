@@ -28,11 +28,11 @@ export async function runCase(c: Case, run: SuiteRun): Promise<RuleResult> {
   const written = parseRecording(c.body);
   if ('error' in written) return { ...base, status: 'fail', difference: written.error };
   const planned = run.inProcess
-    ? { run: true as const, fillers: 0, maxLine: written.settings['max-line'] ? Number(written.settings['max-line']) : undefined }
+    ? { run: true as const, fillers: 0, maxLine: written.settings['max-line'] ? Number(written.settings['max-line']) : undefined, serverName: written.settings.name }
     : plan(written, run);
   if (!planned.run) return { ...base, status: 'not-checked', reason: planned.reason };
   const tag = caseTag();
-  const recording = instantiate(c, { tag, ...(planned.maxLine !== undefined ? { maxLine: planned.maxLine } : {}) });
+  const recording = instantiate(c, { tag, ...(planned.maxLine !== undefined ? { maxLine: planned.maxLine } : {}), ...(planned.serverName !== undefined ? { serverName: planned.serverName } : {}) });
   let transport: Transport;
   try {
     transport = await run.transport(recording);

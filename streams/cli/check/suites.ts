@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseSuite, type Case, type CheckDialect } from '../../../src/check/suite.js';
+import { parseSuite, type Case, type CheckDialect, type Extension } from '../../../src/check/suite.js';
 
 /** The package's root: the nearest folder above this file with a conformance/ folder (source or dist/ build). */
 export function packageRoot(): string {
@@ -14,11 +14,11 @@ export function packageRoot(): string {
   throw new Error('cannot find the conformance/ folder of this package');
 }
 
-export function suiteFile(dialect: CheckDialect | 'federation'): string {
+export function suiteFile(dialect: CheckDialect | Extension): string {
   return join(packageRoot(), 'conformance', `${dialect}.rec`);
 }
 
-export function loadSuite(dialect: CheckDialect | 'federation'): readonly Case[] {
+export function loadSuite(dialect: CheckDialect | Extension): readonly Case[] {
   const file = suiteFile(dialect);
   const parsed = parseSuite(readFileSync(file, 'utf8'), relative(packageRoot(), file));
   if ('error' in parsed) throw new Error(parsed.error);
