@@ -50,9 +50,12 @@ export interface DialectRules {
   readonly answersEmptyLines?: boolean;
 }
 
+const ONE_SPACE = / /;
+const SPACE_RUN = / +/;
+
 /** Splits what follows the verb into `row.arity` arguments; undefined when the count is wrong. */
 export function splitArgs(rest: string | undefined, row: Pick<Row, 'arity' | 'text' | 'optional'>, spaceRuns = false): string[] | undefined {
-  const separator = spaceRuns ? / +/ : / /;
+  const separator = spaceRuns ? SPACE_RUN : ONE_SPACE;
   let args: string[];
   if (rest === undefined || (row.arity === 0 && rest.trim() === '')) args = [];
   else if (row.text) {
@@ -71,7 +74,7 @@ export function splitArgs(rest: string | undefined, row: Pick<Row, 'arity' | 'te
 }
 
 export function dispatch(rules: DialectRules, state: State, conn: Conn, text: string, at: number): Step {
-  const space = (rules.spaceRuns ? / +/ : / /).exec(text);
+  const space = (rules.spaceRuns ? SPACE_RUN : ONE_SPACE).exec(text);
   const verb = space ? text.slice(0, space.index) : text;
   const rest = space ? text.slice(space.index + space[0].length) : undefined;
   const row = rules.table.get(verb);
