@@ -7,6 +7,7 @@ import { runCheck, rulesMarked, startScriptServer } from '../support/check.js';
 import { removeTempDirs, runServerToExit, startServerProcess, tempDir, type ServerProcess } from '../support/server.js';
 
 const BROKEN_DIRECT = resolve(import.meta.dirname, '../support/broken-direct-server.mjs');
+const BROKEN_CHANNELS = resolve(import.meta.dirname, '../support/broken-channels-server.mjs');
 const started: ServerProcess[] = [];
 afterAll(async () => {
   await Promise.all(started.map((s) => s.stop()));
@@ -83,6 +84,19 @@ describe('chat-server check against a broken server', () => {
       const report = JSON.parse(readFileSync(json, 'utf8')) as { rules: { id: string; status: string; exchange?: string[] }[] };
       expect(report.rules.filter((r) => r.status === 'fail').map((r) => r.id)).toEqual(['direct/LIST-order', 'direct/SEND-self']);
       expect(report.rules.find((r) => r.id === 'direct/SEND-self')!.exchange!.at(-1)).toBe('a < SEND-OK');
+      expect(code).toBe(1);
+    } finally {
+      await broken.stop();
+    }
+  }, 120_000);
+
+  it('a channels server that accepts a second JOIN fails channels/JOIN-twice and nothing else', async () => {
+    const broken = await startScriptServer(BROKEN_CHANNELS);
+    try {
+      const { code, stdout } = await runCheck([`127.0.0.1:${broken.port}`, '--dialect', 'channels']);
+      expect(rulesMarked(stdout, '✗'), stdout).toEqual(['channels/JOIN-twice']);
+      expect(rulesMarked(stdout, '-')).toEqual(['channels/CHANNELS-none']);
+      expect(stdout).toMatch(/^ {6}a < RESULT JOIN room(\w+) 1\n {6}line \d+: a expected the line to be "RESULT JOIN room\1 0"/m);
       expect(code).toBe(1);
     } finally {
       await broken.stop();
