@@ -44,6 +44,13 @@ export async function checkMain(argv: readonly string[]): Promise<number> {
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
   const run: CheckRun = { target, dialect: options.dialect, rules };
   process.stdout.write(formatReport(run, { color: useColor(process.stdout, process.env) }));
-  if (options.json) writeFileSync(options.json, jsonReport(run));
+  if (options.json) {
+    try {
+      writeFileSync(options.json, jsonReport(run));
+    } catch (error) {
+      process.stderr.write(`check: cannot write ${options.json}: ${(error as Error).message}\n`);
+      return 2;
+    }
+  }
   return exitCode(run);
 }
