@@ -78,7 +78,7 @@ describe('chat-server check against a broken server', () => {
       const { code, stdout } = await runCheck([`127.0.0.1:${broken.port}`, '--dialect', 'direct', '--max-users', '3', '--json', json], 90_000, { NO_COLOR: '' });
       expect(rulesMarked(stdout, '✗')).toEqual(['direct/LIST-order', 'direct/SEND-self']);
       expect(stdout).toMatch(/^ {6}b < LIST-OK Bob(\w+),amy\1,zed\1$/m);
-      expect(stdout).toMatch(/^ {6}line \d+: b expected the line to be "LIST-OK zed(\w+),Bob\1,amy\1"; after "LIST-OK " it has "Bob/m);
+      expect(stdout).toMatch(/^ {6}line \d+ \(b\): expected the line to be "LIST-OK zed(\w+),Bob\1,amy\1"; after "LIST-OK " it has "Bob/m);
       expect(stdout).toContain('21 of 24 rules pass, 2 fail, 1 not checked\n');
       expect(stdout).not.toContain('\x1b[');
       const report = JSON.parse(readFileSync(json, 'utf8')) as { rules: { id: string; status: string; exchange?: string[] }[] };
@@ -96,7 +96,7 @@ describe('chat-server check against a broken server', () => {
       const { code, stdout } = await runCheck([`127.0.0.1:${broken.port}`, '--dialect', 'channels']);
       expect(rulesMarked(stdout, '✗'), stdout).toEqual(['channels/JOIN-twice']);
       expect(rulesMarked(stdout, '-')).toEqual(['channels/CHANNELS-none']);
-      expect(stdout).toMatch(/^ {6}a < RESULT JOIN room(\w+) 1\n {6}line \d+: a expected the line to be "RESULT JOIN room\1 0"/m);
+      expect(stdout).toMatch(/^ {6}a < RESULT JOIN room(\w+) 1\n {6}line \d+ \(a\): expected the line to be "RESULT JOIN room\1 0"/m);
       expect(code).toBe(1);
     } finally {
       await broken.stop();
