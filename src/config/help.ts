@@ -4,6 +4,7 @@ import { DEFAULT_LIMITS } from './limits.js';
 export const HELP = `Usage: chat-server [port] [peers-file] [options]   run the server
        chat-server tail [FILE] [options]            follow server.log human-readably (tail --help)
        chat-server replay FILE... [options]         play recordings and check the answers (replay --help)
+       chat-server check HOST:PORT --dialect D      test any server against a protocol, rule by rule (check --help)
 
 A chat server speaking the channels, direct and messenger protocols on one port, and the same
 over WebSocket at /ws on the web port, where it also serves a chat page.

@@ -46,23 +46,31 @@ export interface DialectRules {
   readonly flooded: (ctx: Ctx) => Step;
   /** The reply (if its spec has one) to a connection closed because no one logged in on it in time. */
   readonly loginTimedOut: (ctx: Ctx) => Step;
+  /** Tokens are separated by runs of spaces, not by exactly one (a dialect whose ecosystem sends `SEND  bob hi`). */
+  readonly spaceRuns?: boolean;
+  /** An empty line is an unknown verb to answer, not a line to ignore. */
+  readonly answersEmptyLines?: boolean;
 }
 
+const ONE_SPACE = / /;
+const SPACE_RUN = / +/;
+
 /** Splits what follows the verb into `row.arity` arguments; undefined when the count is wrong. */
-export function splitArgs(rest: string | undefined, row: Pick<Row, 'arity' | 'text' | 'optional'>): string[] | undefined {
+export function splitArgs(rest: string | undefined, row: Pick<Row, 'arity' | 'text' | 'optional'>, spaceRuns = false): string[] | undefined {
+  const separator = spaceRuns ? SPACE_RUN : ONE_SPACE;
   let args: string[];
   if (rest === undefined || (row.arity === 0 && rest.trim() === '')) args = [];
   else if (row.text) {
     args = [];
     let remaining = rest;
     while (args.length < row.arity - 1) {
-      const space = remaining.indexOf(' ');
-      if (space < 0) break;
-      args.push(remaining.slice(0, space));
-      remaining = remaining.slice(space + 1);
+      const space = separator.exec(remaining);
+      if (!space) break;
+      args.push(remaining.slice(0, space.index));
+      remaining = remaining.slice(space.index + space[0].length);
     }
     args.push(remaining);
-  } else args = rest.split(' ');
+  } else args = rest.split(separator);
   const fewest = row.optional ? row.arity - 1 : row.arity;
   return args.length >= fewest && args.length <= row.arity ? args : undefined;
 }
@@ -77,12 +85,12 @@ export function shownVerb(text: string): string {
 }
 
 export function dispatch(rules: DialectRules, state: State, conn: Conn, text: string, at: number): Step {
-  const space = text.indexOf(' ');
-  const verb = space < 0 ? text : text.slice(0, space);
-  const rest = space < 0 ? undefined : text.slice(space + 1);
+  const space = (rules.spaceRuns ? SPACE_RUN : ONE_SPACE).exec(text);
+  const verb = space ? text.slice(0, space.index) : text;
+  const rest = space ? text.slice(space.index + space[0].length) : undefined;
   const row = rules.table.get(verb);
   if (!row) return rules.unknownVerb({ state, conn, args: [], at }, shownVerb(verb));
-  const args = splitArgs(rest, row);
+  const args = splitArgs(rest, row, rules.spaceRuns);
   const ctx: Ctx = { state, conn, args: args ?? rest?.split(' ') ?? [], at, text };
   if (row.streamOnly && conn.transport !== undefined) return refuseTransport(state, conn, verb);
   if (!row.from.has(kindOf(conn))) return rules.notAllowed(ctx, verb);

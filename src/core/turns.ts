@@ -46,8 +46,8 @@ export function createTurns({ handle, finishIfDone, rulesOf }: TurnParts): Turns
       report = reportExcess(withConn(state, current), conn.id, at);
       current = report.state.conns.get(conn.id)!;
     }
-    // every dialect ignores empty lines; they are charged all the same, so a flood of them is slowed too
-    if (line.kind === 'line' && line.text === '') return join([report, flowControl(report.state, conn.id, at)]);
+    // empty lines are ignored unless the dialect answers them; they are charged all the same, so a flood of them is slowed too
+    if (line.kind === 'line' && line.text === '' && !rulesOf(conn)?.answersEmptyLines) return join([report, flowControl(report.state, conn.id, at)]);
     if (!current.waiting && !current.paused && current.queue.size === 0 && notBefore <= at) {
       const handled = handle(report.state, line, at);
       // a handler that handed its line back to wait (retryAt) needs the timer for it

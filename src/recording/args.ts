@@ -10,6 +10,8 @@ Plays recordings (test/recordings/*.rec) and checks every line the server sends 
 Without --port each file runs in this process, through the real pipeline with a new database, with the
 file's @ settings. With --port it runs against a live server, which keeps its own settings: a file that
 needs @ settings is skipped with the reason, unless --assume-settings says the server was started to match.
+A conformance suite (conformance/*.rec, cases under @clause lines) plays each case on its own, with its
+own fresh names; chat-server check runs the same suites against any server (check --help).
 
   --port P             replay against the live server on this port
   --host H             its host (127.0.0.1); needs --port

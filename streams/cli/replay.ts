@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parseRecording, type Recording } from '../../src/recording/parse.js';
 import { parseReplayArgs, REPLAY_USAGE, type ReplayOptions } from '../../src/recording/args.js';
 import { inProcessServer, liveSkipReason } from '../../src/recording/settings.js';
+import { instantiate, parseSuite } from '../../src/check/suite.js';
 import { memoryTransport } from './replay/memory.js';
 import { replay, type ReplayResult } from './replay/run.js';
 import { tcpTransport } from './replay/tcp.js';
@@ -38,8 +39,13 @@ async function playFile(file: string, options: ReplayOptions): Promise<{ status:
   } catch (error) {
     return { status: 'failed', line: `✗ ${file}: cannot read it: ${(error as Error).message}` };
   }
+  if (/^@clause\s/m.test(text)) return playSuite(file, text, options);
   const recording = parseRecording(text, { tag: freshTag() });
   if ('error' in recording) return { status: 'failed', line: `✗ ${file}: ${recording.error}` };
+  return playRecording(file, recording, options);
+}
+
+async function playRecording(file: string, recording: Recording, options: ReplayOptions): Promise<{ status: 'passed' | 'failed' | 'skipped'; line: string }> {
   let result: ReplayResult;
   if (options.live) {
     const skip = liveSkipReason(recording, options.assumeSettings);
@@ -50,6 +56,25 @@ async function playFile(file: string, options: ReplayOptions): Promise<{ status:
     result = await replayInProcess(recording, options.timeoutMs);
   }
   return result.ok ? { status: 'passed', line: `✓ ${file}` } : { status: 'failed', line: `✗ ${file}: ${result.failure}` };
+}
+
+/** A conformance suite (conformance/*.rec): each `@clause` case plays on its own, with its own fresh names. */
+async function playSuite(file: string, text: string, options: ReplayOptions): Promise<{ status: 'passed' | 'failed' | 'skipped'; line: string }> {
+  const suite = parseSuite(text, file);
+  if ('error' in suite) return { status: 'failed', line: `✗ ${suite.error}` };
+  const lines: string[] = [];
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  for (const c of suite.cases) {
+    const written = parseRecording(c.body);
+    const maxLine = 'error' in written || !written.settings['max-line'] ? undefined : Number(written.settings['max-line']);
+    const serverName = 'error' in written ? undefined : written.settings.name;
+    const played = await playRecording(`${file} ${c.id}`, instantiate(c, { tag: freshTag(), ...(maxLine ? { maxLine } : {}), ...(serverName ? { serverName } : {}) }), options);
+    counts[played.status]++;
+    if (played.status !== 'passed') lines.push('  ' + played.line);
+  }
+  const status = counts.failed ? 'failed' : counts.passed ? 'passed' : 'skipped';
+  const mark = { passed: '✓', failed: '✗', skipped: '-' }[status];
+  return { status, line: [`${mark} ${file}: ${suite.cases.length} clauses, ${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`, ...lines].join('\n') };
 }
 
 export async function replayMain(argv: readonly string[]): Promise<number> {

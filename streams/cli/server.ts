@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Entry point: `chat-server [port] [peers-file] [options]`, or `chat-server replay …` / `chat-server tail …`. Prints where it listens (and where the web page is), then `Server is on` once it accepts connections.
+// Entry point: `chat-server [port] [peers-file] [options]`, or `chat-server replay …` / `chat-server tail …` / `chat-server check …`. Prints where it listens (and where the web page is), then `Server is on` once it accepts connections.
 import { parseConfig, unknownVariables } from '../../src/config/config.js';
 import { HELP } from '../../src/config/help.js';
 import { startServer, StartupError } from '../app.js';
@@ -12,6 +12,10 @@ async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   if (command === 'replay') {
     process.exitCode = await (await import('./replay.js')).replayMain(rest);
+    return;
+  }
+  if (command === 'check') {
+    process.exitCode = await (await import('./check.js')).checkMain(rest);
     return;
   }
   if (command === 'tail') {

@@ -27,26 +27,29 @@ describe('line endings', () => {
     expect(await c.next()).toBe('SEND-OK');
   });
 
-  it('\\r\\n\\n endings (an empty line after each) get one reply per line, and no error for the empty ones', async () => {
+  it('\\r\\n\\n endings in direct: one reply per line, and BAD-RQST-HDR for each empty one (PR16)', async () => {
     const alice = unique('alice');
     const c = await client(port);
     c.raw(`HELLO-FROM ${alice}\r\n\n`);
     expect(await c.next()).toBe(`HELLO ${alice}`);
+    expect(await c.next()).toBe('BAD-RQST-HDR');
     c.raw(`SEND ${alice} one\r\n\nSEND ${alice} two\r\n\n`);
     expect(await c.next()).toBe(`DELIVERY ${alice} one`);
     expect(await c.next()).toBe('SEND-OK');
+    expect(await c.next()).toBe('BAD-RQST-HDR');
     expect(await c.next()).toBe(`DELIVERY ${alice} two`);
     expect(await c.next()).toBe('SEND-OK');
+    expect(await c.next()).toBe('BAD-RQST-HDR');
   });
 
-  it('empty lines are ignored in every dialect, also before the first line', async () => {
+  it('empty lines before the first line are ignored in every dialect, and after it in channels and messenger', async () => {
     const ch = await client(port);
     ch.raw('\n\r\n\nCHANNELS\n');
     expect(await ch.next()).toMatch(/^RESULT CHANNELS/);
 
     const d = await client(port);
     const dora = unique('dora');
-    d.raw(`\r\n\nHELLO-FROM ${dora}\n\n\n`);
+    d.raw(`\r\n\nHELLO-FROM ${dora}\n`);
     expect(await d.next()).toBe(`HELLO ${dora}`);
     expect(await ask(d, `SEND ${dora} x`)).toBe(`DELIVERY ${dora} x`);
     expect(await d.next()).toBe('SEND-OK');

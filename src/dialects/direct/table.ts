@@ -25,4 +25,8 @@ export const directRules: DialectRules = {
   // direct: the spec has no reply for a flood or a missing HELLO-FROM; the server closes, and logs why
   flooded: ({ state }) => none(state),
   loginTimedOut: ({ state }) => none(state),
+  // direct/SPACE-runs: runs of spaces separate tokens, as the course's reference server and its EchoBot expect
+  spaceRuns: true,
+  // direct/EMPTY-line (PR16): an empty line is an invalid header, BAD-RQST-HDR
+  answersEmptyLines: true,
 };

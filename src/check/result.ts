@@ -1,0 +1,36 @@
+// What one rule's run came to; the runner (streams/cli/check/) produces these, the report prints them.
+
+export type Status = 'pass' | 'fail' | 'not-checked';
+
+export interface RuleResult {
+  readonly id: string;
+  readonly verb: string;
+  readonly title: string;
+  readonly status: Status;
+  /** Where its case is written: file and line of its `@clause` header. */
+  readonly source: string;
+  /** Why it was not checked. */
+  readonly reason?: string;
+  /** For a failure: the lines exchanged up to it (`a > …` sent, `a < …` received), the last of them last. */
+  readonly exchange?: readonly string[];
+  /** For a failure: what was expected at the point of failure, and what happened instead. */
+  readonly expected?: string;
+  readonly got?: string;
+  readonly difference?: string;
+}
+
+export interface CheckRun {
+  readonly target: string;
+  readonly dialect: string;
+  readonly rules: readonly RuleResult[];
+}
+
+export function counts(run: CheckRun): { readonly pass: number; readonly fail: number; readonly notChecked: number; readonly total: number } {
+  const of = (status: Status) => run.rules.filter((r) => r.status === status).length;
+  return { pass: of('pass'), fail: of('fail'), notChecked: of('not-checked'), total: run.rules.length };
+}
+
+/** 0 when no rule failed (a rule not checked is reported, not failed), else 1. */
+export function exitCode(run: CheckRun): number {
+  return counts(run).fail === 0 ? 0 : 1;
+}

@@ -1,0 +1,56 @@
+// `chat-server check HOST:PORT --dialect D`: runs the bundled conformance suite of one protocol against a
+// live server, one rule at a time, and reports each (see docs/check.md).
+import { writeFileSync } from 'node:fs';
+import { CHECK_USAGE, parseCheckArgs } from '../../src/check/args.js';
+import { selected } from '../../src/check/plan.js';
+import { formatReport, jsonReport } from '../../src/check/report.js';
+import { exitCode, type CheckRun } from '../../src/check/result.js';
+import { tcpTransport } from './replay/tcp.js';
+import { runSuite } from './check/run.js';
+import { loadSuite } from './check/suites.js';
+
+/** Colours only on a terminal, and never with NO_COLOR set (https://no-color.org). */
+export function useColor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv): boolean {
+  return Boolean(stream.isTTY) && !env.NO_COLOR;
+}
+
+export async function checkMain(argv: readonly string[]): Promise<number> {
+  const parsed = parseCheckArgs(argv);
+  if ('help' in parsed) {
+    process.stdout.write(CHECK_USAGE);
+    return 0;
+  }
+  if ('error' in parsed) {
+    process.stderr.write(`check: ${parsed.error}\n`);
+    return 2;
+  }
+  const { options } = parsed;
+  const cases = [options.dialect, ...options.with].flatMap((suite) => loadSuite(suite)).filter((c) => selected(c, options));
+  if (options.list) {
+    for (const c of cases) process.stdout.write(`${c.id}  ${c.title}\n`);
+    return 0;
+  }
+  if (cases.length === 0) {
+    process.stderr.write('check: --only/--skip leave no rule to run (see check --dialect D --list)\n');
+    return 2;
+  }
+  const target = `${options.host}:${options.port}`;
+  const rules = await runSuite(cases, {
+    ...options,
+    waitMs: options.timeoutMs,
+    transport: async () => tcpTransport(options.host, options.port, options.timeoutMs),
+    onResult: (r) => { if (process.stderr.isTTY) process.stderr.write(`\r${r.status === 'fail' ? '✗' : '·'} ${r.id}\x1b[K`); },
+  });
+  if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+  const run: CheckRun = { target, dialect: options.dialect, rules };
+  process.stdout.write(formatReport(run, { color: useColor(process.stdout, process.env) }));
+  if (options.json) {
+    try {
+      writeFileSync(options.json, jsonReport(run));
+    } catch (error) {
+      process.stderr.write(`check: cannot write ${options.json}: ${(error as Error).message}\n`);
+      return 2;
+    }
+  }
+  return exitCode(run);
+}

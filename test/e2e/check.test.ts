@@ -1,0 +1,128 @@
+// `chat-server check` against live servers: this server passes every rule it can check; a deliberately broken
+// server fails exactly the rules it breaks; the JSON, the exit codes, --only/--skip and the not-checked rules.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCheck, rulesMarked, startScriptServer } from '../support/check.js';
+import { removeTempDirs, runServerToExit, startServerProcess, tempDir, type ServerProcess } from '../support/server.js';
+
+const BROKEN_DIRECT = resolve(import.meta.dirname, '../support/broken-direct-server.mjs');
+const BROKEN_CHANNELS = resolve(import.meta.dirname, '../support/broken-channels-server.mjs');
+const started: ServerProcess[] = [];
+afterAll(async () => {
+  await Promise.all(started.map((s) => s.stop()));
+  removeTempDirs();
+});
+
+async function ourServer(maxUsers: number): Promise<ServerProcess> {
+  const server = await startServerProcess({ args: ['--max-users', String(maxUsers)] });
+  started.push(server);
+  return server;
+}
+
+describe('chat-server check against this server', () => {
+  it.each([
+    ['direct', ['direct/SEND-ok-after-write']],
+    ['channels', ['channels/CHANNELS-none']],
+    ['messenger', []],
+  ])('passes every %s rule it can check, and says why it leaves the others', async (dialect, notChecked) => {
+    const server = await ourServer(3);
+    const json = join(tempDir(), 'report.json');
+    const { code, stdout, stderr } = await runCheck([`127.0.0.1:${server.port}`, '--dialect', dialect, '--max-users', '3', '--max-line', '8192', '--json', json]);
+    expect(stderr).toBe('');
+    expect(rulesMarked(stdout, '✗'), stdout).toEqual([]);
+    expect(rulesMarked(stdout, '-')).toEqual(notChecked);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as { pass: number; fail: number; total: number };
+    expect(report.fail).toBe(0);
+    expect(report.pass).toBe(report.total - notChecked.length);
+    expect(stdout).toContain(`${report.pass} of ${report.total} rules pass${notChecked.length ? `, ${notChecked.length} not checked` : ''}\n`);
+    expect(code).toBe(0);
+  }, 120_000);
+});
+
+describe('chat-server check --with federation, the checker playing a peer server', () => {
+  it('passes every federation rule against this server named s1 with 127.0.0.2 in its peers file', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'peers.txt'), '127.0.0.2:1\n');
+    const server = await startServerProcess({ dir, args: ['--peers', join(dir, 'peers.txt'), '--name', 's1'] });
+    started.push(server);
+    const { code, stdout } = await runCheck([`127.0.0.1:${server.port}`, '--dialect', 'channels', '--with', 'federation', '--name', 's1', '--only', 'federation']);
+    expect(rulesMarked(stdout, '✗'), stdout).toEqual([]);
+    expect(rulesMarked(stdout, '-')).toEqual([]);
+    expect(rulesMarked(stdout, '✓')).toContain('federation/FEDSAY-remote-member');
+    expect(code).toBe(0);
+  }, 120_000);
+
+  it('without --name, the federation rules are not checked, and say why', async () => {
+    const server = await ourServer(3);
+    const { code, stdout } = await runCheck([`127.0.0.1:${server.port}`, '--dialect', 'channels', '--with', 'federation', '--only', 'federation/FEDERATE-confirm']);
+    expect(stdout).toContain("not checked: it needs the server's federation name: pass --name NAME");
+    expect(code).toBe(0);
+  }, 60_000);
+});
+
+describe('chat-server replay of a suite file', () => {
+  it('plays each @clause case on its own, in-process, with the same matching as check', async () => {
+    const suite = resolve(import.meta.dirname, '../../conformance/messenger.rec');
+    const { code, stdout } = await runServerToExit(['replay', suite]);
+    expect(stdout).toMatch(/^✓ .*messenger\.rec: (\d+) clauses, \1 passed, 0 failed, 0 skipped$/m);
+    expect(code).toBe(0);
+  }, 30_000);
+});
+
+describe('chat-server check against a broken server', () => {
+  it('fails exactly the rules it breaks (LIST-OK order, SEND-OK before the DELIVERY to oneself), with the exchange; exit 1', async () => {
+    const broken = await startScriptServer(BROKEN_DIRECT, ['3']);
+    try {
+      const json = join(tempDir(), 'report.json');
+      const { code, stdout } = await runCheck([`127.0.0.1:${broken.port}`, '--dialect', 'direct', '--max-users', '3', '--json', json], 90_000, { NO_COLOR: '' });
+      expect(rulesMarked(stdout, '✗')).toEqual(['direct/LIST-order', 'direct/SEND-self']);
+      expect(stdout).toMatch(/^ {6}b < LIST-OK Bob(\w+),amy\1,zed\1$/m);
+      expect(stdout).toMatch(/^ {6}line \d+ \(b\): expected the line to be "LIST-OK zed(\w+),Bob\1,amy\1"; after "LIST-OK " it has "Bob/m);
+      expect(stdout).toContain('21 of 24 rules pass, 2 fail, 1 not checked\n');
+      expect(stdout).not.toContain('\x1b[');
+      const report = JSON.parse(readFileSync(json, 'utf8')) as { rules: { id: string; status: string; exchange?: string[] }[] };
+      expect(report.rules.filter((r) => r.status === 'fail').map((r) => r.id)).toEqual(['direct/LIST-order', 'direct/SEND-self']);
+      expect(report.rules.find((r) => r.id === 'direct/SEND-self')!.exchange!.at(-1)).toBe('a < SEND-OK');
+      expect(code).toBe(1);
+    } finally {
+      await broken.stop();
+    }
+  }, 120_000);
+
+  it('a channels server that accepts a second JOIN fails channels/JOIN-twice and nothing else', async () => {
+    const broken = await startScriptServer(BROKEN_CHANNELS);
+    try {
+      const { code, stdout } = await runCheck([`127.0.0.1:${broken.port}`, '--dialect', 'channels']);
+      expect(rulesMarked(stdout, '✗'), stdout).toEqual(['channels/JOIN-twice']);
+      expect(rulesMarked(stdout, '-')).toEqual(['channels/CHANNELS-none']);
+      expect(stdout).toMatch(/^ {6}a < RESULT JOIN room(\w+) 1\n {6}line \d+ \(a\): expected the line to be "RESULT JOIN room\1 0"/m);
+      expect(code).toBe(1);
+    } finally {
+      await broken.stop();
+    }
+  }, 120_000);
+
+  it('--only and --skip pick rules by id or by its beginning; a wrong command line exits 2', async () => {
+    const broken = await startScriptServer(BROKEN_DIRECT, ['3']);
+    try {
+      const only = await runCheck([`127.0.0.1:${broken.port}`, '--dialect', 'direct', '--only', 'direct/SEND', '--skip', 'direct/SEND-self,direct/SEND-long']);
+      expect([...rulesMarked(only.stdout, '✓'), ...rulesMarked(only.stdout, '✗'), ...rulesMarked(only.stdout, '-')].sort())
+        .toEqual(['direct/SEND-body-first', 'direct/SEND-delivery', 'direct/SEND-ok-after-write', 'direct/SEND-trim', 'direct/SEND-unknown']);
+      expect(only.code).toBe(0);
+      const bad = await runCheck(['127.0.0.1', '--dialect', 'direct']);
+      expect(bad.stderr).toContain('HOST:PORT');
+      expect(bad.code).toBe(2);
+    } finally {
+      await broken.stop();
+    }
+  }, 60_000);
+
+  it('says when nothing answers, per rule, within --timeout', async () => {
+    const broken = await startScriptServer(BROKEN_DIRECT, ['3']);
+    await broken.stop(); // nothing listens on its port now
+    const { code, stdout } = await runCheck([`127.0.0.1:${broken.port}`, '--dialect', 'direct', '--only', 'direct/LIST-order', '--timeout', '500']);
+    expect(stdout).toMatch(/✗ direct\/LIST-order[\s\S]*could not connect to 127\.0\.0\.1:\d+/);
+    expect(code).toBe(1);
+  }, 30_000);
+});
