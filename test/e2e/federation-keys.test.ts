@@ -140,5 +140,8 @@ describe('a link with a key', () => {
     expect(await bob.next()).toBe('RECV bob room:s1 hello from s2');
     expect(await alice.next()).toBe('RECV bob@s2 room hello from s2');
     expect(s2.stdout()).toMatch(/linked with s1 \([a-z]+, key proved/);
+    // with a key, no warning about trust by address; and the key itself is never printed
+    expect(s2.stdout()).not.toContain('trusted by address only');
+    expect(s2.stdout()).not.toContain(KEY);
   }, 30_000);
 });
