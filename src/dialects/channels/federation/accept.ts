@@ -8,7 +8,7 @@
 // A link that proves nothing, or the wrong thing, is refused and logged with its address.
 import { chain, effect, join, note, reply, type Step } from '../../../core/steps.js';
 import type { Ctx } from '../../../core/dispatch.js';
-import { isServerName } from '../../../core/names.js';
+import { isServerName } from './names.js';
 import { updateConn, type Conn, type State } from '../../../core/state.js';
 import type { HostPort } from '../../../core/types.js';
 import { fedChannels, federateChallenge, federateConfirm, federateOut, federateProof, fedJoin } from './codec.js';
