@@ -4,7 +4,7 @@
 import { Map as IMap, Set as ISet } from 'immutable';
 import { connSlice, serverSlice, slice, withConnSlice, withServerSlice } from '../../../core/slices.js';
 import { SortedMap } from '../../../core/sorted.js';
-import type { Conn, State } from '../../../core/state.js';
+import { updateConn, type Conn, type State } from '../../../core/state.js';
 import type { ConnId, HostPort } from '../../../core/types.js';
 import type { Peer } from '../../../config/peers.js';
 
@@ -190,7 +190,7 @@ export function withLink(state: State, server: string, id: ConnId): State {
   const conn = state.conns.get(id);
   if (!conn) return state;
   const { handshake: _done, ...kept } = fedConn(conn);
-  const named = withFedConn({ ...state, conns: state.conns.set(id, { ...conn, registered: 'server' }) }, id, { ...kept, peer: server });
+  const named = withFedConn(updateConn(state, id, { registered: 'server' }), id, { ...kept, peer: server });
   // a fresh link starts with no channels from that server: its FEDCHANNELS lines will say them again
   const current = fed(named);
   return withoutRemoteChannels(withFed(named, { ...current, links: current.links.set(server, id) }), server);
