@@ -1,5 +1,6 @@
 // Starts a whole server from a Config: store, log, recording, listeners, metrics, pipeline. Every check
 // that can fail runs before the first listener opens, and whatever was opened is closed again on failure.
+import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { merge, ReplaySubject } from 'rxjs';
@@ -48,11 +49,14 @@ export interface RunningServer {
   stop(reason: string): Promise<void>;
 }
 
-async function loadPeers(file: string): Promise<Peer[]> {
+/** HMAC-SHA-256 for the links' handshake, handed to the core (a pure function: same key and message, same proof). */
+const hmacSha256 = (key: string, message: string): string => createHmac('sha256', key).update(message).digest('hex');
+
+async function loadPeers(file: string, linkKey?: string): Promise<Peer[]> {
   const text = await readFile(file, 'utf8').catch((error: Error) => {
     throw new StartupError(`cannot read the peers file ${file}: ${error.message}`);
   });
-  const parsed = parsePeers(text);
+  const parsed = parsePeers(text, linkKey);
   if ('error' in parsed) throw new StartupError(`bad peers file ${file}: ${parsed.error}`);
   return parsed.peers;
 }
@@ -97,7 +101,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     throw error;
   };
 
-  const peers = config.peers ? await loadPeers(config.peers) : [];
+  const peers = config.peers ? await loadPeers(config.peers, config.linkKey) : [];
   const tlsFiles = config.tls ? await readTls(config.tls) : undefined;
   // a cluster node keeps its accounts and channels in the backplane, the one store all nodes share
   const database = config.cluster === undefined ? await openDatabase(config.db) : undefined;
@@ -171,7 +175,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
       linksTo(peers, { localAddress: config.address, retryMaxMs: config.limits.linkRetryMaxMs, state$, ...(cluster ? { dials$: cluster.dialler$ } : {}) }),
     ),
     states: state$,
-    federation: { name: config.name, peers },
+    federation: { name: config.name, peers, hmac: hmacSha256, maxRemoteMembers: config.limits.maxRemoteMembers },
     store,
     hasher,
     log: log.log,
@@ -189,7 +193,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
   });
   if (config.record) log.log({ level: 'info', event: 'recording', msg: `recording all traffic to ${config.record}`, file: config.record });
   if (peers.length) {
-    log.log({ level: 'info', event: 'federation', msg: `federating as ${config.name} with ${peers.map((p) => `${p.address}:${p.port}`).join(', ')}`, name: config.name, peers });
+    // never the keys: only where each peer is and whether it has one
+    const shown = peers.map((p) => `${p.address}:${p.port}${p.name ? ` (${p.name})` : ''}${p.key ? ' with a key' : ''}`);
+    log.log({ level: 'info', event: 'federation', msg: `federating as ${config.name} with ${shown.join(', ')}`, name: config.name, peers: shown });
+    if (peers.every((p) => p.key === undefined)) {
+      log.log({ level: 'warn', event: 'linksByAddress', msg: 'federation links are trusted by address only: no peer has a key (key= in the peers file, or CHAT_LINK_KEY)' });
+    }
   }
 
   let stopping: Promise<void> | undefined;

@@ -45,6 +45,8 @@ export function coreLimits(maxUsers: number, limits: Limits): CoreLimits {
     maxQueued: limits.maxQueued,
     maxLineLength: limits.maxLineLength,
     ...(limits.rateLimit > 0 ? { rate: { perSecond: limits.rateLimit, burst: limits.rateBurst, floodMs: limits.floodSeconds * 1000 } } : {}),
+    // a link's burst: 5 s of its rate, as a client's default burst is
+    ...(limits.linkRateLimit > 0 ? { serverRate: { perSecond: limits.linkRateLimit, burst: limits.linkRateLimit * 5, floodMs: limits.floodSeconds * 1000 } } : {}),
     ...(limits.loginTimeout > 0 ? { loginTimeoutMs: limits.loginTimeout * 1000 } : {}),
     ...(limits.loginDelayMs > 0 ? {
       loginThrottle: { freePerAccount: limits.loginFreeFailures, freePerAddress: limits.loginFreePerAddress, delayMs: limits.loginDelayMs, maxDelayMs: limits.loginMaxDelayMs },

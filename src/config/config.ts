@@ -22,6 +22,8 @@ export interface Config {
   readonly log: string;
   readonly maxUsers: number;
   readonly peers?: string;
+  /** CHAT_LINK_KEY: the key of every peers-file line that names none (env only, so it never shows in a process list). */
+  readonly linkKey?: string;
   /** This server's name towards its federation peers: --name, or its listen address. */
   readonly name: string;
   readonly bcryptCost: number;
@@ -49,12 +51,12 @@ const PROTOCOLS: readonly ListenerMode[] = ['auto', 'channels', 'direct', 'messe
 const LOG_LEVELS = Object.keys(LEVEL_VALUES);
 
 /** Variables that may be left empty (`CHAT_PEERS=`) to mean "none"; for every other one an empty value is an error. */
-const MAY_BE_EMPTY: ReadonlySet<string> = new Set(['CHAT_PEERS', 'CHAT_NAME', 'CHAT_WEB_ORIGINS', 'CHAT_WEB_HOSTS', 'CHAT_RECORD', 'CHAT_METRICS_PORT', 'CHAT_TLS_CERT', 'CHAT_TLS_KEY', 'CHAT_CLUSTER']);
+const MAY_BE_EMPTY: ReadonlySet<string> = new Set(['CHAT_PEERS', 'CHAT_LINK_KEY', 'CHAT_NAME', 'CHAT_WEB_ORIGINS', 'CHAT_WEB_HOSTS', 'CHAT_RECORD', 'CHAT_METRICS_PORT', 'CHAT_TLS_CERT', 'CHAT_TLS_KEY', 'CHAT_CLUSTER']);
 
 /** Every variable the server and the client read (all of them are in .env.example). */
 export const KNOWN_VARIABLES: readonly string[] = [
   'CHAT_ADDRESS', 'CHAT_PORT', 'CHAT_WEB_PORT', 'CHAT_WEB_ORIGINS', 'CHAT_WEB_HOSTS', 'CHAT_PROTOCOL', 'CHAT_DB', 'CHAT_LOG', 'CHAT_MAX_USERS', 'CHAT_PEERS', 'CHAT_NAME',
-  'CHAT_RECORD', 'CHAT_METRICS_PORT', 'CHAT_METRICS_ADDRESS', 'CHAT_TLS_CERT', 'CHAT_TLS_KEY', 'CHAT_TLS_PORT', 'CHAT_CLUSTER', 'CHAT_WORKERS', 'CHAT_BCRYPT_COST', 'LOG_LEVEL', ...Object.values(LIMIT_VARS),
+  'CHAT_RECORD', 'CHAT_METRICS_PORT', 'CHAT_METRICS_ADDRESS', 'CHAT_TLS_CERT', 'CHAT_TLS_KEY', 'CHAT_TLS_PORT', 'CHAT_CLUSTER', 'CHAT_WORKERS', 'CHAT_LINK_KEY', 'CHAT_BCRYPT_COST', 'LOG_LEVEL', ...Object.values(LIMIT_VARS),
   'CHAT_CLIENT_TIMEOUT_MS',
 ];
 
@@ -142,6 +144,8 @@ function parse(argv: readonly string[], env: Env, dotenv: Env): ConfigResult {
   if (limits.preLoginShare! > 100) return { error: `CHAT_PRE_LOGIN_SHARE is a percentage of CHAT_MAX_CONNECTIONS, between 1 and 100, got ${limits.preLoginShare}` };
 
   const peers = pick(values.peers ?? positionals[1], 'CHAT_PEERS');
+  const linkKey = pick(undefined, 'CHAT_LINK_KEY');
+  if (linkKey !== undefined && /\s/u.test(linkKey)) return { error: 'CHAT_LINK_KEY may not hold spaces' };
   const record = pick(values.record, 'CHAT_RECORD');
   const metricsText = pick(values['metrics-port'], 'CHAT_METRICS_PORT');
   const metricsPort = metricsText === undefined ? undefined : integer(metricsText, 'metrics port', 0, 65535);
@@ -177,6 +181,7 @@ function parse(argv: readonly string[], env: Env, dotenv: Env): ConfigResult {
       logLevel,
       limits: limits as unknown as Limits,
       ...(peers ? { peers } : {}),
+      ...(linkKey ? { linkKey } : {}),
       ...(record ? { record } : {}),
       ...(metricsPort !== undefined ? { metricsPort } : {}),
       metricsAddress: pick(values['metrics-address'], 'CHAT_METRICS_ADDRESS') ?? '127.0.0.1',

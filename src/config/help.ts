@@ -18,7 +18,8 @@ Options (each also an env var, also read from ./.env; flags win over env, env ov
   --db PATH         NeDB data file for accounts, channels CHAT_DB          (./data/chat.db)
   --log FILE        JSON log file                         CHAT_LOG         (./server.log)
   --max-users N     most users logged in at once          CHAT_MAX_USERS   (16)
-  --peers FILE      federation peers, one host:port a line CHAT_PEERS
+  --peers FILE      federation peers, one a line:         CHAT_PEERS
+                    host:port [key=SECRET] [name=NAME]
   --name NAME       this server's name towards peers      CHAT_NAME        (the address)
   --record FILE     write all traffic as a recording      CHAT_RECORD      (off; see replay --help)
   --metrics-port P  Prometheus /metrics on this port      CHAT_METRICS_PORT (off)
@@ -36,9 +37,11 @@ Options (each also an env var, also read from ./.env; flags win over env, env ov
 Also: CHAT_WEB_ORIGINS (other sites whose pages may connect, comma-separated; this server's own page
 and clients that send no Origin always may), CHAT_WEB_HOSTS (names besides its address that the web
 port answers WebSockets for, e.g. behind a proxy; comma-separated), CHAT_BCRYPT_COST (10), LOG_LEVEL (info),
+CHAT_LINK_KEY (the key of every peers-file line without key=; see docs/federation.md),
 and the limits CHAT_MAX_LINE (${DEFAULT_LIMITS.maxLineLength}), CHAT_MAX_SEND_QUEUE (${DEFAULT_LIMITS.maxSendQueue}), CHAT_SEND_TIMEOUT_MS (${DEFAULT_LIMITS.sendTimeoutMs}),
 CHAT_MAX_CONNECTIONS (${DEFAULT_LIMITS.maxConnections}), CHAT_MAX_PER_ADDRESS (${DEFAULT_LIMITS.maxPerAddress}), CHAT_CLOSE_GRACE_MS (${DEFAULT_LIMITS.closeGraceMs}),
 CHAT_MAX_QUEUED (${DEFAULT_LIMITS.maxQueued}), CHAT_LINK_MAX_SEND_QUEUE (${DEFAULT_LIMITS.linkMaxSendQueue}), CHAT_LINK_RETRY_MAX_MS (${DEFAULT_LIMITS.linkRetryMaxMs}),
+CHAT_LINK_RATE_LIMIT (${DEFAULT_LIMITS.linkRateLimit} lines/s, 0 = off), CHAT_MAX_REMOTE_MEMBERS (${DEFAULT_LIMITS.maxRemoteMembers}),
 CHAT_RATE_LIMIT (${DEFAULT_LIMITS.rateLimit} lines/s, 0 = off), CHAT_RATE_BURST (${DEFAULT_LIMITS.rateBurst}), CHAT_FLOOD_SECONDS (${DEFAULT_LIMITS.floodSeconds}),
 CHAT_LOGIN_TIMEOUT (${DEFAULT_LIMITS.loginTimeout} s, 0 = off), CHAT_HASH_QUEUE_PER_ADDRESS (${DEFAULT_LIMITS.hashQueuePerAddress}),
 CHAT_HASH_MAX_WAIT_MS (${DEFAULT_LIMITS.hashMaxWaitMs}),

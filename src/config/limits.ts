@@ -27,6 +27,14 @@ export interface Limits {
   readonly maxQueued: number;
   /** CHAT_LINK_MAX_SEND_QUEUE: bytes a federation link may leave unread before it is dropped and dialled again; a link carries a whole server's traffic, so far more than a client's. */
   readonly linkMaxSendQueue: number;
+  /**
+   * CHAT_LINK_RATE_LIMIT: lines a second one federation link may send, sustained (0: no limit), with a burst of 5 s
+   * worth; over it for CHAT_FLOOD_SECONDS, the link is dropped (and dialled again). A link carries a whole server's
+   * users, so 50 times a client's rate; it still keeps one misbehaving peer from taking the whole core.
+   */
+  readonly linkRateLimit: number;
+  /** CHAT_MAX_REMOTE_MEMBERS: members one peer may add to our channels (FEDJOIN), all channels together; past it its FEDJOINs fail, and the log says so. */
+  readonly maxRemoteMembers: number;
   /** CHAT_LINK_RETRY_MAX_MS: the longest wait between attempts to dial a peer that is down (the wait doubles from half a second up to this). */
   readonly linkRetryMaxMs: number;
   /**
@@ -96,6 +104,8 @@ export const DEFAULT_LIMITS: Limits = {
   maxQueued: 1000,
   linkMaxSendQueue: 16 * 1024 * 1024,
   linkRetryMaxMs: 30_000,
+  linkRateLimit: 5000,
+  maxRemoteMembers: 1000,
   rateLimit: 100,
   rateBurst: 500,
   floodSeconds: 30,
@@ -125,6 +135,8 @@ export const LIMIT_VARS: Readonly<Record<keyof Limits, string>> = {
   maxQueued: 'CHAT_MAX_QUEUED',
   linkMaxSendQueue: 'CHAT_LINK_MAX_SEND_QUEUE',
   linkRetryMaxMs: 'CHAT_LINK_RETRY_MAX_MS',
+  linkRateLimit: 'CHAT_LINK_RATE_LIMIT',
+  maxRemoteMembers: 'CHAT_MAX_REMOTE_MEMBERS',
   rateLimit: 'CHAT_RATE_LIMIT',
   rateBurst: 'CHAT_RATE_BURST',
   floodSeconds: 'CHAT_FLOOD_SECONDS',
@@ -145,4 +157,4 @@ export const LIMIT_VARS: Readonly<Record<keyof Limits, string>> = {
 };
 
 /** The limits that 0 turns off; every other one is at least 1. */
-export const ZERO_MEANS_OFF: ReadonlySet<keyof Limits> = new Set(['rateLimit', 'loginTimeout', 'loginDelayMs', 'loginFreeFailures', 'loginFreePerAddress']);
+export const ZERO_MEANS_OFF: ReadonlySet<keyof Limits> = new Set(['rateLimit', 'linkRateLimit', 'loginTimeout', 'loginDelayMs', 'loginFreeFailures', 'loginFreePerAddress']);

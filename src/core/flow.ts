@@ -2,7 +2,7 @@
 // not read while it has queued more than it may (TCP pushes back on the client; no line is dropped) or while
 // it is over its rate; one timer per connection wakes the core for the next thing due on it.
 import { chain, effect, none, note, type Step } from './steps.js';
-import { paidAt } from './rate-limit.js';
+import { paidAt, rateOf } from './rate-limit.js';
 import { updateConn, type Conn, type State } from './state.js';
 import type { ConnId } from './types.js';
 
@@ -12,7 +12,7 @@ export function flowControl(state: State, id: ConnId, now: number): Step {
   if (!conn || conn.closing) return none(state);
   const max = state.limits.maxQueued;
   const size = conn.queue.size;
-  const rate = state.limits.rate;
+  const rate = rateOf(state, conn);
   const debtPaid = rate && paidAt(conn.meter, rate);
   const over = debtPaid !== undefined && debtPaid > now;
   // hysteresis: paused at the limit, read again at half, so a busy client is not paused and resumed per line

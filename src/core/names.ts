@@ -28,14 +28,6 @@ export function isName(name: string, maxLength = Infinity): boolean {
   return name.length > 0 && !NOT_IN_NAMES.test(name) && (maxLength === Infinity || codePoints(name) <= maxLength);
 }
 
-// A server's name may be its address, and an IPv6 address holds `:`; nothing else differs from a user's name.
-const NOT_IN_SERVER_NAMES = /[\s,@\p{Cc}\p{Cf}\uFFFD]/u;
-
-/** A federation peer's name: the name policy above, except that `:` is allowed (an IPv6 address). */
-export function isServerName(name: string): boolean {
-  return name.length > 0 && !NOT_IN_SERVER_NAMES.test(name);
-}
-
 /** Control characters (C0, DEL and C1) other than tab have no place in any line we accept or relay. */
 export function hasControlCharacters(text: string): boolean {
   return /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/.test(text);

@@ -2,7 +2,7 @@
 // refused: it waits until its token has refilled, and the connection is read no further meanwhile (like
 // ngIRCd's penalty), so a flooder slows only itself. Pure arithmetic on the times commands carry.
 import { none, note, type Step } from './steps.js';
-import type { State } from './state.js';
+import type { Conn, State } from './state.js';
 import type { ConnId } from './types.js';
 
 export interface RateLimit {
@@ -73,10 +73,15 @@ export function charge(meter: Meter | undefined, at: number, limit: RateLimit): 
  * The log lines about a connection's excess, summarised: one when it first goes over its rate, then at most
  * one per REPORT_MS with the count, and a last one once it is back under (or gone, with `final`).
  */
+/** The rate a connection is held to: a client's, or (for another server's connection, which carries many users) a server's. */
+export function rateOf(state: State, conn: Conn): RateLimit | undefined {
+  return conn.registered !== undefined ? state.limits.serverRate : state.limits.rate;
+}
+
 export function reportExcess(state: State, id: ConnId, at: number, final = false): Step {
   const conn = state.conns.get(id);
   const meter = conn?.meter;
-  const limit = state.limits.rate;
+  const limit = conn && rateOf(state, conn);
   if (!conn || !meter || !limit) return none(state);
   const over = meter.overSince !== undefined && !final;
   if (over && meter.reportedAt === undefined) {

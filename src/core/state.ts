@@ -33,6 +33,8 @@ export interface Conn {
   readonly channels: ISet<string>;
   /** Set when it registered as something other than a user (see ConnKind); its dialect sets `server`. */
   readonly registered?: 'outgoing' | 'server';
+  /** Fresh randomness the edge made for it (the `connected` command's), for a handshake that must not replay. */
+  readonly nonce?: string;
   /** Its dialect's per-connection slice (src/core/slices.ts); dropped with the connection. */
   readonly slices: Slices;
   /** Set when its lines come over a WebSocket rather than a plain stream. */
@@ -63,6 +65,8 @@ export interface Limits {
   readonly maxLineLength: number;
   /** Lines a second each connection may send; none when unset. */
   readonly rate?: RateLimit;
+  /** Lines a second another server's connection may send (each its own account, like a client's); none when unset. */
+  readonly serverRate?: RateLimit;
   /** A connection no one has logged in on within this long is closed; never when unset. */
   readonly loginTimeoutMs?: number;
   /** Growing delays after failed LOGINs; none when unset. */

@@ -23,9 +23,11 @@ export function createStep(registry: Registry): StepFn {
   function handle(state: State, command: Command): Step {
     switch (command.kind) {
       case 'connected': {
-        const { conn, remote, listener, dialled, transport } = command;
+        const { conn, remote, listener, dialled, transport, nonce } = command;
         const fixed = listener === 'auto' ? undefined : registry.dialects.get(listener);
-        const fresh: Conn = { ...newConn(conn, remote, listener), ...(dialled ? { registered: 'outgoing' as const } : {}), ...(transport ? { transport } : {}) };
+        const fresh: Conn = {
+          ...newConn(conn, remote, listener), ...(dialled ? { registered: 'outgoing' as const } : {}), ...(transport ? { transport } : {}), ...(nonce !== undefined ? { nonce } : {}),
+        };
         // a connection we opened registers by itself (onDialled); every other connection must log in in time
         const loginBy = state.limits.loginTimeoutMs && !dialled ? { loginBy: command.at + state.limits.loginTimeoutMs } : {};
         const opened = fixed ? { ...fresh, ...loginBy, dialect: fixed.name, can: fixed.capabilities } : { ...fresh, ...loginBy };

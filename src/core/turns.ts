@@ -4,8 +4,8 @@
 import { List } from 'immutable';
 import { chain, effect, join, none, note, type Step } from './steps.js';
 import type { Ctx, DialectRules } from './dispatch.js';
-import { flowControl, isServer, loggedIn } from './flow.js';
-import { charge, reportExcess } from './rate-limit.js';
+import { flowControl, loggedIn } from './flow.js';
+import { charge, rateOf, reportExcess, type RateLimit } from './rate-limit.js';
 import { logOut } from './presence.js';
 import { updateConn, withConn, type Conn, type QueuedInput, type State } from './state.js';
 import type { Command, ConnId } from './types.js';
@@ -33,14 +33,14 @@ export function createTurns({ handle, finishIfDone, rulesOf }: TurnParts): Turns
     const conn = state.conns.get(line.conn);
     if (!conn || conn.closing) return none(state);
     const { at } = line;
-    // another server's connection carries a whole server's lines: the per-client rate is not for it
-    const limit = isServer(conn) ? undefined : state.limits.rate;
+    // another server's connection carries a whole server's lines: it has a rate of its own
+    const limit = rateOf(state, conn);
     let current = conn;
     let notBefore = at;
     let report = none(state);
     if (limit) {
       const charged = charge(conn.meter, at, limit);
-      if (charged.flooding) return flooded(state, conn, at);
+      if (charged.flooding) return flooded(state, conn, at, limit);
       current = { ...conn, meter: charged.meter };
       notBefore = charged.notBefore;
       report = reportExcess(withConn(state, current), conn.id, at);
@@ -90,9 +90,8 @@ export function createTurns({ handle, finishIfDone, rulesOf }: TurnParts): Turns
   }
 
   // over its rate for longer than CHAT_FLOOD_SECONDS: the dialect's error (if it has one), then close
-  function flooded(state: State, conn: Conn, at: number): Step {
+  function flooded(state: State, conn: Conn, at: number, limit: RateLimit): Step {
     const rules = rulesOf(conn);
-    const limit = state.limits.rate!;
     return chain(state,
       (s) => reportExcess(s, conn.id, at, true),
       (s) => note(updateConn(s, conn.id, { closing: 'flooded', queue: List() }), 'warn', 'flooded',

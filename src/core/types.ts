@@ -24,8 +24,11 @@ export type CloseCause = 'ended' | 'error';
 
 /** Everything that can happen to the server. Each command carries its time; the core never reads a clock. */
 export type Command =
-  /** A socket opened: accepted on a listener, or opened by this server (`dialled`: the entry of its configuration it dialled). */
-  | { readonly kind: 'connected'; readonly conn: ConnId; readonly remote: HostPort; readonly listener: ListenerMode; readonly dialled?: HostPort; readonly transport?: Transport; readonly at: number }
+  /**
+   * A socket opened: accepted on a listener, or opened by this server (`dialled`: the entry of its configuration it
+   * dialled). `nonce` is fresh randomness the edge made for it, for a dialect's handshake (the core makes none).
+   */
+  | { readonly kind: 'connected'; readonly conn: ConnId; readonly remote: HostPort; readonly listener: ListenerMode; readonly dialled?: HostPort; readonly transport?: Transport; readonly nonce?: string; readonly at: number }
   | { readonly kind: 'line'; readonly conn: ConnId; readonly text: string; readonly at: number }
   | { readonly kind: 'tooLong'; readonly conn: ConnId; readonly at: number }
   /** The client finished sending (half-close): answer what it sent, then close. */

@@ -34,7 +34,7 @@ function dialOnce(peer: HostPort, localAddress: string, wasUp: (ms: number) => v
     socket.on('error', () => {});
     socket.once('connect', () => {
       openedAt = Date.now();
-      subscriber.next({ socket, remote: { address: peer.address, port: peer.port }, listener: 'channels', dialled: peer });
+      subscriber.next({ socket, remote: { address: peer.address, port: peer.port }, listener: 'channels', dialled: { address: peer.address, port: peer.port } });
     });
     socket.once('close', () => {
       if (openedAt !== undefined) wasUp(Date.now() - openedAt);

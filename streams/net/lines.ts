@@ -1,5 +1,6 @@
 // A socket as an observable of the commands it causes: connected, each decoded line (split2), the end of
 // its input, and its close. The only place input is framed.
+import { randomBytes } from 'node:crypto';
 import { Observable } from 'rxjs';
 import split2 from 'split2';
 import type { Duplex } from 'node:stream';
@@ -46,7 +47,8 @@ export function commandsOf({ conn, socket, remote, listener, dialled, transport,
     // set once split2 flushes at the end of input: what it flushes is the unterminated tail, which is dropped
     let ended = false;
     let cause: CloseCause = 'ended';
-    subscriber.next({ kind: 'connected', conn, remote, listener, ...(dialled ? { dialled } : {}), ...(transport ? { transport } : {}), at: clock() });
+    // fresh randomness for a handshake that must not replay (a federation link's nonce): the core makes none
+    subscriber.next({ kind: 'connected', conn, remote, listener, ...(dialled ? { dialled } : {}), ...(transport ? { transport } : {}), nonce: randomBytes(16).toString('hex'), at: clock() });
     // skipOverflow is split2's documented option; its type definitions lag behind
     const options: split2.Options & { skipOverflow: boolean } = { maxLength: maxLineLength, skipOverflow: true };
     const splitter = split2(/\r?\n/, (line: string) => (ended ? undefined : line.length > maxLineLength ? TOO_LONG : line), options);

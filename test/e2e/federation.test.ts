@@ -86,6 +86,10 @@ describe('federation across three servers', () => {
     }
   });
 
+  it('says once at start that, with no key in its peers file, its links are trusted by address only', () => {
+    for (const host of HOSTS) expect(servers.get(host)!.stdout().match(/links are trusted by address only/g)).toHaveLength(1);
+  });
+
   it('announces a new channel to the other servers (FEDNEW)', async () => {
     expect(await ask(carol, 'CREATE late')).toBe('RESULT CREATE late 1');
     await until(async () => (await ask(alice, 'CHANNELS')).includes('late:127.0.0.3'), 'alice to see late:127.0.0.3');

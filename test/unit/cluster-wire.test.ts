@@ -24,6 +24,13 @@ describe('cluster wire', () => {
     expect(parts.map((part) => decodeMessage(part))).toEqual(bodies.map((body, i) => ({ origin: `node-${i}`, event: { type: 'deliver', to: room, msg: msg(body) } })));
   });
 
+  it('a dialect’s own event crosses as it was announced, for that dialect to check; one without a dialect is dropped', () => {
+    const event = { type: 'linked', node: 'n2', server: 's2', host: '127.0.0.2', dialled: true };
+    expect(decodeMessage(JSON.stringify({ type: 'dialect', dialect: 'channels', event, origin: 'n2' })))
+      .toEqual({ origin: 'n2', event: { type: 'dialect', dialect: 'channels', event } });
+    expect(decodeMessage(JSON.stringify({ type: 'dialect', event, origin: 'n2' }))).toBeUndefined();
+  });
+
   it('one message is a batch of one', () => {
     const text = JSON.stringify({ type: 'channel', channel: 'room', origin: 'n' });
     expect(splitBatch(text)).toEqual([text]);

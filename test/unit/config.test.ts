@@ -109,6 +109,12 @@ describe('peers file', () => {
     expect(parsePeers('# peers\n127.0.0.2:5378\n\n  [::1]:6000  # six\n')).toEqual({ peers: [{ address: '127.0.0.2', port: 5378 }, { address: '::1', port: 6000 }] });
   });
 
+  it('takes CHAT_LINK_KEY from the environment only (no flag shows it in a process list); empty means none', () => {
+    expect(config([], { CHAT_LINK_KEY: 's3cret' }).linkKey).toBe('s3cret');
+    expect(config([], { CHAT_LINK_KEY: '' }).linkKey).toBeUndefined();
+    expect(parseConfig([], { CHAT_LINK_KEY: 'two words' }, {})).toEqual({ error: 'CHAT_LINK_KEY may not hold spaces' });
+  });
+
   it('names the line that is wrong', () => {
     expect(parsePeers('127.0.0.2:5378\nnonsense\n')).toEqual({ error: 'line 2: expected host:port, got "nonsense"' });
   });

@@ -31,9 +31,10 @@ describe('federation names and links', () => {
     expect(keepsExisting(withLinkConn(serverNamed('s2'), 'c1', 's1', true), 's1', 'c1')).toBe(false);
   });
 
-  it('stands aside from dialling only while the link both ends keep came from the peer', () => {
+  it('stands aside from dialling while a link from the peer is up (an unproved second link would not replace it), not for its own', () => {
     expect(usesLinkFrom(withLinkConn(serverNamed('s2'), 'c1', 's1', false), '127.0.0.2')).toBe(true);
-    expect(usesLinkFrom(withLinkConn(serverNamed('s1'), 'c1', 's2', false), '127.0.0.2')).toBe(false);
+    expect(usesLinkFrom(withLinkConn(serverNamed('s1'), 'c1', 's2', false), '127.0.0.2')).toBe(true);
+    expect(usesLinkFrom(serverNamed('s1'), '127.0.0.2')).toBe(false);
     expect(usesLinkFrom(withLinkConn(serverNamed('s2'), 'c1', 's1', true), '127.0.0.2')).toBe(false);
   });
 

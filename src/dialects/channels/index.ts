@@ -3,7 +3,8 @@
 import type { DialectModule } from '../../core/dialect.js';
 import { encodeChannels } from './codec.js';
 import { onCluster, onNodeGone, onNodeJoined } from './federation/cluster.js';
-import { connClosed, greet } from './federation/handlers.js';
+import { greet } from './federation/accept.js';
+import { connClosed } from './federation/handlers.js';
 import { accountStored, channelStored, claimed, passwordChecked, passwordHashed } from './results.js';
 import { channelsRules } from './table.js';
 

@@ -1,5 +1,10 @@
 // Every line one server sends another over a federation link, in one place (channels.md, "Federation").
-export const federateOut = (name: string) => `FEDERATE-OUT ${name}`;
+/** `nonce`: a keyed link's (the handshake of ./handshake.ts); a link without a key sends none, as before. */
+export const federateOut = (name: string, nonce?: string) => (nonce === undefined ? `FEDERATE-OUT ${name}` : `FEDERATE-OUT ${name} ${nonce}`);
+/** The accepting end of a keyed link: its name, its nonce, and its proof that it holds the key. */
+export const federateChallenge = (name: string, nonce: string, proof: string) => `FEDERATE-CHALLENGE ${name} ${nonce} ${proof}`;
+/** The dialling end of a keyed link: its proof that it holds the key. */
+export const federateProof = (proof: string) => `FEDERATE-PROOF ${proof}`;
 export const federateConfirm = (name: string) => `FEDERATE-CONFIRM ${name}`;
 export const fedNew = (channel: string) => `FEDNEW ${channel}`;
 export const fedJoin = (member: string, channel: string) => `FEDJOIN ${member} ${channel}`;

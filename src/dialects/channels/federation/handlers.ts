@@ -2,18 +2,16 @@
 // A peer is trusted only for what it says about its own users and channels; anything else is refused.
 import { chain, effect, join, none, note, reply, send, type Step } from '../../../core/steps.js';
 import type { Ctx } from '../../../core/dispatch.js';
-import { isName, isServerName } from '../../../core/names.js';
+import { isName } from '../../../core/names.js';
 import { updateConn, type Conn, type State } from '../../../core/state.js';
-import type { HostPort } from '../../../core/types.js';
 import { outcome, result } from '../codec.js';
 import { deliverToChannel } from '../deliver.js';
 import { isChannelsName } from '../names.js';
-import { fedChannels, federateConfirm, federateOut, fedJoin, fedResult } from './codec.js';
+import { fedResult } from './codec.js';
 import { tell, toPeer } from './route.js';
 import {
-  dialledOf, fed, isLinked, isPeerAddress, isRemoteMember, joiningOf, joiningOn, keepsExisting, keepsLinkDialledBy, linkConn, membershipsOn,
-  peerOf, plain, serverName, splitChannel, splitUser, withDialled, withLink, withoutJoining, withoutJoinsOf, withoutLink,
-  withRemoteChannel, withRemoteMember,
+  fed, isLinked, isRemoteMember, joiningOf, joiningOn, linkConn, membersFrom, peerOf, serverName, splitChannel, splitUser, withoutJoining,
+  withoutJoinsOf, withoutLink, withRemoteChannel, withRemoteMember,
 } from './state.js';
 
 /** Closes a link that broke a rule, and says so in the log with where it came from. */
@@ -28,59 +26,6 @@ export function refuseLink(state: State, conn: Conn, why: string): Step {
 export function ignored(state: State, conn: Conn, why: string): Step {
   const peer = peerOf(conn);
   return note(state, 'warn', 'linkIgnored', `ignored a line from ${peer ?? conn.remote.address}: ${why}`, { conn: conn.id, peer });
-}
-
-/** An outgoing link opened: remember what we dialled, and say who we are. */
-export function greet({ state, conn }: Ctx, to: HostPort): Step {
-  return reply(withDialled(state, conn.id, to), conn.id, federateOut(serverName(state)));
-}
-
-/** A link is up: our channels, then our users' memberships on that server, so a conversation resumes after a restart. */
-function linkUp(state: State, conn: Conn, server: string, confirm: boolean): Step {
-  // in a cluster, another node may hold a link to that server: the same one-link-per-pair rule picks which stays
-  const elsewhere = fed(state).remoteLinks.get(server);
-  if (elsewhere && keepsLinkDialledBy(state, server, elsewhere.dialled)) return refuseLink(state, conn, `already linked with ${server} through cluster node ${elsewhere.node}`);
-  const existing = linkConn(state, server);
-  if (existing !== undefined && existing !== conn.id && keepsExisting(state, server, existing)) {
-    return refuseLink(state, conn, `already linked with ${server}`);
-  }
-  const steps: Step[] = [];
-  let next = withLink(state, server, conn.id);
-  if (existing !== undefined && existing !== conn.id) {
-    next = updateConn(next, existing, { closing: 'refused' });
-    steps.push(effect(next, { type: 'close', conn: existing }));
-  }
-  const name = serverName(next);
-  const dialled = dialledOf(conn) !== undefined;
-  if (confirm) steps.push(reply(next, conn.id, federateConfirm(name)));
-  for (const line of fedChannels([...next.channels.keys()].sort(), next.limits.maxLineLength)) steps.push(reply(next, conn.id, line));
-  for (const { user, channel } of membershipsOn(next, server)) steps.push(reply(next, conn.id, fedJoin(`${user}@${name}`, channel)));
-  steps.push(note(next, 'info', 'linkUp', `linked with ${server} (${dialled ? 'dialled' : 'accepted'}, ${conn.id})`, { conn: conn.id, peer: server, remote: conn.remote }));
-  if (next.cluster !== undefined) steps.push(tell(next, { type: 'linked', node: next.cluster, server, host: plain(conn.remote.address), dialled }));
-  return join(steps, next);
-}
-
-// federation: accept FEDERATE-OUT only from a peer listed in the configuration; anything else is refused and logged
-export function federateOutLine({ state, conn, args: [announced] }: Ctx): Step {
-  if (conn.registered !== undefined) return ignored(state, conn, 'FEDERATE-OUT on a link that is already up');
-  const address = plain(conn.remote.address);
-  if (!isPeerAddress(state, address)) return refuseLink(state, conn, 'not a listed peer');
-  const server = announced ?? address;
-  if (!isServerName(server)) return refuseLink(state, conn, `bad server name ${JSON.stringify(server.slice(0, 64))}`);
-  if (server === serverName(state)) return refuseLink(state, conn, 'it has our own name');
-  const existing = linkConn(state, server);
-  const existingAddress = existing === undefined ? undefined : state.conns.get(existing)?.remote.address;
-  if (existingAddress !== undefined && plain(existingAddress) !== address) return refuseLink(state, conn, `${server} is linked from another address`);
-  return linkUp(state, conn, server, true);
-}
-
-// federation: FEDERATE-CONFIRM [name] (also spelled FEDERATECONFIRM in one copy of the spec) on a link we dialled
-export function federateConfirmLine({ state, conn, args: [announced] }: Ctx): Step {
-  const dialled = dialledOf(conn);
-  if (!dialled || conn.registered !== 'outgoing') return ignored(state, conn, 'FEDERATE-CONFIRM where none was asked for');
-  const server = announced ?? dialled.address;
-  if (!isServerName(server) || server === serverName(state)) return refuseLink(state, conn, `bad server name ${JSON.stringify(server.slice(0, 64))}`);
-  return linkUp(state, conn, server, false);
 }
 
 // federation: FEDCHANNELS c1, c2 — the sender's channels, listed here as c:server
@@ -113,6 +58,14 @@ export function fedJoinLine({ state, conn, args: [member, channel] }: Ctx): Step
   const server = peerOf(conn)!;
   const user = ownMember(conn, member);
   if (user === undefined) return ignored(state, conn, `FEDJOIN for ${member}, who is not a user of ${server}`);
+  const max = fed(state).self.maxRemoteMembers;
+  if (max !== undefined && state.channels.has(channel) && !isRemoteMember(state, channel, member) && membersFrom(state, server) >= max) {
+    return chain(state,
+      (s) => toPeer(s, server, fedResult(user, outcome('JOIN', false, `${channel}:${serverName(s)}`))),
+      (s) => note(s, 'warn', 'remoteMembersCapped', `${member} may not join ${channel}: ${server} has ${max} members in our channels already (CHAT_MAX_REMOTE_MEMBERS)`,
+        { conn: conn.id, user: member, channel, peer: server, max }),
+    );
+  }
   const ok = state.channels.has(channel);
   // a repeated FEDJOIN (a re-join after a restart) succeeds again: the home server refuses duplicate JOINs itself
   return chain(ok ? withRemoteMember(state, channel, member, server) : state,

@@ -4,15 +4,23 @@
 import { Map as IMap, Set as ISet } from 'immutable';
 import { connSlice, serverSlice, slice, withConnSlice, withServerSlice } from '../../../core/slices.js';
 import { SortedMap } from '../../../core/sorted.js';
-import type { Conn, State } from '../../../core/state.js';
+import { updateConn, type Conn, type State } from '../../../core/state.js';
 import type { ConnId, HostPort } from '../../../core/types.js';
+import type { Peer } from '../../../config/peers.js';
+
+/** HMAC-SHA-256 of `message` under `key`, as hex. A pure function the edge hands in (node:crypto's). */
+export type Hmac = (key: string, message: string) => string;
 
 /** This server among its federation peers. */
 export interface Federation {
   /** The name this server announces, and by which its users and channels are known elsewhere. */
   readonly name: string;
-  /** The servers it may link with: a link is accepted only from one of these addresses. */
-  readonly peers: readonly HostPort[];
+  /** The servers it may link with: a link is accepted only from one of these addresses (and, with a key, only once it proves it holds it). */
+  readonly peers: readonly Peer[];
+  /** How links prove they hold their key (see ./handshake.ts); a keyed link cannot come up without it. */
+  readonly hmac?: Hmac;
+  /** CHAT_MAX_REMOTE_MEMBERS: members one peer may add to our channels; none when unset. */
+  readonly maxRemoteMembers?: number;
 }
 
 export const NO_FEDERATION: Federation = { name: 'localhost', peers: [] };
@@ -36,6 +44,17 @@ export interface FederationState {
   readonly remoteMembers: IMap<string, SortedMap<string, string>>;
   /** Connections whose user waits on a JOIN of a channel there, by server: the index `linkGone` answers from. */
   readonly joiningOn: IMap<string, ISet<ConnId>>;
+  /** How many members each server has in our channels, all channels together (for CHAT_MAX_REMOTE_MEMBERS). */
+  readonly membersFrom: IMap<string, number>;
+}
+
+/** A keyed link's handshake under way (./handshake.ts): who it says it is, the key, the other end's nonce. */
+export interface Handshake {
+  readonly server: string;
+  readonly key: string;
+  readonly theirNonce: string;
+  /** The other end proved it holds the key (a link we dialled, waiting for FEDERATE-CONFIRM). */
+  readonly proved?: true;
 }
 
 /** A connection's part: a link's peer (once accepted) and what it dialled, or a user's joins under way elsewhere. */
@@ -46,10 +65,12 @@ export interface FederationConn {
   readonly dialled?: HostPort;
   /** A link, once accepted: the name its server is known by. */
   readonly peer?: string;
+  /** A keyed link before it is accepted. */
+  readonly handshake?: Handshake;
 }
 
 const EMPTY: FederationState = {
-  self: NO_FEDERATION, links: IMap(), remoteLinks: IMap(), remoteChannels: IMap(), remoteMembers: IMap(), joiningOn: IMap(),
+  self: NO_FEDERATION, links: IMap(), remoteLinks: IMap(), remoteChannels: IMap(), remoteMembers: IMap(), joiningOn: IMap(), membersFrom: IMap(),
 };
 const NO_JOINS: FederationConn = { joining: ISet() };
 
@@ -77,6 +98,11 @@ export function peerOf(conn: Conn): string | undefined {
 
 export function dialledOf(conn: Conn): HostPort | undefined {
   return fedConn(conn).dialled;
+}
+
+export function withHandshake(state: State, id: ConnId, handshake: Handshake): State {
+  const conn = state.conns.get(id);
+  return conn ? withFedConn(state, id, { ...fedConn(conn), handshake }) : state;
 }
 
 /** A connection this server opened to a peers-file entry: remembered, so FEDERATE-CONFIRM knows what it dialled. */
@@ -108,16 +134,17 @@ export function plain(address: string): string {
 }
 
 /**
- * Whether we need not dial the server at `host`: it linked to us, and by the rule in `keepsExisting` its
- * link is the one both ends keep (its name sorts first), so a link we dialled would only be closed again.
+ * Whether we need not dial the server at `host`: it linked to us, and that link is up. A link we dialled would
+ * only be refused (an established link is replaced only by one that proved itself, see `linkUp`) or replace a
+ * link that works; two links at once happen only when both ends dial at the same moment, and `keepsExisting` settles it.
  */
 export function usesLinkFrom(state: State, host: string): boolean {
-  const { links, remoteLinks, self } = fed(state);
+  const { links, remoteLinks } = fed(state);
   // in a cluster, one link per peer for all nodes: whichever node holds it
   for (const [, held] of remoteLinks) if (held.host === host) return true;
-  for (const [server, id] of links) {
+  for (const [, id] of links) {
     const conn = state.conns.get(id);
-    if (conn && !dialledOf(conn) && plain(conn.remote.address) === host && server < self.name) return true;
+    if (conn && !dialledOf(conn) && plain(conn.remote.address) === host) return true;
   }
   return false;
 }
@@ -162,7 +189,8 @@ export function keepsLinkDialledBy(state: State, server: string, dialledByUs: bo
 export function withLink(state: State, server: string, id: ConnId): State {
   const conn = state.conns.get(id);
   if (!conn) return state;
-  const named = withFedConn({ ...state, conns: state.conns.set(id, { ...conn, registered: 'server' }) }, id, { ...fedConn(conn), peer: server });
+  const { handshake: _done, ...kept } = fedConn(conn);
+  const named = withFedConn(updateConn(state, id, { registered: 'server' }), id, { ...kept, peer: server });
   // a fresh link starts with no channels from that server: its FEDCHANNELS lines will say them again
   const current = fed(named);
   return withoutRemoteChannels(withFed(named, { ...current, links: current.links.set(server, id) }), server);
@@ -203,13 +231,20 @@ export function withoutLink(state: State, server: string, where: 'here' | 'there
     members.forEach((member, home) => { if (home === server) kept = kept.without(member); });
     return kept;
   });
-  return withoutRemoteChannels(withFed(state, { ...current, links: current.links.delete(server), remoteLinks: current.remoteLinks.delete(server), remoteMembers }), server);
+  return withoutRemoteChannels(withFed(state, {
+    ...current, links: current.links.delete(server), remoteLinks: current.remoteLinks.delete(server), remoteMembers, membersFrom: current.membersFrom.delete(server),
+  }), server);
 }
 
 export function withRemoteMember(state: State, channel: string, member: string, server: string): State {
   const current = fed(state);
   const members = current.remoteMembers.get(channel) ?? SortedMap.of<string, string>();
-  return withFed(state, { ...current, remoteMembers: current.remoteMembers.set(channel, members.with(member, server)) });
+  if (members.has(member)) return state;
+  return withFed(state, {
+    ...current,
+    remoteMembers: current.remoteMembers.set(channel, members.with(member, server)),
+    membersFrom: current.membersFrom.set(server, (current.membersFrom.get(server) ?? 0) + 1),
+  });
 }
 
 export function isRemoteMember(state: State, channel: string, member: string): boolean {
@@ -270,4 +305,9 @@ export function withoutJoinsOf(state: State, conn: Conn): State {
     if (server !== undefined) next = withoutJoining(next, conn.id, server, name);
   }
   return next;
+}
+
+/** Members `server` has in our channels, all channels together. */
+export function membersFrom(state: State, server: string): number {
+  return fed(state).membersFrom.get(server) ?? 0;
 }

@@ -3,9 +3,8 @@
 import { none, note, type Step } from '../../../core/steps.js';
 import type { Ctx, Row } from '../../../core/dispatch.js';
 import type { ConnKind } from '../../../core/state.js';
-import {
-  federateConfirmLine, federateOutLine, fedChannelsLine, fedJoinLine, fedNewLine, fedRecvLine, fedResultLine, fedSayLine, refuseLink,
-} from './handlers.js';
+import { federateChallengeLine, federateConfirmLine, federateOutLine, federateProofLine } from './accept.js';
+import { fedChannelsLine, fedJoinLine, fedNewLine, fedRecvLine, fedResultLine, fedSayLine, refuseLink } from './handlers.js';
 import { peerOf } from './state.js';
 
 /** A line from a server that breaks no rule but cannot be read: logged, and the link stays. */
@@ -14,16 +13,26 @@ export const badLine = ({ state, conn }: Ctx): Step => {
   return note(state, 'warn', 'linkIgnored', `ignored a malformed line from ${peer ?? conn.remote.address}`, { conn: conn.id, peer });
 };
 
+/** A handshake line that cannot be read: the link is refused, as for a wrong proof. */
+const badHandshake = ({ state, conn }: Ctx): Step => refuseLink(state, conn, 'a malformed handshake line');
+
 /** Accepted links. */
 const SERVERS: ReadonlySet<ConnKind> = new Set(['server']);
 /** Whoever is not a logged-in user: a stranger's first line, a link we dialled, an accepted link (which is told it is up already). */
 const NOT_USERS: ReadonlySet<ConnKind> = new Set(['unknown', 'outgoing', 'server']);
+/** A keyed link we dialled, before it is accepted. */
+const OUTGOING: ReadonlySet<ConnKind> = new Set(['outgoing']);
+/** A keyed link from another server, before it is accepted. */
+const UNKNOWN: ReadonlySet<ConnKind> = new Set(['unknown']);
 
 const row = (handler: Row['handler'], arity: number, extra: Partial<Row> = {}): Row => ({ handler, from: SERVERS, arity, fail: badLine, ...extra });
 
 export const linkRows: ReadonlyArray<readonly [string, Row]> = [
   // trust at the edges: a link is a plain TCP or TLS connection, never a WebSocket on the web port
-  ['FEDERATE-OUT', row(federateOutLine, 1, { from: NOT_USERS, optional: true, streamOnly: true })],
+  // FEDERATE-OUT [name [nonce]]: the nonce only from a keyed peer (docs/federation.md)
+  ['FEDERATE-OUT', row(federateOutLine, 1, { from: NOT_USERS, text: true, optional: true, streamOnly: true })],
+  ['FEDERATE-CHALLENGE', row(federateChallengeLine, 3, { from: OUTGOING, fail: badHandshake, streamOnly: true })],
+  ['FEDERATE-PROOF', row(federateProofLine, 1, { from: UNKNOWN, fail: badHandshake, streamOnly: true })],
   ['FEDERATE-CONFIRM', row(federateConfirmLine, 1, { from: NOT_USERS, optional: true })],
   ['FEDERATECONFIRM', row(federateConfirmLine, 1, { from: NOT_USERS, optional: true })],
   ['FEDCHANNELS', row(fedChannelsLine, 1, { text: true, optional: true })],
