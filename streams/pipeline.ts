@@ -113,7 +113,14 @@ function effectRunner(wiring: Wiring, results$: Subject<Command>, clock: () => n
   const run = (e: Effect) => {
     const handler = wiring.handler(e.type);
     // an edge effect no driver runs is one this server has no edge for (no cluster: no names to release)
-    if (runsAtOnce(e)) return void handler?.(e);
+    if (runsAtOnce(e)) {
+      try {
+        handler?.(e);
+      } catch (error) {
+        log({ level: 'error', event: 'bug', msg: `running ${e.type} failed: ${String(error)}`, stack: (error as Error).stack });
+      }
+      return;
+    }
     inFlight++;
     void Promise.resolve()
       .then(() => {
