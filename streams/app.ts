@@ -1,32 +1,20 @@
-// Starts a whole server from a Config: store, log, recording, listeners, metrics, pipeline. Every check
-// that can fail runs before the first listener opens, and whatever was opened is closed again on failure.
+// Starts a whole server from a Config, as a list of the drivers it is made of: acquired in order (every check
+// that can fail runs before the first listener opens), released in reverse when it stops or a later one fails.
 import { createHmac } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { createServer, type AddressInfo, type Server } from 'node:net';
-import { merge, ReplaySubject } from 'rxjs';
 import type { Config } from '../src/config/config.js';
-import { DEFAULT_LIMITS } from '../src/config/limits.js';
-import { parsePeers, type Peer } from '../src/config/peers.js';
-import type { State } from '../src/core/state.js';
-import { recordingHeader } from '../src/recording/write.js';
-import { nodeName, openBackplane, shownUrl } from './cluster/backplane.js';
+import type { Peer } from '../src/config/peers.js';
+import { nodeName, shownUrl } from './cluster/backplane.js';
 import { composeServer } from './compose.js';
+import { Drivers } from './drivers.js';
+import { checkRecording, clusterDriver, databaseDriver, diallerDriver, loadPeers, logDriver, metricsDriver, recorderDriver } from './edges.js';
+import { plainListener, readTls, tlsListener, webListener } from './listeners.js';
 import { admissionFor } from './net/admission.js';
-import { connectionsOf } from './net/connections.js';
-import { tlsServer } from './net/tls.js';
-import { openHasher } from './services/hasher.js';
-import { linksTo } from './federation/dialler.js';
-import { listenOn, logListenerEvents } from './net/listen.js';
-import { openServerLog, type ServerLog } from './ops/log.js';
-import { metricsRegistry, serveMetrics } from './ops/metrics.js';
-import { prepareFile } from './ops/paths.js';
-import { openRecorder, type Recorder } from './ops/recorder.js';
+import type { ServerLog } from './ops/log.js';
 import { StartupError } from './ops/startup-error.js';
 import { ServerStats } from './ops/stats.js';
-import { openStore, type Store } from './services/store.js';
-import { openWebListener } from './web/listener.js';
 import type { Holdings } from './pipeline.js';
-import { pageMounts } from './web/mounts.js';
+import { hasherDriver, storeDriver } from './services/effects.js';
+import { openHasher } from './services/hasher.js';
 
 export { StartupError };
 
@@ -52,144 +40,60 @@ export interface RunningServer {
 /** HMAC-SHA-256 for the links' handshake, handed to the core (a pure function: same key and message, same proof). */
 const hmacSha256 = (key: string, message: string): string => createHmac('sha256', key).update(message).digest('hex');
 
-async function loadPeers(file: string, linkKey?: string): Promise<Peer[]> {
-  const text = await readFile(file, 'utf8').catch((error: Error) => {
-    throw new StartupError(`cannot read the peers file ${file}: ${error.message}`);
-  });
-  const parsed = parsePeers(text, linkKey);
-  if ('error' in parsed) throw new StartupError(`bad peers file ${file}: ${parsed.error}`);
-  return parsed.peers;
-}
-
-async function openDatabase(file: string): Promise<Store> {
-  const hint = 'pass --db or set CHAT_DB';
-  await prepareFile(file).catch((error: Error) => { throw new StartupError(`cannot use the database ${file}: ${error.message} — ${hint}`); });
-  return openStore(file).catch((error: Error) => { throw new StartupError(`cannot open the database ${file}: ${error.message} — ${hint}`); });
-}
-
-async function openLog(config: Config, node?: string): Promise<ServerLog> {
-  return openServerLog(config.log, { level: config.logLevel, consoleBuffer: config.limits.consoleBuffer, ...(node ? { fields: { node } } : {}) }).catch((error: Error) => {
-    throw new StartupError(`cannot write the log ${config.log}: ${error.message} — pass --log or set CHAT_LOG`);
-  });
-}
-
-async function startRecording(config: Config, file: string, peers: readonly Peer[]): Promise<Recorder> {
-  await prepareFile(file).catch((error: Error) => { throw new StartupError(`cannot record to ${file}: ${error.message} — pass --record or set CHAT_RECORD`); });
-  const header = recordingHeader({
-    protocol: config.protocol, maxUsers: config.maxUsers, maxLineLength: config.limits.maxLineLength, defaultMaxLineLength: DEFAULT_LIMITS.maxLineLength,
-    ...(peers.length ? { federation: { name: config.name, peers: peers.map((p) => `${p.address}:${p.port}`) } } : {}),
-  }, new Date().toISOString());
-  return openRecorder(file, header, config.limits.maxLineLength);
-}
-
-/** The TLS certificate and key, read up front so a bad path is a start-up error. */
-async function readTls(tls: NonNullable<Config['tls']>): Promise<{ cert: Buffer; key: Buffer }> {
-  const read = (file: string, what: string, flag: string) => readFile(file).catch((error: Error) => {
-    throw new StartupError(`cannot read the TLS ${what} ${file}: ${error.message} — pass ${flag} or set CHAT_TLS_${what === 'certificate' ? 'CERT' : 'KEY'}`);
-  });
-  return { cert: await read(tls.cert, 'certificate', '--tls-cert'), key: await read(tls.key, 'key', '--tls-key') };
-}
-
-const portOf = (server: Server) => (server.address() as AddressInfo).port;
-const closed = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
-
 export async function startServer(config: Config): Promise<RunningServer> {
-  /** What to close, newest first, should a later step fail (or once the server stops). */
-  const undo: (() => Promise<void> | void)[] = [];
-  const unwind = async (error: unknown): Promise<never> => {
-    for (const step of undo.reverse()) await step();
-    throw error;
-  };
-
   const peers = config.peers ? await loadPeers(config.peers, config.linkKey) : [];
   const tlsFiles = config.tls ? await readTls(config.tls) : undefined;
-  // a cluster node keeps its accounts and channels in the backplane, the one store all nodes share
-  const database = config.cluster === undefined ? await openDatabase(config.db) : undefined;
-  if (database) undo.push(() => database.close());
+  if (config.record) await checkRecording(config.record);
   const node = config.cluster === undefined ? undefined : nodeName();
-  const log = await openLog(config, node).catch(unwind);
-  undo.push(() => log.close());
-  const cluster = config.cluster === undefined ? undefined
-    : await openBackplane({
-      url: config.cluster, node: node!, leaseMs: config.limits.clusterLeaseMs, maxUsers: config.maxUsers, log: log.log,
-      // as long as a slow reader may hold a write here, and then a dead node's lease
-      ackTimeoutMs: config.limits.sendTimeoutMs + config.limits.clusterLeaseMs,
-    }).catch(unwind);
-  if (cluster) undo.push(() => cluster.close());
-  const store = database ?? cluster!.store;
-  const recorder = config.record ? await startRecording(config, config.record, peers).catch(unwind) : undefined;
-  if (recorder) undo.push(() => recorder.close());
-
   const stats = config.metricsPort !== undefined ? new ServerStats() : undefined;
+  const drivers = new Drivers();
+  try {
+    const { server: log } = await drivers.acquire(logDriver(config, node));
+    const cluster = config.cluster === undefined ? undefined : (await drivers.acquire(clusterDriver(config, config.cluster, node!, log.log))).backplane;
+    const { store } = cluster ? await drivers.acquire({ ...storeDriver(cluster.store), store: cluster.store }) : await drivers.acquire(databaseDriver(config.db, log.log));
+    await drivers.acquire(hasherDriver(openHasher({ cost: config.bcryptCost, perAddress: config.limits.hashQueuePerAddress, maxWaitMs: config.limits.hashMaxWaitMs })));
+    // acquired before the edges that feed it, so it stops only after they stopped taking anything in
+    const pipeline = await drivers.acquire(composeServer({
+      store, log: log.log, maxUsers: config.maxUsers, limits: config.limits, federation: { name: config.name, peers, hmac: hmacSha256, maxRemoteMembers: config.limits.maxRemoteMembers }, ...(stats ? { stats } : {}), ...(cluster ? { cluster } : {}),
+    }));
+    const metrics = stats && config.metricsPort !== undefined ? await drivers.acquire(metricsDriver(config, config.metricsPort, stats, pipeline.state$)) : undefined;
+    // one admission for every listener; who has logged in is the core's knowledge
+    const admission = admissionFor(config.limits, () => pipeline.state$.value, log.log, stats);
+    const plain = await drivers.acquire(plainListener(config, admission, log.log));
+    const tls = config.tls && tlsFiles ? await drivers.acquire(tlsListener(config, config.tls.port, tlsFiles, admission, log.log)) : undefined;
+    const web = config.webPort === 'off' ? undefined : await drivers.acquire(webListener(config, config.webPort, admission, log.log));
+    // links this server dials are its own, not admitted
+    if (peers.length) await drivers.acquire(diallerDriver(peers, config, pipeline.state$, cluster));
+    if (config.record) await drivers.acquire(recorderDriver(config, config.record, peers));
+    pipeline.run(drivers.all);
+    logStarted(config, log, peers, { port: plain.port, tlsPort: tls?.port, webUrl: web?.url });
 
-  // the link dialler, the metrics and the admission watch the state, which only exists once the pipeline runs: a subject joins them
-  const state$ = new ReplaySubject<State>(1);
-  let latest: State | undefined;
-  state$.subscribe((state) => { latest = state; });
-  // one admission for every listener: each socket counts from the moment it is accepted
-  const admission = admissionFor(config.limits, () => latest, log.log, stats);
-
-  // half-open: a client that finishes sending (`nc -N`, shutdown(SHUT_WR)) still gets every answer
-  const plain = createServer({ allowHalfOpen: true });
-  const listeners: Server[] = [plain];
-  if (config.tls && tlsFiles) listeners.push(tlsServer({ ...tlsFiles, names: config.tls }, config.limits.tlsHandshakeMs, log.log));
-  admission.guard(plain, 'port');
-  await listenOn(plain, { address: config.address, port: config.port, name: 'port', flag: '--port', env: 'CHAT_PORT' }).catch(unwind);
-  undo.push(() => closed(plain));
-  const tls = listeners[1];
-  if (tls && config.tls) {
-    await listenOn(tls, { address: config.address, port: config.tls.port, name: 'TLS port', flag: '--tls-port', env: 'CHAT_TLS_PORT' }).catch(unwind);
-    undo.push(() => closed(tls));
-    admission.guard(tls, 'TLS port');
+    let stopping: Promise<void> | undefined;
+    return {
+      address: config.address, port: plain.port, metricsAddress: config.metricsAddress, log,
+      ...(web ? { webUrl: web.url } : {}), ...(tls ? { tlsPort: tls.port } : {}), ...(metrics ? { metricsPort: metrics.port } : {}),
+      holdings: async () => ({
+        ...pipeline.holdings(), admitted: admission.size, listenerConnections: await new Promise<number>((done) => plain.server.getConnections((_, count) => done(count))),
+      }),
+      async reopenLog() {
+        await log.reopen();
+        log.log({ level: 'info', event: 'logReopened', msg: `opened ${config.log} again (SIGHUP)` });
+      },
+      stop(reason) {
+        stopping ??= (log.log({ level: 'info', event: 'stop', msg: `shutting down (${reason})` }), drivers.release());
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await drivers.release();
+    throw error;
   }
-  const web = config.webPort === 'off' ? undefined : await openWebListener({
-    address: config.address, port: config.webPort, mounts: pageMounts(), origins: config.webOrigins, hosts: config.webHosts, limits: config.limits, admission, log: log.log,
-  }).catch(unwind);
-  if (web) {
-    undo.push(() => closed(web.server));
-    listeners.push(web.server);
-  }
+}
 
-  const metrics = stats && config.metricsPort !== undefined
-    ? await serveMetrics(metricsRegistry(stats, () => latest), config.metricsAddress, config.metricsPort).catch((error: NodeJS.ErrnoException) => unwind(new StartupError(
-      error.code === 'EADDRINUSE' ? `metrics port ${config.metricsPort} is in use — pass --metrics-port or set CHAT_METRICS_PORT`
-        : error.code === 'EADDRNOTAVAIL' ? `cannot serve metrics on ${config.metricsAddress}: no such local address — pass --metrics-address or set CHAT_METRICS_ADDRESS`
-        : `cannot serve metrics on ${config.metricsAddress}:${config.metricsPort}: ${error.message}`)))
-    : undefined;
-  if (metrics) undo.push(() => metrics.close());
-
-  const { damage } = store;
-  if (damage.corrupt || damage.torn) {
-    const found = [damage.corrupt ? `${damage.corrupt} corrupt line(s) skipped` : '', damage.torn ? 'an unfinished last line (a write cut short) dropped' : ''].filter(Boolean).join(', and ');
-    log.log({ level: 'warn', event: 'storeDamaged', msg: `database ${damage.file}: ${found}`, file: damage.file, corrupt: damage.corrupt, torn: damage.torn });
-  }
-  const hasher = openHasher({ cost: config.bcryptCost, perAddress: config.limits.hashQueuePerAddress, maxWaitMs: config.limits.hashMaxWaitMs });
-  logListenerEvents(plain, 'listener', log.log);
-  if (tls) logListenerEvents(tls, 'TLS listener', log.log);
-  const pipeline = await composeServer({
-    connection$: merge(
-      connectionsOf(plain, config.protocol, admission),
-      ...(tls ? [connectionsOf(tls, config.protocol, admission, 'secureConnection')] : []),
-      ...(web ? [web.connection$(config.protocol)] : []),
-      // links this server dials are its own, not admitted
-      linksTo(peers, { localAddress: config.address, retryMaxMs: config.limits.linkRetryMaxMs, state$, ...(cluster ? { dials$: cluster.dialler$ } : {}) }),
-    ),
-    states: state$,
-    federation: { name: config.name, peers, hmac: hmacSha256, maxRemoteMembers: config.limits.maxRemoteMembers },
-    store,
-    hasher,
-    log: log.log,
-    ...(recorder ? { recorder } : {}),
-    ...(stats ? { stats } : {}),
-    maxUsers: config.maxUsers,
-    limits: config.limits,
-    ...(cluster ? { cluster } : {}),
-  });
-  const port = portOf(plain);
-  const tlsPort = tls ? portOf(tls) : undefined;
+function logStarted(config: Config, log: ServerLog, peers: readonly Peer[], { port, tlsPort, webUrl }: { port: number; tlsPort?: number | undefined; webUrl?: string | undefined }): void {
   log.log({
-    level: 'info', event: 'start', msg: `server started on ${config.address}:${port} (protocol ${config.protocol}, max users ${config.maxUsers})${web ? `, web page on ${web.url}` : ''}`,
-    address: config.address, port, webUrl: web?.url, protocol: config.protocol, db: config.cluster === undefined ? config.db : shownUrl(config.cluster), peers: peers.length, ...(tlsPort !== undefined ? { tlsPort } : {}),
+    level: 'info', event: 'start', msg: `server started on ${config.address}:${port} (protocol ${config.protocol}, max users ${config.maxUsers})${webUrl ? `, web page on ${webUrl}` : ''}`,
+    address: config.address, port, webUrl, protocol: config.protocol, db: config.cluster === undefined ? config.db : shownUrl(config.cluster), peers: peers.length, ...(tlsPort !== undefined ? { tlsPort } : {}),
   });
   if (config.record) log.log({ level: 'info', event: 'recording', msg: `recording all traffic to ${config.record}`, file: config.record });
   if (peers.length) {
@@ -200,37 +104,4 @@ export async function startServer(config: Config): Promise<RunningServer> {
       log.log({ level: 'warn', event: 'linksByAddress', msg: 'federation links are trusted by address only: no peer has a key (key= in the peers file, or CHAT_LINK_KEY)' });
     }
   }
-
-  let stopping: Promise<void> | undefined;
-  return {
-    address: config.address,
-    port,
-    ...(web ? { webUrl: web.url } : {}),
-    ...(tlsPort !== undefined ? { tlsPort } : {}),
-    ...(metrics ? { metricsPort: metrics.port } : {}),
-    metricsAddress: config.metricsAddress,
-    log,
-    async holdings() {
-      const listenerConnections = await new Promise<number>((done) => plain.getConnections((_, count) => done(count)));
-      return { ...pipeline.holdings(), listenerConnections, admitted: admission.size };
-    },
-    async reopenLog() {
-      await log.reopen();
-      log.log({ level: 'info', event: 'logReopened', msg: `opened ${config.log} again (SIGHUP)` });
-    },
-    stop(reason) {
-      stopping ??= (async () => {
-        log.log({ level: 'info', event: 'stop', msg: `shutting down (${reason})` });
-        // the recording ends here: the server closing everyone on shutdown is no behaviour to replay
-        await recorder?.close();
-        const listenersClosed = Promise.all(listeners.map(closed));
-        await pipeline.stop();
-        await listenersClosed;
-        await Promise.all([store.close(), hasher.close(), metrics?.close(), cluster?.close()]);
-        log.log({ level: 'info', event: 'stopped', msg: 'server stopped' });
-        await log.close();
-      })();
-      return stopping;
-    },
-  };
 }

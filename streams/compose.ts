@@ -1,40 +1,29 @@
-// The composition root: the one place the pure core, the dialects and the edges are put together.
-// `npm start`, the in-process replay and the tests all build their server here.
-import { map, Observable, Subject } from 'rxjs';
+// The composition root: the one place the pure core, the dialects and the pipeline are put together.
+// `npm start`, the in-process replay and the tests all build their server here; the edges plug in as drivers.
 import { heldUsers } from '../src/core/cluster.js';
 import { DIALECTS, initialState, step } from '../src/server-step.js';
 import type { Limits } from '../src/config/limits.js';
 import { isServer } from '../src/core/flow.js';
-import type { Limits as CoreLimits, State } from '../src/core/state.js';
+import type { Limits as CoreLimits } from '../src/core/state.js';
 import type { Federation } from '../src/server-step.js';
-import type { Sent } from '../src/core/steps.js';
-import type { ClusterEvent, Command, LogEvent, RemoteAck } from '../src/core/types.js';
+import type { LogEvent } from '../src/core/types.js';
 import type { Backplane } from './cluster/backplane.js';
-import { effectRunner } from './services/effects.js';
-import type { Hasher } from './services/hasher.js';
-import { startPipeline, type Connection, type Pipeline } from './pipeline.js';
+import { createPipeline, type Pipeline } from './pipeline.js';
 import { createRouter } from './router.js';
-import type { Recorder } from './ops/recorder.js';
-import { SocketSink } from './net/sink.js';
 import type { ServerStats } from './ops/stats.js';
 import type { Store } from './services/store.js';
 
 export interface ServerParts {
-  readonly connection$: Observable<Connection>;
+  /** Where the accounts and channels the server starts with are loaded from. */
   readonly store: Store;
-  readonly hasher: Hasher;
   readonly log: (event: LogEvent) => void;
   readonly maxUsers: number;
   readonly limits: Limits;
   readonly federation?: Federation;
   readonly clock?: () => number;
-  /** Learns the state after each command. */
-  readonly states?: { next(state: State): void };
-  /** Writes the traffic in the recording format (--record). */
-  readonly recorder?: Recorder;
   /** Counts for the metrics endpoint. */
   readonly stats?: ServerStats;
-  /** The backplane, when this server is one node of a cluster (its store is then the backplane's). */
+  /** The backplane, when this server is one node of a cluster: the users online on every node when it starts. */
   readonly cluster?: Backplane;
 }
 
@@ -54,41 +43,30 @@ export function coreLimits(maxUsers: number, limits: Limits): CoreLimits {
   };
 }
 
-export async function composeServer({ connection$, store, hasher, log, maxUsers, limits, federation, clock = Date.now, states, recorder, stats, cluster }: ServerParts): Promise<Pipeline> {
-  const feedback$ = new Subject<Command>();
-  const sink = new SocketSink({ maxSendQueue: limits.maxSendQueue, closeGraceMs: limits.closeGraceMs, sendTimeoutMs: limits.sendTimeoutMs, log, ...(recorder ? { observer: recorder } : {}), ...(stats ? { stats } : {}) });
-  const route = createRouter({
-    registry: DIALECTS,
-    sink,
-    ack: (conn, ok) => feedback$.next({ kind: 'delivered', conn, ok, at: clock() }),
-    // another server's connection carries a whole server's traffic
-    maxSendQueue: (conn, state) => { const c = state.conns.get(conn); return c && isServer(c) ? limits.linkMaxSendQueue : limits.maxSendQueue; },
-    ...(recorder ? { onLine: (conn: string, line: string) => recorder.wrote(conn, line) } : {}),
-    ...(stats ? { stats } : {}),
-    ...(cluster ? { forward: (sent: Sent) => cluster.forward(sent), remoteAck: (to: RemoteAck, ok: boolean) => cluster.acked(to, ok) } : {}),
-  });
+/** The server's pipeline, from what the store and the cluster hold now; it runs once given its drivers. */
+export async function composeServer({ store, log, maxUsers, limits, federation, clock = Date.now, stats, cluster }: ServerParts): Promise<Pipeline> {
   const initial = initialState(coreLimits(maxUsers, limits), await store.load(), federation, cluster ? { node: cluster.node, users: await cluster.users() } : undefined);
-  let latest = initial;
-  cluster?.holding(() => heldUsers(latest));
-  return startPipeline(connection$, {
+  const pipeline = createPipeline({
     initial,
     step,
-    sink,
-    route,
-    feedback$,
     clock,
-    runEffect: effectRunner(store, hasher, cluster),
     log,
     // framed up to the longest line any dialect allows (a federation link's); each dialect's limit is applied in the core
     maxLineLength: limits.maxLineLength + DIALECTS.maxLineSlack,
-    closeGraceMs: limits.closeGraceMs,
-    states: { next(state) { latest = state; states?.next(state); } },
+    sink: { maxSendQueue: limits.maxSendQueue, closeGraceMs: limits.closeGraceMs, sendTimeoutMs: limits.sendTimeoutMs },
+    router: ({ sink, ack, tap, relay }) => createRouter({
+      registry: DIALECTS,
+      sink,
+      ack,
+      // another server's connection carries a whole server's traffic
+      maxSendQueue: (conn, state) => { const c = state.conns.get(conn); return c && isServer(c) ? limits.linkMaxSendQueue : limits.maxSendQueue; },
+      ...(tap ? { tap } : {}),
+      ...(relay ? { relay } : {}),
+      ...(stats ? { stats } : {}),
+    }),
     ...(stats ? { stats } : {}),
-    ...(cluster ? {
-      events$: cluster.event$.pipe(map((event): Command => ({ kind: 'cluster', event, at: clock() }))),
-      releaseName: (user: string, how: 'quit' | 'lost') => cluster.release(user, how),
-      announce: (event: ClusterEvent, node?: string) => cluster.announce(event, node),
-    } : {}),
-    ...(recorder ? { onSocketCommand: (command: Command) => recorder.command(command) } : {}),
   });
+  // the users this node holds, for the backplane to claim again after its lease lapsed
+  cluster?.holding(() => heldUsers(pipeline.state$.value));
+  return pipeline;
 }

@@ -1,19 +1,21 @@
-// The server as one stream: sockets → lines → commands → step (pure) → outbound, effects, log events.
+// The server as one stream: the drivers' connections and commands → step (pure) → outbound, effects, log
+// events; each effect runs through the driver registered for its type. The states stepped through are `state$`.
 import { asapScheduler, merge, Observable, Subject } from 'rxjs';
 import { finalize, mergeMap, observeOn, scan, share, takeUntil, tap } from 'rxjs/operators';
 import type { Duplex } from 'node:stream';
-import type { Sent } from '../src/core/steps.js';
+import type { Sent, Step } from '../src/core/steps.js';
 import { failedResult } from '../src/core/effects.js';
 import type { State } from '../src/core/state.js';
 import type { StepFn } from '../src/core/step.js';
-import type { Step } from '../src/core/steps.js';
-import type { ClusterEvent, Command, ConnId, EdgeEffect, Effect, EffectResult, ListenerMode, LogEvent, HostPort, Transport } from '../src/core/types.js';
+import type { Command, ConnId, Effect, HostPort, ListenerMode, LogEvent, Transport } from '../src/core/types.js';
+import { runsAtOnce, wire, type Driver, type Relay, type TrafficTap, type Wiring } from './drivers.js';
 import type { Admitted } from './net/admission.js';
 import { Intake } from './net/read-control.js';
 import { commandsOf } from './net/lines.js';
-import type { SocketSink } from './net/sink.js';
+import { SocketSink, type SinkOptions } from './net/sink.js';
 import type { ServerStats } from './ops/stats.js';
-import { Timers } from './net/timers.js';
+import { readControlDriver, socketsDriver, timersDriver } from './socket-drivers.js';
+import { StateObservable } from './state.js';
 
 export interface Connection {
   readonly socket: Duplex;
@@ -27,35 +29,26 @@ export interface Connection {
   readonly transport?: Transport;
 }
 
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-/** Runs an effect that produces a result (everything but `close`). A rejection becomes the effect's failure result. */
-export type EffectRunner = (effect: Exclude<Effect, EdgeEffect>) => Promise<DistributiveOmit<EffectResult, 'at'>>;
+/** What the router is built from, once the drivers are known. */
+export interface RouterParts {
+  readonly sink: SocketSink;
+  /** Reports whether an acknowledged message reached its recipient's socket. */
+  readonly ack: (conn: ConnId, ok: boolean) => void;
+  readonly tap?: TrafficTap;
+  readonly relay?: Relay;
+}
 
 export interface PipelineParts {
   readonly initial: State;
   readonly step: StepFn;
-  readonly sink: SocketSink;
-  /** Delivers one outbound message (the router). */
-  readonly route: (sent: Sent) => void;
-  /** Where write acknowledgements and other edge feedback re-enter the command stream. */
-  readonly feedback$: Subject<Command>;
   readonly clock: () => number;
-  readonly runEffect: EffectRunner;
   readonly log: (event: LogEvent) => void;
   readonly maxLineLength: number;
-  readonly closeGraceMs: number;
+  readonly sink: Pick<SinkOptions, 'maxSendQueue' | 'closeGraceMs' | 'sendTimeoutMs'>;
+  /** Delivers outbound messages: builds the router over the sink. */
+  readonly router: (parts: RouterParts) => (sent: Sent) => void;
   /** Counts lines in, closes and lines the rate limit delays, for the metrics. */
   readonly stats?: ServerStats;
-  /** Learns every command a socket causes, before the server handles it (the --record recorder). */
-  readonly onSocketCommand?: (command: Command) => void;
-  /** Learns the state after each command (what edges like the link dialler need to see). */
-  readonly states?: { next(state: State): void };
-  /** Commands from outside any socket: what the other nodes of a cluster tell this one. */
-  readonly events$?: Observable<Command>;
-  /** Gives a name back to the cluster (the `releaseName` effect). */
-  readonly releaseName?: (user: string, how: 'quit' | 'lost') => void;
-  /** Tells the other nodes of the cluster, or one of them, what changed here (the `announce` effect). */
-  readonly announce?: (event: ClusterEvent, node?: string) => void;
 }
 
 /** What the server holds, per kind: every count returns to its idle value once the connections are gone. */
@@ -71,13 +64,18 @@ export interface Holdings {
   readonly effects: number;
 }
 
-export interface Pipeline {
+/** The pipeline is a driver too: acquired before the edges that feed it, released (stopped) after them. */
+export interface Pipeline extends Driver {
+  /** The state after each command, and the current one (`state$.value`). */
+  readonly state$: StateObservable<State>;
+  /** Starts handling: every driver's connections and commands in, every effect out through its driver. Once. */
+  run(drivers: readonly Driver[]): void;
   /** Effects still under way; zero when the server has nothing left to finish. */
   pending(): number;
   /** Counts of what the server holds, to check that nothing leaks (see SIGUSR2 in streams/cli/server.ts). */
   holdings(): Holdings;
-  /** Stops accepting, closes every connection, and waits (briefly) for running effects to finish. */
-  stop(): Promise<void>;
+  /** Stops taking connections, closes every connection, and waits (briefly) for running effects and for the sockets to go. */
+  close(): Promise<void>;
 }
 
 /** What the metrics learn from a command and the state it left: a line in (and whether the rate limit queued it for later), a close. */
@@ -90,135 +88,184 @@ function count(stats: ServerStats, command: Command, after: State): void {
   else if (command.kind === 'closed') stats.closed(command.conn, command.cause);
 }
 
-export function startPipeline(connection$: Observable<Connection>, parts: PipelineParts): Pipeline {
-  const { clock, sink, feedback$ } = parts;
-  const stop$ = new Subject<void>();
-  let nextId = 0;
-  let inFlight = 0;
-  let settled: (() => void) | undefined;
-  const intake = new Intake();
-  let subscriptions = 0;
-  const timers = new Timers(clock, (conn) => feedback$.next({ kind: 'timer', conn, at: clock() }));
-
-  /** Logs an event; a logger that throws costs at most the connection the event is about. */
-  const log = (event: LogEvent) => {
+/** Logs an event; a logger that throws costs at most the connection the event is about. */
+function guardedLog(log: (event: LogEvent) => void, destroy: (conn: ConnId) => void): (event: LogEvent) => void {
+  return (event) => {
     try {
-      parts.log(event);
+      log(event);
     } catch (error) {
       const conn = typeof event.conn === 'string' ? event.conn : undefined;
-      if (conn) sink.destroy(conn);
+      if (conn) destroy(conn);
       const report = `logging ${event.event} failed${conn ? `, closing ${conn}` : ''}: ${(error as Error).stack ?? String(error)}\n`;
       try {
-        parts.log({ level: 'error', event: 'logFailed', msg: `logging ${event.event} failed${conn ? `, closing ${conn}` : ''}: ${String(error)}`, conn, stack: (error as Error).stack });
+        log({ level: 'error', event: 'logFailed', msg: `logging ${event.event} failed${conn ? `, closing ${conn}` : ''}: ${String(error)}`, conn, stack: (error as Error).stack });
       } catch {
         process.stderr.write(report);
       }
     }
   };
+}
 
-  const connectionCommands = ({ socket, remote, listener, dialled, admitted, transport }: Connection): Observable<Command> => {
-    const conn: ConnId = `c${++nextId}`;
-    admitted?.bind(conn);
-    sink.add(conn, socket);
-    subscriptions++;
-    const command$ = commandsOf({ conn, socket, remote, listener, dialled, transport, maxLineLength: parts.maxLineLength, clock, log, intake }).pipe(
-      finalize(() => {
-        subscriptions--;
-        timers.clear(conn);
-      }),
-    );
-    return parts.onSocketCommand ? command$.pipe(tap(parts.onSocketCommand)) : command$;
-  };
-
-  // Effect results and write acknowledgements re-enter through one scheduler hop, never synchronously
-  // from inside a subscriber, so a command is always fully handled before the next one starts.
-  const command$ = merge(
-    connection$.pipe(takeUntil(stop$), mergeMap(connectionCommands)),
-    feedback$.pipe(observeOn(asapScheduler)),
-    ...(parts.events$ ? [parts.events$.pipe(takeUntil(stop$))] : []),
-  );
-
-  const start: Step = { state: parts.initial, out: [], effects: [], log: [] };
-  const transition$ = command$.pipe(
-    scan((previous: Step, command: Command): Step => {
-      try {
-        const next = parts.step(previous.state, command);
-        if (parts.stats) count(parts.stats, command, next.state);
-        return next;
-      } catch (error) {
-        // step is total by design; should it ever throw, keep the last state (it is persistent) and go on
-        log({ level: 'error', event: 'bug', msg: `step failed on ${command.kind}: ${String(error)}`, stack: (error as Error).stack });
-        return { ...start, state: previous.state };
-      }
-    }, start),
-    share(),
-  );
-
-  const route = (sent: Sent) => {
-    try {
-      parts.route(sent);
-    } catch (error) {
-      log({ level: 'error', event: 'bug', msg: `routing a ${sent.msg.type} message failed: ${String(error)}`, stack: (error as Error).stack });
-    }
-  };
-
+/** Runs effects through their drivers: an edge effect at once; any other later, its result (or failure) back into `results$`. */
+function effectRunner(wiring: Wiring, results$: Subject<Command>, clock: () => number, log: (event: LogEvent) => void) {
+  let inFlight = 0;
+  let settled: (() => void) | undefined;
   const run = (e: Effect) => {
-    switch (e.type) {
-      case 'close': return sink.close(e.conn);
-      case 'pause': return intake.pause(e.conn);
-      case 'resume': return intake.resume(e.conn);
-      case 'timer': return timers.set(e.conn, e.at);
-      case 'releaseName': return parts.releaseName?.(e.user, e.how);
-      case 'announce': return parts.announce?.(e.event, e.node);
+    const handler = wiring.handler(e.type);
+    // an edge effect no driver runs is one this server has no edge for (no cluster: no names to release)
+    if (runsAtOnce(e)) {
+      try {
+        handler?.(e);
+      } catch (error) {
+        log({ level: 'error', event: 'bug', msg: `running ${e.type} failed: ${String(error)}`, stack: (error as Error).stack });
+      }
+      return;
     }
     inFlight++;
     void Promise.resolve()
-      .then(() => parts.runEffect(e))
+      .then(() => {
+        if (!handler) throw new Error(`no driver runs ${e.type} effects`);
+        return handler(e) as Promise<Omit<Command, 'at'>>;
+      })
       .catch((error: unknown) => {
         log({ level: 'error', event: 'effectFailed', msg: `${e.type} for ${e.conn} failed: ${String(error)}`, conn: e.conn, stack: (error as Error).stack });
         return failedResult(e);
       })
       .then((result) => {
         inFlight--;
-        feedback$.next({ ...result, at: clock() } as Command);
+        results$.next({ ...result, at: clock() } as Command);
         if (inFlight === 0) settled?.();
       });
   };
+  /** Resolves once no effect is under way, or after `ms`, whichever comes first. */
+  const drained = (ms: number) => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => {
+    settled = resolve;
+    setTimeout(resolve, ms).unref();
+  }));
+  return { run, drained, pending: () => inFlight };
+}
 
-  parts.states?.next(parts.initial);
-  // The order of work for each transition: log it, write it, then run its effects (so a `close` effect
-  // comes after the last line written to that connection).
-  let latest = parts.initial;
-  transition$.subscribe((t) => {
-    parts.states?.next(t.state);
-    latest = t.state;
-    for (const event of t.log) log(event);
-    for (const sent of t.out) route(sent);
-    for (const e of t.effects) run(e);
-  });
+/** step over the commands; a step that throws (it is total by design) keeps the last state and goes on. */
+function transitions(command$: Observable<Command>, parts: PipelineParts, log: (event: LogEvent) => void): Observable<Step> {
+  const start: Step = { state: parts.initial, out: [], effects: [], log: [] };
+  return command$.pipe(
+    scan((previous: Step, command: Command): Step => {
+      try {
+        const next = parts.step(previous.state, command);
+        if (parts.stats) count(parts.stats, command, next.state);
+        return next;
+      } catch (error) {
+        log({ level: 'error', event: 'bug', msg: `step failed on ${command.kind}: ${String(error)}`, stack: (error as Error).stack });
+        return { ...start, state: previous.state };
+      }
+    }, start),
+    share(),
+  );
+}
 
-  return {
-    pending: () => inFlight,
-    holdings: () => ({
-      connections: latest.conns.size,
-      online: latest.online.size,
-      loginFailures: latest.loginFailures.size,
-      ...sink.counts(),
-      readers: intake.size,
-      timers: timers.size,
-      subscriptions,
-      effects: inFlight,
-    }),
-    async stop() {
+/** The pipeline's own edges (the sink, read control, timers), wired up with the server's drivers. */
+function assemble(parts: PipelineParts, drivers: readonly Driver[]) {
+  const intake = new Intake();
+  // the sink tells the taps of each close it starts; they are known once everything is wired
+  const observer = { closing: (conn: ConnId) => wiring.tap?.closing(conn) };
+  const sink = new SocketSink({ ...parts.sink, log: parts.log, observer, ...(parts.stats ? { stats: parts.stats } : {}) });
+  const sockets = socketsDriver(sink, parts.clock);
+  const own = [sockets, readControlDriver(intake), timersDriver(parts.clock)];
+  const wiring = wire([...own, ...drivers]);
+  const route = parts.router({ sink, ack: sockets.ack, ...(wiring.tap ? { tap: wiring.tap } : {}), ...(wiring.relay ? { relay: wiring.relay } : {}) });
+  return { sink, intake, sockets, own, wiring, route };
+}
+
+export function createPipeline(parts: PipelineParts): Pipeline {
+  const { clock } = parts;
+  const stop$ = new Subject<void>();
+  const states$ = new Subject<State>();
+  const state$ = new StateObservable(states$, parts.initial);
+  const results$ = new Subject<Command>();
+  let running: (ReturnType<typeof assemble> & { effects: ReturnType<typeof effectRunner> }) | undefined;
+  let nextId = 0;
+  let subscriptions = 0;
+  let gone: (() => void) | undefined;
+
+  function run(drivers: readonly Driver[]): void {
+    if (running) throw new Error('the pipeline runs already');
+    const edges = drivers.filter((driver) => driver !== pipeline);
+    const assembled = assemble(parts, edges);
+    const { sink, intake, own, wiring } = assembled;
+    const log = guardedLog(parts.log, (conn) => sink.destroy(conn));
+    const effects = effectRunner(wiring, results$, clock, log);
+    running = { ...assembled, effects };
+
+    const connectionCommands = ({ socket, remote, listener, dialled, admitted, transport }: Connection): Observable<Command> => {
+      const conn: ConnId = `c${++nextId}`;
+      admitted?.bind(conn);
+      sink.add(conn, socket);
+      subscriptions++;
+      const command$ = commandsOf({ conn, socket, remote, listener, dialled, transport, maxLineLength: parts.maxLineLength, clock, log, intake }).pipe(
+        finalize(() => {
+          subscriptions--;
+          wiring.forget(conn);
+          if (subscriptions === 0) gone?.();
+        }),
+      );
+      return wiring.tap ? command$.pipe(tap((command) => wiring.tap!.command(command))) : command$;
+    };
+
+    const connection$ = merge(...edges.flatMap((driver) => (driver.connection$ ? [driver.connection$] : [])));
+    // Whatever an edge feeds in (effect results, write acknowledgements, timers, other nodes) re-enters through
+    // one scheduler hop, never synchronously from inside a subscriber, so a command is fully handled before the next.
+    const command$ = merge(
+      connection$.pipe(takeUntil(stop$), mergeMap(connectionCommands)),
+      results$.pipe(observeOn(asapScheduler)),
+      ...own.flatMap((driver) => (driver.commands$ ? [driver.commands$.pipe(observeOn(asapScheduler))] : [])),
+      ...edges.flatMap((driver) => (driver.commands$ ? [driver.commands$.pipe(takeUntil(stop$), observeOn(asapScheduler))] : [])),
+    );
+
+    const route = (sent: Sent) => {
+      try {
+        assembled.route(sent);
+      } catch (error) {
+        log({ level: 'error', event: 'bug', msg: `routing a ${sent.msg.type} message failed: ${String(error)}`, stack: (error as Error).stack });
+      }
+    };
+    // The order of work for each transition: log it, write it, then run its effects (so a `close` effect
+    // comes after the last line written to that connection).
+    transitions(command$, parts, log).subscribe((t) => {
+      states$.next(t.state);
+      for (const event of t.log) log(event);
+      for (const sent of t.out) route(sent);
+      for (const e of t.effects) effects.run(e);
+    });
+  }
+
+  const pipeline: Pipeline = {
+    name: 'pipeline',
+    state$,
+    run,
+    pending: () => running?.effects.pending() ?? 0,
+    holdings: () => {
+      const state = state$.value;
+      const counts = { sockets: 0, backlogged: 0, readers: 0, timers: 0, ...running?.wiring.counts() };
+      return {
+        connections: state.conns.size, online: state.online.size, loginFailures: state.loginFailures.size,
+        sockets: counts.sockets, backlogged: counts.backlogged, readers: counts.readers, timers: counts.timers,
+        subscriptions, effects: running?.effects.pending() ?? 0,
+      };
+    },
+    async close() {
       stop$.next();
-      sink.closeAll();
+      if (!running) return;
+      await running.sockets.close();
       // let database writes under way land before the store closes; bounded, so a stuck effect cannot hang shutdown
-      if (inFlight > 0) {
+      await running.effects.drained(parts.sink.closeGraceMs);
+      // every socket is gone once the sink's grace ran out: then the listeners, already closed, have finished too
+      if (subscriptions > 0) {
         await new Promise<void>((resolve) => {
-          settled = resolve;
-          setTimeout(resolve, parts.closeGraceMs).unref();
+          gone = resolve;
+          setTimeout(resolve, parts.sink.closeGraceMs * 2).unref();
         });
       }
     },
   };
+  return pipeline;
 }

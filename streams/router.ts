@@ -6,7 +6,8 @@ import { forEachDelivery } from '../src/core/audience.js';
 import type { Sent } from '../src/core/steps.js';
 import type { Registry } from '../src/core/dialect.js';
 import type { State } from '../src/core/state.js';
-import type { ConnId, RemoteAck } from '../src/core/types.js';
+import type { ConnId } from '../src/core/types.js';
+import type { Relay, TrafficTap } from './drivers.js';
 import type { SocketSink } from './net/sink.js';
 import type { ServerStats } from './ops/stats.js';
 
@@ -15,22 +16,19 @@ export interface RouterOptions {
   readonly sink: SocketSink;
   /** Reports whether an acknowledged message reached its recipient's socket. */
   readonly ack: (conn: ConnId, ok: boolean) => void;
-  /** Unread bytes a connection of this dialect may hold before it is dropped as a slow reader. */
   /** Bytes a connection may leave unread (as of the state the message was sent in) before it is dropped. */
   readonly maxSendQueue: (conn: ConnId, state: State) => number;
   /** Learns each line handed to a connection (the --record recorder). */
-  readonly onLine?: (conn: ConnId, line: string) => void;
+  readonly tap?: Pick<TrafficTap, 'wrote'>;
   readonly stats?: ServerStats;
-  /** The cluster backplane: sends a message on to other nodes' users; resolves with whether it was written there. */
-  readonly forward?: (sent: Sent) => Promise<boolean> | undefined;
-  /** Tells the node a forwarded message came from whether it was written here. */
-  readonly remoteAck?: (to: RemoteAck, ok: boolean) => void;
+  /** The cluster backplane: sends a message on to other nodes' users, and tells them whether theirs were written here. */
+  readonly relay?: Relay;
 }
 
-export function createRouter({ registry, sink, ack, maxSendQueue, onLine, stats, forward, remoteAck }: RouterOptions): (sent: Sent) => void {
+export function createRouter({ registry, sink, ack, maxSendQueue, tap, stats, relay }: RouterOptions): (sent: Sent) => void {
   return (sent) => {
     const done = sent.ack !== undefined ? (ok: boolean) => ack(sent.ack!, ok)
-      : sent.remoteAck && remoteAck ? (ok: boolean) => remoteAck(sent.remoteAck!, ok) : undefined;
+      : sent.remoteAck && relay ? (ok: boolean) => relay.acked(sent.remoteAck!, ok) : undefined;
     // each distinct line becomes bytes once, however many sockets it goes to
     let lastLine: string | undefined;
     let lastBytes: Buffer | undefined;
@@ -40,10 +38,10 @@ export function createRouter({ registry, sink, ack, maxSendQueue, onLine, stats,
         lastBytes = Buffer.from(`${line}\n`);
       }
       sink.write(conn, lastBytes!, done, maxSendQueue(conn, sent.state));
-      onLine?.(conn, line);
+      tap?.wrote(conn, line);
     });
     // a message another node forwarded here is never forwarded again
-    const forwarded = forward && !sent.here ? forward(sent) : undefined;
+    const forwarded = relay && !sent.here ? relay.forward(sent) : undefined;
     if (count === 0 && done) {
       if (forwarded) void forwarded.then(done);
       else done(false);

@@ -1,16 +1,19 @@
 // The cluster backplane: Redis (ioredis) between the nodes of one logical server. It claims and releases
 // names atomically, keeps this node's lease, reaps nodes whose lease ran out, forwards messages for users on
 // other nodes, and turns what the other nodes publish into events for the core. The decisions stay in the core.
-import { BehaviorSubject, Observable, Subject } from 'rxjs';
+import { BehaviorSubject, type Observable } from 'rxjs';
+import type { Redis } from 'ioredis';
 import type { Sent } from '../../src/core/steps.js';
 import { forwardTarget } from '../../src/core/cluster.js';
 import type { Capability, ClaimOutcome, ClusterEvent, RemoteAck, RemoteUser, LogEvent } from '../../src/core/types.js';
+import { heldEvents } from './events.js';
+import { nameKeeper, type HeldUser } from './names.js';
 import type { Store } from '../services/store.js';
 import { AckWaits } from './acks.js';
 import { batchingPublisher } from './publisher.js';
 import { connect, scriptRunner, shownUrl, type ScriptRunner } from './redis.js';
 import { redisStore } from './store.js';
-import { decodeMessage, decodeUser, deliverPrefix, encodeAcked, encodeCan, encodeDeliver, splitBatch } from './wire.js';
+import { decodeMessage, decodeUser, deliverPrefix, encodeAcked, encodeDeliver, splitBatch } from './wire.js';
 
 export { nodeName, shownUrl } from './redis.js';
 
@@ -30,12 +33,7 @@ export interface BackplaneOptions {
   readonly ackTimeoutMs: number;
 }
 
-/** A user this node holds, to claim again after its lease lapsed. */
-export interface HeldUser {
-  readonly user: string;
-  readonly seq: number;
-  readonly can: Iterable<Capability>;
-}
+export type { HeldUser };
 
 export interface Backplane {
   /** This node's name: host, process and a random part, unique for the life of the process. */
@@ -70,6 +68,12 @@ export function prefixOf(url: string): string {
   return db === undefined || Number(db) === 0 ? 'chat:' : `chat:${Number(db)}:`;
 }
 
+/** Whether this node dials the federation peers for the cluster, kept with its lease. */
+interface Lease {
+  renew(): Promise<void>;
+  readonly dialler$: BehaviorSubject<boolean>;
+}
+
 export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix = prefixOf(url), ackTimeoutMs }: BackplaneOptions): Promise<Backplane> {
   const cmd = await connect(url, 'commands', log);
   const sub = await connect(url, 'events', log).catch((error: unknown) => { cmd.disconnect(); throw error; });
@@ -79,105 +83,27 @@ export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix 
     publisher.flush();
     return runScript(script, ...args);
   };
-
-  const incoming = new Subject<ClusterEvent>();
-  let held: (() => Iterable<HeldUser>) | undefined;
-  let buffer: ClusterEvent[] | undefined = [];
-  const push = (event: ClusterEvent) => (buffer ? buffer.push(event) : incoming.next(event));
-
-  /** Claims again the names of this node's users, after the others dropped them (its lease lapsed). */
-  const reassert = async (why: string, level: 'info' | 'warn' = 'warn') => {
-    const users = [...(held?.() ?? [])];
-    const args = users.flatMap(({ user, seq, can }) => [user, seq, encodeCan(can)]);
-    const lost = (await run('chatReassert', node, ...args)) as string[];
-    for (const user of lost) push({ type: 'nameTaken', user });
-    // the other node's claim of such a name reached this one while it still held the name, and was passed over as
-    // stale: once this node's user of it is gone (nameTaken, just before), list the holder as Redis has it
-    if (lost.length) push({ type: 'users', users: await usersNow() });
-    log({ level: lost.length ? 'warn' : level, event: 'namesClaimedAgain', msg: `${why}: claimed this node's ${users.length} name(s) again${lost.length ? `; ${lost.length} taken meanwhile by other nodes: ${lost.join(', ')}` : ''}`, lost });
-  };
-
-  // names to give back once Redis answers again: a release it never got, or a claim whose answer was lost
-  // (Redis may have granted it, yet the user was refused here)
-  const owed = new Set<string>();
-  const release = (user: string, how: 'quit' | 'lost') => {
-    owed.delete(user);
-    void run('chatRelease', node, user, how).catch((error: unknown) => {
-      owed.add(user);
-      failed(`releasing ${user} (retried once the backplane answers)`)(error);
-    });
-  };
-  const settle = () => {
-    const holding = new Set([...(held?.() ?? [])].map(({ user }) => user));
-    for (const user of [...owed]) if (!holding.has(user)) release(user, 'lost');
-    // and the other way round (a rename whose answer was lost): every name this node holds is in Redis again
-    void reassert('the backplane is back', 'info').catch(failed('claiming names again'));
-  };
-
-  /** The users of other nodes as Redis holds them, to heal whatever this node missed while the backplane was away. */
-  const resync = async () => {
-    push({ type: 'users', users: await usersNow() });
-    const [accounts, channels] = await Promise.all([cmd.hgetall(`${prefix}accounts`), cmd.smembers(`${prefix}channels`)]);
-    for (const [user, hash] of Object.entries(accounts)) push({ type: 'account', user, hash });
-    for (const channel of channels) push({ type: 'channel', channel });
-  };
-
-  const usersNow = async (): Promise<Array<[string, RemoteUser]>> => {
-    const all = await cmd.hgetall(`${prefix}users`);
-    const users: Array<[string, RemoteUser]> = [];
-    for (const [name, text] of Object.entries(all)) {
-      const user = decodeUser(text);
-      if (user) users.push([name, user]);
-    }
-    return users;
-  };
+  const failed = (what: string) => (error: unknown) => log({ level: 'warn', event: 'backplaneFailed', msg: `${what} failed: ${String(error)}` });
+  const publisher = batchingPublisher(cmd, prefix, failed('forwarding a message'));
+  const { publish } = publisher;
+  const events = heldEvents();
+  const usersNow = () => usersIn(cmd, prefix);
 
   // after the backplane was away, every node's lease may have lapsed: give the others a lease's time to renew
   // theirs before this node reaps anyone, or a Redis restart would look like every other node dying
   let backSince = Date.now();
+  const mayReap = () => (Date.now() - backSince >= leaseMs ? 1 : 0);
+  const names = nameKeeper({ node, maxUsers, run, push: events.push, usersNow, mayReap, log, failed });
   cmd.on('ready', () => {
     backSince = Date.now();
-    settle();
+    names.settle();
   });
-  const mayReap = () => (Date.now() - backSince >= leaseMs ? 1 : 0);
-  const dialler$ = new BehaviorSubject(false);
-  const renew = async () => {
-    const live = await run('chatRenew', node, leaseMs);
-    if (live === 0 && held) await reassert("this node's lease had lapsed");
-    if (mayReap()) await run('chatReap', node);
-    const dials = (await run('chatDialler', node, leaseMs)) === 1;
-    if (dials !== dialler$.value) dialler$.next(dials);
-  };
-  const failed = (what: string) => (error: unknown) => log({ level: 'warn', event: 'backplaneFailed', msg: `${what} failed: ${String(error)}` });
-
-  const publisher = batchingPublisher(cmd, prefix, failed('forwarding a message'));
-  const { publish } = publisher;
-
+  const lease = keepLease(run, node, leaseMs, names, mayReap);
   const acks = new AckWaits(ackTimeoutMs);
-
-  // the bus brings back what this node published itself: its messages are told apart unread
-  const own = deliverPrefix(node);
-  const receive = (text: string) => {
-    if (text.startsWith(own)) return;
-    const message = decodeMessage(text);
-    if (!message) return log({ level: 'warn', event: 'backplaneBadMessage', msg: `a message on the backplane is not one of ours: ${text.slice(0, 100)}` });
-    if ('acked' in message) return acks.settle(message.acked.id, message.acked.ok);
-    const { origin, event } = message;
-    // this node applied its own events already, but not a reaping it did itself; if it was reaped, it claims its names back
-    if (event.type === 'nodeGone' && event.node === node) return void reassert('another node reaped this one').catch(failed('claiming names again'));
-    if (origin !== node || event.type === 'nodeGone') push(event);
-  };
-  sub.on('message', (_channel: string, text: string) => { for (const line of splitBatch(text)) receive(line); });
-  let subscribed = false;
-  sub.on('ready', () => {
-    // ioredis subscribes again by itself after a reconnection; what was published meanwhile was missed
-    if (subscribed) void resync().catch(failed('resynchronising'));
-  });
-  await sub.subscribe(`${prefix}bus`, `${prefix}to:${node}`);
-  subscribed = true;
-  await renew();
+  await listen(sub, [`${prefix}bus`, `${prefix}to:${node}`], { node, acks, names, push: events.push, log, failed }, () => resync(cmd, prefix, events.push));
+  await lease.renew();
   await publish('bus', JSON.stringify({ type: 'nodeJoined', node, origin: node }));
-  const heartbeat = setInterval(() => void renew().catch(failed('renewing the lease')), Math.max(100, Math.floor(leaseMs / 3)));
+  const heartbeat = setInterval(() => void lease.renew().catch(failed('renewing the lease')), Math.max(100, Math.floor(leaseMs / 3)));
   heartbeat.unref();
   log({ level: 'info', event: 'clusterJoined', msg: `joined the cluster at ${shownUrl(url)} as node ${node} (lease ${leaseMs} ms)`, url: shownUrl(url) });
 
@@ -185,21 +111,8 @@ export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix 
     node,
     store: redisStore(cmd, run, prefix, node, shownUrl(url)),
     users: usersNow,
-    async claim(user, can, from) {
-      const capabilities = encodeCan(can);
-      const answer = await run('chatClaim', node, user, from ?? '', capabilities, maxUsers, mayReap()).catch((error: unknown) => {
-        owed.add(user);
-        // Redis may yet run the claim without any reconnection (it stalled past the command timeout): undo it right
-        // behind it, in order on the same connection, rather than only once Redis is back (settle). A login's name is
-        // given back (an undo that fails stays owed); a rename is renamed back. A claim that never ran: no change.
-        if (from === undefined) release(user, 'lost');
-        else void run('chatClaim', node, from, user, capabilities, maxUsers, 0).catch(failed(`renaming ${user} back to ${from}`));
-        throw error;
-      });
-      const [outcome, seq] = answer as [ClaimOutcome, number?];
-      return seq === undefined ? { outcome } : { outcome, seq };
-    },
-    release,
+    claim: names.claim,
+    release: names.release,
     announce(event, to) {
       void publish(to === undefined ? 'bus' : `to:${to}`, JSON.stringify({ ...event, origin: node }));
     },
@@ -215,28 +128,87 @@ export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix 
         ? publish(channel, encodeDeliver(node, target.to, sent.msg))
         : acks.wait((id) => publish(channel, encodeDeliver(node, target.to, sent.msg, { node, id })));
     },
-    event$: new Observable<ClusterEvent>((subscriber) => {
-      const subscription = incoming.subscribe(subscriber);
-      const held = buffer ?? [];
-      buffer = undefined;
-      for (const event of held) subscriber.next(event);
-      return subscription;
-    }),
-    dialler$: dialler$.asObservable(),
-    holding(users) {
-      held = users;
-    },
+    event$: events.event$,
+    dialler$: lease.dialler$.asObservable(),
+    holding: names.holding,
     async close() {
       publisher.flush();
       clearInterval(heartbeat);
       acks.close();
-      dialler$.complete();
+      lease.dialler$.complete();
       sub.disconnect();
-      if (dialler$.value) await cmd.del(`${prefix}dialler`).catch(() => {});
+      if (lease.dialler$.value) await cmd.del(`${prefix}dialler`).catch(() => {});
       // leave at once rather than after the lease: the others drop this node's users now
       await cmd.del(`${prefix}lease:${node}`).then(() => run('chatReap', node)).catch(() => {});
       await cmd.quit().catch(() => cmd.disconnect());
-      incoming.complete();
+      events.complete();
     },
   };
+}
+
+/** Renews this node's lease (claiming its names again if it had lapsed), reaps dead nodes, and settles who dials. */
+function keepLease(run: ScriptRunner, node: string, leaseMs: number, names: ReturnType<typeof nameKeeper>, mayReap: () => number): Lease {
+  const dialler$ = new BehaviorSubject(false);
+  return {
+    dialler$,
+    async renew() {
+      const live = await run('chatRenew', node, leaseMs);
+      if (live === 0 && names.holds()) await names.reassert("this node's lease had lapsed");
+      if (mayReap()) await run('chatReap', node);
+      const dials = (await run('chatDialler', node, leaseMs)) === 1;
+      if (dials !== dialler$.value) dialler$.next(dials);
+    },
+  };
+}
+
+interface Receiving {
+  readonly node: string;
+  readonly acks: AckWaits;
+  readonly names: ReturnType<typeof nameKeeper>;
+  readonly push: (event: ClusterEvent) => void;
+  readonly log: (event: LogEvent) => void;
+  readonly failed: (what: string) => (error: unknown) => void;
+}
+
+/** Reads the bus and this node's own channel; after a reconnection, heals what was missed (`resync`). */
+async function listen(sub: Redis, channels: readonly string[], { node, acks, names, push, log, failed }: Receiving, resyncNow: () => Promise<void>): Promise<void> {
+  // the bus brings back what this node published itself: its messages are told apart unread
+  const own = deliverPrefix(node);
+  const receive = (text: string) => {
+    if (text.startsWith(own)) return;
+    const message = decodeMessage(text);
+    if (!message) return log({ level: 'warn', event: 'backplaneBadMessage', msg: `a message on the backplane is not one of ours: ${text.slice(0, 100)}` });
+    if ('acked' in message) return acks.settle(message.acked.id, message.acked.ok);
+    const { origin, event } = message;
+    // this node applied its own events already, but not a reaping it did itself; if it was reaped, it claims its names back
+    if (event.type === 'nodeGone' && event.node === node) return void names.reassert('another node reaped this one').catch(failed('claiming names again'));
+    if (origin !== node || event.type === 'nodeGone') push(event);
+  };
+  sub.on('message', (_channel: string, text: string) => { for (const line of splitBatch(text)) receive(line); });
+  let subscribed = false;
+  sub.on('ready', () => {
+    // ioredis subscribes again by itself after a reconnection; what was published meanwhile was missed
+    if (subscribed) void resyncNow().catch(failed('resynchronising'));
+  });
+  await sub.subscribe(...channels);
+  subscribed = true;
+}
+
+/** The users of other nodes as Redis holds them. */
+async function usersIn(cmd: Redis, prefix: string): Promise<Array<[string, RemoteUser]>> {
+  const all = await cmd.hgetall(`${prefix}users`);
+  const users: Array<[string, RemoteUser]> = [];
+  for (const [name, text] of Object.entries(all)) {
+    const user = decodeUser(text);
+    if (user) users.push([name, user]);
+  }
+  return users;
+}
+
+/** What this node missed while the backplane was away, to heal it: the users, accounts and channels Redis holds. */
+async function resync(cmd: Redis, prefix: string, push: (event: ClusterEvent) => void): Promise<void> {
+  push({ type: 'users', users: await usersIn(cmd, prefix) });
+  const [accounts, channels] = await Promise.all([cmd.hgetall(`${prefix}accounts`), cmd.smembers(`${prefix}channels`)]);
+  for (const [user, hash] of Object.entries(accounts)) push({ type: 'account', user, hash });
+  for (const channel of channels) push({ type: 'channel', channel });
 }

@@ -6,10 +6,10 @@ import type { State } from '../../src/core/state.js';
 import type { ServerStats } from './stats.js';
 import { linkCount } from '../../src/dialects/channels/federation/state.js';
 
-/** The latest state, as the pipeline publishes it (undefined before the first command). */
-export type StateSource = () => State | undefined;
+/** The server's state stream: read for its current state when scraped. */
+export type StateSource = { readonly value: State };
 
-export function metricsRegistry(stats: ServerStats, state: StateSource): Registry {
+export function metricsRegistry(stats: ServerStats, state$: StateSource): Registry {
   const registry = new Registry();
   // includes nodejs_eventloop_lag_seconds, plus the process's memory and CPU
   collectDefaultMetrics({ register: registry });
@@ -19,7 +19,7 @@ export function metricsRegistry(stats: ServerStats, state: StateSource): Registr
   });
   const gauge = (name: string, help: string, value: (s: State) => number) => new Gauge({
     name, help, registers: [registry],
-    collect() { const s = state(); this.set(s ? value(s) : 0); },
+    collect() { this.set(value(state$.value)); },
   });
 
   new Gauge({
@@ -28,7 +28,7 @@ export function metricsRegistry(stats: ServerStats, state: StateSource): Registr
     collect() {
       this.reset();
       const counts = new Map<string, number>();
-      for (const conn of state()?.conns.values() ?? []) counts.set(conn.dialect ?? 'undetected', (counts.get(conn.dialect ?? 'undetected') ?? 0) + 1);
+      for (const conn of state$.value.conns.values()) counts.set(conn.dialect ?? 'undetected', (counts.get(conn.dialect ?? 'undetected') ?? 0) + 1);
       for (const [dialect, count] of counts) this.set({ dialect }, count);
     },
   });

@@ -4,6 +4,8 @@ import { Subject } from 'rxjs';
 import type { ListenerMode } from '../../../src/core/types.js';
 import { DEFAULT_LIMITS, type Limits } from '../../../src/config/limits.js';
 import { composeServer } from '../../compose.js';
+import { Drivers } from '../../drivers.js';
+import { hasherDriver, storeDriver } from '../../services/effects.js';
 import { openHasher, type Hasher } from '../../services/hasher.js';
 import type { Connection } from '../../pipeline.js';
 import { openStore, type Store } from '../../services/store.js';
@@ -70,15 +72,18 @@ export async function memoryTransport(options: MemoryServerOptions): Promise<Tra
   const store: Store = await openStore(options.dbFile);
   const hasher = options.hasher ?? openHasher({ cost: options.bcryptCost ?? 4, perAddress: DEFAULT_LIMITS.hashQueuePerAddress, maxWaitMs: DEFAULT_LIMITS.hashMaxWaitMs });
   const connection$ = new Subject<Connection>();
-  const pipeline = await composeServer({
-    connection$,
+  const drivers = new Drivers();
+  await drivers.acquire(storeDriver(store));
+  await drivers.acquire(hasherDriver(hasher));
+  const pipeline = await drivers.acquire(composeServer({
     store,
-    hasher,
     log: options.log ?? (() => {}),
     maxUsers: options.maxUsers ?? 16,
     ...(options.federation ? { federation: options.federation } : {}),
     limits: { ...DEFAULT_LIMITS, ...options.limits, ...(options.maxLineLength ? { maxLineLength: options.maxLineLength } : {}) },
-  });
+  }));
+  await drivers.acquire({ name: 'memory sockets', connection$, close: async () => connection$.complete() });
+  pipeline.run(drivers.all);
   let port = 40000;
   return {
     async open(_name: string, from = '127.0.0.1'): Promise<ReplayConnection> {
@@ -109,9 +114,6 @@ export async function memoryTransport(options: MemoryServerOptions): Promise<Tra
         if (pipeline.pending() === 0 && turn >= 3) return;
       }
     },
-    async stop() {
-      await pipeline.stop();
-      await Promise.all([store.close(), hasher.close()]);
-    },
+    stop: () => drivers.release(),
   };
 }
