@@ -32,9 +32,10 @@ export function effectRunner(store: Store, hasher: Hasher, cluster?: Backplane):
         return put === 'stored' ? { kind: 'accountStored', conn, user, hash, ok: true } : { kind: 'accountStored', conn, user, hash, ok: false, exists: true };
       }
       case 'storeChannel': {
-        const { conn, channel } = effect;
-        const put = await store.putChannel(channel);
-        return put === 'stored' ? { kind: 'channelStored', conn, channel, ok: true } : { kind: 'channelStored', conn, channel, ok: false, exists: true };
+        const { conn, channel, owner } = effect;
+        const put = await store.putChannel(channel, owner);
+        const by = owner !== undefined ? { owner } : {};
+        return put === 'stored' ? { kind: 'channelStored', conn, channel, ...by, ok: true } : { kind: 'channelStored', conn, channel, ...by, ok: false, exists: true };
       }
       case 'claimName': {
         const { conn, user, from, can } = effect;
