@@ -106,7 +106,7 @@ export function onlineLookalike(state: State, name: string): string | undefined 
 export function takenReason(name: string, taken: Taken): string {
   switch (taken.why) {
     case 'online': return `${name} is already taken`;
-    case 'account': return `${name} belongs to a registered account`;
+    case 'account': return `${name} belongs to a registered account: pick another name, or log in to it with its password`;
     case 'lookalike': return `${name} looks like ${taken.of}, which is taken`;
   }
 }
