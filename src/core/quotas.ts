@@ -47,9 +47,16 @@ export function createRefusal(state: State, user: string): string | undefined {
   return undefined;
 }
 
-/** `user` created a channel (counted once it is stored, so a failed store costs nothing). */
-export function withChannelCreated(state: State, user: string): State {
+/** `user` is creating a channel: counted at once, so creations under way (from several connections) count too. */
+export function withChannelCounted(state: State, user: string): State {
   return { ...state, quotas: { ...state.quotas, channelsBy: state.quotas.channelsBy.update(user, 0, (n) => n + 1) } };
+}
+
+/** The channel `user` was creating was not stored after all: it no longer counts. */
+export function withChannelUncounted(state: State, user: string): State {
+  const count = state.quotas.channelsBy.get(user) ?? 0;
+  const channelsBy = count <= 1 ? state.quotas.channelsBy.delete(user) : state.quotas.channelsBy.set(user, count - 1);
+  return { ...state, quotas: { ...state.quotas, channelsBy } };
 }
 
 function refilled(bucket: Bucket | undefined, perHour: number, at: number): number {

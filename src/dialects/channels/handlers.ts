@@ -15,7 +15,7 @@ import { retryAt } from '../../core/turns.js';
 import { isChannelsName } from './names.js';
 import { isStorablePassword } from './password.js';
 import { onlineLookalike, takenReason, takenWithoutPassword, withReindexed } from '../../core/name-policy.js';
-import { createRefusal, withRegistration } from '../../core/quotas.js';
+import { createRefusal, withChannelCounted, withRegistration } from '../../core/quotas.js';
 
 export function answer(state: State, conn: ConnId, verb: Verb, ok: boolean, subject?: string): Step {
   return reply(state, conn, result(verb, ok, subject));
@@ -108,7 +108,7 @@ export function create({ state, conn, args: [raw] }: Ctx): Step {
       (s) => note(s, 'warn', 'createRefused', `creating ${quoted(channel)} refused: ${refusal}`, { conn: conn.id, user: owner, channel, reason: 'quota', remote: conn.remote }),
     );
   }
-  const next = { ...wait(state, conn.id), creating: state.creating.add(channel) };
+  const next = { ...wait(withChannelCounted(state, owner), conn.id), creating: state.creating.add(channel) };
   return effect(next, { type: 'storeChannel', conn: conn.id, channel, owner });
 }
 

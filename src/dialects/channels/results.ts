@@ -11,7 +11,7 @@ import { fedNew } from './federation/codec.js';
 import { toEveryPeer } from './deliver.js';
 import { answer, refuseLogin } from './handlers.js';
 import { onlineLookalike, withReindexed } from '../../core/name-policy.js';
-import { withChannelCreated } from '../../core/quotas.js';
+import { withChannelUncounted } from '../../core/quotas.js';
 
 const HASHER_BUSY = 'too many passwords from this address waiting to be hashed, or too long a wait (CHAT_HASH_QUEUE_PER_ADDRESS, CHAT_HASH_MAX_WAIT_MS)';
 
@@ -71,15 +71,14 @@ export function claimed({ state, conn }: Ctx, { user, outcome, seq }: NameClaime
 export const channelStored: ResultHandler<'channelStored'> = (state, { conn, channel, owner, ok, exists }) => {
   const creating = state.creating.delete(channel);
   if (!ok) {
-    return chain({ ...state, creating },
+    return chain({ ...(owner === undefined ? state : withChannelUncounted(state, owner)), creating },
       (s) => answer(s, conn, 'CREATE', false, channel),
       (s) => (exists
         ? note(s, 'info', 'createRefused', `creating ${channel} refused: created a moment before on another node`, { conn, channel, reason: 'exists' })
         : note(s, 'error', 'storeFailed', `could not store the channel ${channel}`, { conn, channel })),
     );
   }
-  const counted = owner === undefined ? state : withChannelCreated(state, owner);
-  return chain(withChannel({ ...counted, creating }, channel),
+  return chain(withChannel({ ...state, creating }, channel),
     (s) => answer(s, conn, 'CREATE', true, channel),
     (s) => toEveryPeer(s, fedNew(channel)),
     (s) => note(s, 'info', 'create', `channel ${channel} created`, { conn, channel }),
