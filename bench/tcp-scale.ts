@@ -84,7 +84,7 @@ class ServerProcess {
     const dir = mkdtempSync(join(tmpdir(), 'chat-scale-'));
     // every client comes from 127.0.0.1 and all connect before logging in: the per-address cap and the pre-login share
     // are lifted, as the connection cap is below
-    const env = { ...process.env, CHAT_DB: join(dir, 'chat.db'), CHAT_LOG: join(dir, 'server.log'), LOG_LEVEL: 'warn', CHAT_MAX_PER_ADDRESS: '1000000', CHAT_PRE_LOGIN_SHARE: '100', ...settings };
+    const env = { ...process.env, CHAT_DB: join(dir, 'chat.db'), CHAT_LOG: join(dir, 'server.log'), LOG_LEVEL: 'warn', CHAT_MAX_PER_ADDRESS: '1000000', CHAT_PRE_LOGIN_SHARE: '100', CHAT_REGISTER_PER_HOUR: '1000000', ...settings };
     const [command, ...args] = [...pinning.server, process.execPath, SERVER_ENTRY, '--port', '0', '--web-port', 'off'];
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let seen = '';

@@ -40,6 +40,7 @@ export function coreLimits(maxUsers: number, limits: Limits): CoreLimits {
     ...(limits.loginDelayMs > 0 ? {
       loginThrottle: { freePerAccount: limits.loginFreeFailures, freePerAddress: limits.loginFreePerAddress, delayMs: limits.loginDelayMs, maxDelayMs: limits.loginMaxDelayMs },
     } : {}),
+    quotas: { channelsPerUser: limits.maxChannelsPerUser, channels: limits.maxChannels, registerPerHour: limits.registerPerHour },
   };
 }
 

@@ -122,6 +122,8 @@ async function startOurs(pinning: Pinning, settings: OurSettings): Promise<Runni
     CHAT_RATE_LIMIT: '0',
     // every client connects before any has logged in: none of them is to be closed to make room
     CHAT_PRE_LOGIN_SHARE: '100',
+    // every account is registered from 127.0.0.1: the registration quota off too
+    CHAT_REGISTER_PER_HOUR: String(settings.maxUsers + 100),
     CHAT_WEB_PORT: 'off',
   };
   const profile = settings.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', settings.cpuProfileDir] : [];

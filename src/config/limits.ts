@@ -92,6 +92,16 @@ export interface Limits {
   readonly httpKeepAliveMs: number;
   /** CHAT_MAX_CONSOLE_BUFFER: bytes the console may fall behind before it skips info lines (warnings and errors are always shown; server.log has everything). 1 MiB is thousands of lines. */
   readonly consoleBuffer: number;
+  /** CHAT_MAX_CHANNELS_PER_USER: channels one account may create (past it, RESULT CREATE x 0): far more than a person uses, few enough that one account cannot fill the server. */
+  readonly maxChannelsPerUser: number;
+  /**
+   * CHAT_MAX_CHANNELS: channels on this server in all. It bounds the one-line CHANNELS answer: local names are at most 64
+   * code points (256 bytes of UTF-8), so 1000 channels keep it under 258 KB (66 KB in ASCII), well inside a client's
+   * send queue; a class of a hundred making ten each fits.
+   */
+  readonly maxChannels: number;
+  /** CHAT_REGISTER_PER_HOUR: accounts one address may register an hour (spread evenly over the hour): a class of 200 behind one NAT registers at once; a script cannot fill the store. */
+  readonly registerPerHour: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -123,6 +133,9 @@ export const DEFAULT_LIMITS: Limits = {
   httpHeadersMs: 10_000,
   httpRequestMs: 30_000,
   httpKeepAliveMs: 5_000,
+  maxChannelsPerUser: 100,
+  maxChannels: 1000,
+  registerPerHour: 200,
 };
 
 export const LIMIT_VARS: Readonly<Record<keyof Limits, string>> = {
@@ -154,6 +167,9 @@ export const LIMIT_VARS: Readonly<Record<keyof Limits, string>> = {
   httpHeadersMs: 'CHAT_HTTP_HEADERS_MS',
   httpRequestMs: 'CHAT_HTTP_REQUEST_MS',
   httpKeepAliveMs: 'CHAT_HTTP_KEEP_ALIVE_MS',
+  maxChannelsPerUser: 'CHAT_MAX_CHANNELS_PER_USER',
+  maxChannels: 'CHAT_MAX_CHANNELS',
+  registerPerHour: 'CHAT_REGISTER_PER_HOUR',
 };
 
 /** The limits that 0 turns off; every other one is at least 1. */

@@ -5,6 +5,7 @@ import { chain, effect, join, none, note, send, type Sent, type Step } from './s
 import type { LeaveHow, Msg } from './messages.js';
 import { logOut } from './presence.js';
 import { updateConn, withChannel, type State } from './state.js';
+import { withReindexed } from './name-policy.js';
 import type { Audience, Capability, ClusterEvent, RemoteUser } from './types.js';
 
 /** Presence notices for this node's users only: the node the change happened on told its own. */
@@ -14,36 +15,36 @@ function joined(state: State, name: string, user: RemoteUser): Step {
   // a name this node holds is never another's: the claim in the backplane is atomic, so this is a stale event
   if (state.online.has(name)) return none(state);
   const before = state.remoteUsers.get(name);
-  const next: State = {
+  const next: State = withReindexed({
     ...state,
     remoteUsers: state.remoteUsers.set(name, user),
     loginOrder: (before ? state.loginOrder.without(before.seq) : state.loginOrder).with(user.seq, name),
     names: state.names.with(name, true),
-  };
+  }, name);
   return before ? none(next) : sendHere(next, { type: 'joined', user: name });
 }
 
 function left(state: State, name: string, how: LeaveHow): Step {
   const user = state.remoteUsers.get(name);
   if (!user) return none(state);
-  const next: State = {
+  const next: State = withReindexed({
     ...state,
     remoteUsers: state.remoteUsers.delete(name),
     loginOrder: state.loginOrder.without(user.seq),
     names: state.names.without(name),
-  };
+  }, name);
   return sendHere(next, { type: 'left', user: name, how });
 }
 
 function renamed(state: State, node: string, from: string, to: string): Step {
   const user = state.remoteUsers.get(from);
   if (user?.node !== node || state.online.has(to)) return none(state);
-  const next: State = {
+  const next: State = withReindexed({
     ...state,
     remoteUsers: state.remoteUsers.delete(from).set(to, user),
     loginOrder: state.loginOrder.with(user.seq, to),
     names: state.names.without(from).with(to, true),
-  };
+  }, from, to);
   return sendHere(next, { type: 'renamed', from, to });
 }
 
@@ -108,7 +109,7 @@ export function applyClusterEvent(state: State, event: ClusterEvent): Step {
     case 'nodeGone': return nodeGone(state, event.node);
     // what a node that joined must know of this one is the dialects' business (onNodeJoined)
     case 'users': return resync(state, event.users);
-    case 'account': return none({ ...state, accounts: state.accounts.set(event.user, event.hash) });
+    case 'account': return none(withReindexed({ ...state, accounts: state.accounts.set(event.user, event.hash) }, event.user));
     case 'channel': return none(withChannel(state, event.channel));
     case 'deliver': {
       const step = hereOnly(send(state, event.to, event.msg));

@@ -10,7 +10,7 @@ export function failedResult(effect: Resulting): Untimed<EffectResult> {
     case 'hashPassword': return { kind: 'passwordHashed', conn: effect.conn, user: effect.user, hash: null };
     case 'checkPassword': return { kind: 'passwordChecked', conn: effect.conn, user: effect.user, ok: false };
     case 'storeAccount': return { kind: 'accountStored', conn: effect.conn, user: effect.user, hash: effect.hash, ok: false };
-    case 'storeChannel': return { kind: 'channelStored', conn: effect.conn, channel: effect.channel, ok: false };
+    case 'storeChannel': return { kind: 'channelStored', conn: effect.conn, channel: effect.channel, ...(effect.owner !== undefined ? { owner: effect.owner } : {}), ok: false };
     case 'claimName': return { kind: 'nameClaimed', conn: effect.conn, user: effect.user, ...(effect.from !== undefined ? { from: effect.from } : {}), outcome: 'failed' };
   }
 }

@@ -7,6 +7,8 @@ import { NO_FAILURES, type LoginFailures, type LoginThrottle } from './login-thr
 import { SortedMap, sortedNames, type SortedNames } from './sorted.js';
 import { NO_SLICES, type Slices } from './slices.js';
 import type { Capability, Command, ConnId, DialectName, HostPort, ListenerMode, RemoteUser, Transport } from './types.js';
+import { lookalikesOf, withReindexed, type Lookalikes } from './name-policy.js';
+import { quotaCountsOf, type QuotaCounts, type QuotaLimits } from './quotas.js';
 
 /** A line waiting its turn; `notBefore` is set when the rate limit delays it. */
 export type QueuedInput = Extract<Command, { kind: 'line' | 'tooLong' }> & { readonly notBefore?: number };
@@ -71,6 +73,8 @@ export interface Limits {
   readonly loginTimeoutMs?: number;
   /** Growing delays after failed LOGINs; none when unset. */
   readonly loginThrottle?: LoginThrottle;
+  /** Channels per account and in all, registrations per address an hour (src/core/quotas.ts); none when unset. */
+  readonly quotas?: QuotaLimits;
 }
 
 /** This process as one node of a cluster: names are claimed across the cluster, and other nodes' users are known. */
@@ -101,6 +105,8 @@ export interface State {
   readonly accounts: IMap<string, string>;
   /** Names whose registration is being hashed or stored. */
   readonly registering: ISet<string>;
+  /** Every name held (online, registered, being registered) by its confusable skeleton (src/core/name-policy.ts). */
+  readonly lookalikes: Lookalikes;
   /** Channels: name → member connections. */
   readonly channels: IMap<string, Members>;
   /** Channel names as CHANNELS lists them, local ones bare and remote ones as `channel:server`, sorted by code point. */
@@ -111,11 +117,15 @@ export interface State {
   readonly loginFailures: LoginFailures;
   /** Each dialect's server-wide slice, by dialect (src/core/slices.ts). */
   readonly slices: Slices;
+  /** What quotas count: channels per account, registrations per address (src/core/quotas.ts). */
+  readonly quotas: QuotaCounts;
 }
 
 export interface Stored {
   readonly accounts: Iterable<readonly [string, string]>;
   readonly channels: Iterable<string>;
+  /** Who created each channel (channel → account), where the store recorded it: the per-account quota counts them. */
+  readonly channelOwners?: Iterable<readonly [string, string]>;
 }
 
 /** A group of connections that may receive one message, each with its dialect (so the router encodes once per dialect without a lookup). */
@@ -139,11 +149,13 @@ export function initialState(limits: Limits, stored: Stored = { accounts: [], ch
     capable: IMap(),
     accounts: IMap([...stored.accounts].map(([name, hash]): [string, string] => [name, hash])),
     registering: ISet(),
+    lookalikes: lookalikesOf([...stored.accounts].map(([name]) => name).concat(remoteUsers.keySeq().toArray())),
     channels: IMap(channelNames.map((name): [string, Members] => [name, NO_MEMBERS])),
     channelNames: sortedNames(channelNames),
     creating: ISet(),
     loginFailures: NO_FAILURES,
     slices: NO_SLICES,
+    quotas: quotaCountsOf(stored.channelOwners ?? []),
   };
 }
 
@@ -176,14 +188,14 @@ export function withOnline(state: State, id: ConnId, user: string, seq?: number)
   let capable = state.capable;
   for (const capability of conn.can) capable = capable.set(capability, (capable.get(capability) ?? NO_MEMBERS).with(id, conn.dialect));
   const loginSeq = seq ?? state.nextLoginSeq;
-  return {
+  return withReindexed({
     ...withConn(state, { ...conn, user, loginSeq }),
     online: state.online.set(user, id),
     loginOrder: state.loginOrder.with(loginSeq, user),
     nextLoginSeq: Math.max(state.nextLoginSeq, loginSeq + 1),
     names: state.names.with(user, true),
     capable,
-  };
+  }, user);
 }
 
 /** `conn` is no longer online: out of every index and every channel. */
@@ -194,26 +206,26 @@ export function withoutOnline(state: State, id: ConnId): State {
   for (const capability of conn.can) capable = capable.update(capability, (members = NO_MEMBERS) => members.without(id));
   let channels = state.channels;
   for (const channel of conn.channels) if (channels.has(channel)) channels = channels.update(channel, (members = NO_MEMBERS) => members.without(id));
-  return {
+  return withReindexed({
     ...withConn(state, { ...conn, user: undefined, loginSeq: undefined, channels: ISet() }),
     online: state.online.delete(conn.user),
     loginOrder: conn.loginSeq === undefined ? state.loginOrder : state.loginOrder.without(conn.loginSeq),
     names: state.names.without(conn.user),
     capable,
     channels,
-  };
+  }, conn.user);
 }
 
 /** The user on `conn` is now called `to`; their place in the login order stays. */
 export function withRename(state: State, id: ConnId, to: string): State {
   const conn = state.conns.get(id);
   if (conn?.user === undefined) return state;
-  return {
+  return withReindexed({
     ...withConn(state, { ...conn, user: to }),
     online: state.online.delete(conn.user).set(to, id),
     loginOrder: conn.loginSeq === undefined ? state.loginOrder : state.loginOrder.with(conn.loginSeq, to),
     names: state.names.without(conn.user).with(to, true),
-  };
+  }, conn.user, to);
 }
 
 export function withChannel(state: State, channel: string): State {

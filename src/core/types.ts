@@ -81,7 +81,8 @@ export type EffectResult =
   | { readonly kind: 'accountStored'; readonly conn: ConnId; readonly user: string; readonly hash: string; readonly ok: boolean; readonly exists?: true; readonly at: number }
   /** `busy`: refused at once, as for passwordHashed; ok is false then, and it is no failed guess. */
   | { readonly kind: 'passwordChecked'; readonly conn: ConnId; readonly user: string; readonly ok: boolean; readonly busy?: true; readonly at: number }
-  | { readonly kind: 'channelStored'; readonly conn: ConnId; readonly channel: string; readonly ok: boolean; readonly exists?: true; readonly at: number }
+  /** `owner`: the account that created it (counted against CHAT_MAX_CHANNELS_PER_USER once stored). */
+  | { readonly kind: 'channelStored'; readonly conn: ConnId; readonly channel: string; readonly owner?: string; readonly ok: boolean; readonly exists?: true; readonly at: number }
   /** A claim of a name across the cluster came back; `from` is set when it was a rename. */
   | { readonly kind: 'nameClaimed'; readonly conn: ConnId; readonly user: string; readonly from?: string; readonly outcome: ClaimOutcome; readonly seq?: number; readonly at: number };
 
@@ -93,7 +94,8 @@ export type Effect =
   | { readonly type: 'hashPassword'; readonly conn: ConnId; readonly user: string; readonly password: string; readonly from: string }
   | { readonly type: 'checkPassword'; readonly conn: ConnId; readonly user: string; readonly password: string; readonly hash: string; readonly from: string }
   | { readonly type: 'storeAccount'; readonly conn: ConnId; readonly user: string; readonly hash: string }
-  | { readonly type: 'storeChannel'; readonly conn: ConnId; readonly channel: string }
+  /** `owner`: the account creating it; the store keeps it, so the per-account quota survives a restart. */
+  | { readonly type: 'storeChannel'; readonly conn: ConnId; readonly channel: string; readonly owner?: string }
   /** Claim `user` for this connection across the cluster (and give up `from`, on a rename); answered by `nameClaimed`. */
   | { readonly type: 'claimName'; readonly conn: ConnId; readonly user: string; readonly from?: string; readonly can: readonly Capability[] }
   /** Give `user`'s name back to the cluster: it left this node. */

@@ -56,7 +56,7 @@ export function unescapeBytes(text: string): Uint8Array {
 }
 
 /** The settings a recording may ask for (see settings.ts for what each means). */
-export const KNOWN_SETTINGS: readonly string[] = ['protocol', 'max-users', 'max-line', 'name', 'peers', 'fresh'];
+export const KNOWN_SETTINGS: readonly string[] = ['protocol', 'max-users', 'max-line', 'name', 'peers', 'fresh', 'max-channels-per-user', 'max-channels', 'register-per-hour'];
 
 export interface ParseOptions {
   /** What a `$` after a name becomes in this run (default: nothing, so `alice$` is `alice`). */

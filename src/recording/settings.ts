@@ -4,12 +4,26 @@
 import { parsePeers, type Peer } from '../config/peers.js';
 import type { ListenerMode } from '../core/types.js';
 import type { Recording } from './parse.js';
+import type { Limits } from '../config/limits.js';
+
+type QuotaSetting = 'maxChannelsPerUser' | 'maxChannels' | 'registerPerHour';
+const QUOTA_SETTINGS: ReadonlyArray<readonly [string, QuotaSetting, string]> = [
+  ['max-channels-per-user', 'maxChannelsPerUser', 'CHAT_MAX_CHANNELS_PER_USER'],
+  ['max-channels', 'maxChannels', 'CHAT_MAX_CHANNELS'],
+  ['register-per-hour', 'registerPerHour', 'CHAT_REGISTER_PER_HOUR'],
+];
+
+function quotasOf(settings: Recording['settings']): Partial<Pick<Limits, QuotaSetting>> {
+  return Object.fromEntries(QUOTA_SETTINGS.filter(([key]) => settings[key]).map(([key, limit]) => [limit, Number(settings[key])]));
+}
 
 /** How an in-process server is built for a recording. */
 export interface InProcessServer {
   readonly protocol: ListenerMode;
   readonly maxUsers?: number;
   readonly maxLineLength?: number;
+  /** Quotas set by `@max-channels-per-user`, `@max-channels` and `@register-per-hour`. */
+  readonly quotas?: Partial<Pick<Limits, QuotaSetting>>;
   readonly federation?: { readonly name: string; readonly peers: readonly Peer[] };
 }
 
@@ -25,6 +39,7 @@ export function inProcessServer(settings: Recording['settings']): InProcessServe
     protocol: (settings.protocol || 'auto') as ListenerMode,
     ...(settings['max-users'] ? { maxUsers: Number(settings['max-users']) } : {}),
     ...(settings['max-line'] ? { maxLineLength: Number(settings['max-line']) } : {}),
+    ...(QUOTA_SETTINGS.some(([key]) => settings[key]) ? { quotas: quotasOf(settings) } : {}),
     ...(settings.name ? { federation: { name: settings.name, peers: peersOf(settings) } } : {}),
   };
 }
@@ -37,6 +52,7 @@ const HOW: Readonly<Record<string, (value: string) => string>> = {
   name: (value) => `--name ${value}`,
   peers: (value) => `--peers FILE listing ${value}`,
   fresh: () => 'a new database (the recording lists every channel or account)',
+  ...Object.fromEntries(QUOTA_SETTINGS.map(([key, , variable]) => [key, (value: string) => `${variable}=${value}`])),
 };
 
 /**

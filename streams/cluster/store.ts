@@ -8,12 +8,17 @@ export function redisStore(cmd: Redis, run: ScriptRunner, prefix: string, node: 
   return {
     damage: { file: shownUrl, corrupt: 0, torn: false },
     async load() {
-      const [accounts, channels] = await Promise.all([cmd.hgetall(`${prefix}accounts`), cmd.smembers(`${prefix}channels`)]);
-      return { accounts: Object.entries(accounts), channels };
+      const [accounts, channels, owners] = await Promise.all([cmd.hgetall(`${prefix}accounts`), cmd.smembers(`${prefix}channels`), cmd.hgetall(`${prefix}channelOwners`)]);
+      return { accounts: Object.entries(accounts), channels, channelOwners: Object.entries(owners) };
     },
     // only once this resolves is the `1` sent
     putAccount: async (name, hash) => ((await run('chatPutAccount', node, name, hash)) === 1 ? 'stored' : 'exists'),
-    putChannel: async (name) => ((await run('chatPutChannel', node, name)) === 1 ? 'stored' : 'exists'),
+    putChannel: async (name, owner) => {
+      if ((await run('chatPutChannel', node, name)) !== 1) return 'exists';
+      // the creator, for the per-account quota after a restart (other nodes count it from then on)
+      if (owner !== undefined) await cmd.hset(`${prefix}channelOwners`, name, owner);
+      return 'stored';
+    },
     async close() {},
   };
 }

@@ -37,9 +37,10 @@ export function storeDriver(store: Store): Driver {
         const put = await store.putAccount(user, hash);
         return put === 'stored' ? { kind: 'accountStored', conn, user, hash, ok: true } : { kind: 'accountStored', conn, user, hash, ok: false, exists: true };
       },
-      async storeChannel({ conn, channel }) {
-        const put = await store.putChannel(channel);
-        return put === 'stored' ? { kind: 'channelStored', conn, channel, ok: true } : { kind: 'channelStored', conn, channel, ok: false, exists: true };
+      async storeChannel({ conn, channel, owner }) {
+        const put = await store.putChannel(channel, owner);
+        const by = owner !== undefined ? { owner } : {};
+        return put === 'stored' ? { kind: 'channelStored', conn, channel, ...by, ok: true } : { kind: 'channelStored', conn, channel, ...by, ok: false, exists: true };
       },
     },
     close: () => store.close(),

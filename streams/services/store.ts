@@ -9,6 +9,8 @@ interface Doc {
   readonly kind: 'account' | 'channel';
   readonly name: string;
   readonly hash?: string;
+  /** A channel's creator (records written before it was kept have none). */
+  readonly owner?: string;
 }
 
 /** What was wrong with the data file when it was opened: to be reported, since NeDB skips such lines silently. */
@@ -34,7 +36,8 @@ export interface Store {
   load(): Promise<Stored>;
   /** `exists`: the name was taken already (in a cluster, by another node a moment before); nothing was written. */
   putAccount(name: string, hash: string): Promise<Put>;
-  putChannel(name: string): Promise<Put>;
+  /** `owner`: the account creating it, kept so the per-account channel quota survives a restart. */
+  putChannel(name: string, owner?: string): Promise<Put>;
   /** Rewrites the append-only file compactly; call on shutdown. */
   close(): Promise<void>;
 }
@@ -80,11 +83,12 @@ export async function openStore(filename: string): Promise<Store> {
       return {
         accounts: docs.filter((d) => d.kind === 'account' && d.hash).map((d) => [d.name, d.hash!] as const),
         channels: docs.filter((d) => d.kind === 'channel').map((d) => d.name),
+        channelOwners: docs.filter((d) => d.kind === 'channel' && d.owner !== undefined).map((d) => [d.name, d.owner!] as const),
       };
     },
     // the _id is the unique key: a second insert of the same name fails rather than duplicating it
     putAccount: (name, hash) => db.insert<Doc>({ _id: `account:${name}`, kind: 'account', name, hash }).then((): Put => 'stored', exists),
-    putChannel: (name) => db.insert<Doc>({ _id: `channel:${name}`, kind: 'channel', name }).then((): Put => 'stored', exists),
+    putChannel: (name, owner) => db.insert<Doc>({ _id: `channel:${name}`, kind: 'channel', name, ...(owner !== undefined ? { owner } : {}) }).then((): Put => 'stored', exists),
     async close() {
       // nedb-promises passes unknown members through to @seald-io/nedb, whose compaction is awaitable
       await (db as unknown as { compactDatafileAsync(): Promise<void> }).compactDatafileAsync();

@@ -281,7 +281,7 @@ describe('logging in without a terminal', () => {
   it('with an invalid name: gives the server\'s reason, exit 1', async () => {
     const { code, stderr } = await runClient(['a,b', '127.0.0.1', String(running().port)]);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/^chat-client: cannot log in as a,b: names are 1-32 characters/);
+    expect(stderr).toMatch(/^chat-client: cannot log in as a,b: names are 1-64 characters/);
   });
 
   it('on a full server: says it is full, exit 1', async () => {

@@ -55,6 +55,27 @@ it('accounts and channels confirmed just before a SIGKILL are all there after a 
   expect(await ask(observer, 'CHANNELS')).toBe(`RESULT CHANNELS ${channels.join(', ')}`);
 });
 
+it('an account’s channel quota counts the channels it created before a restart (CHAT_MAX_CHANNELS_PER_USER)', async () => {
+  const env = { CHAT_MAX_CHANNELS_PER_USER: '2' };
+  const first = await server({ env });
+  const c = await client(first.port);
+  expect(await ask(c, 'REGISTER alice s3cret')).toBe('RESULT REGISTER 1');
+  expect(await ask(c, 'LOGIN alice s3cret')).toBe('RESULT LOGIN 1');
+  expect(await ask(c, 'CREATE one')).toBe('RESULT CREATE one 1');
+  expect(await ask(c, 'CREATE two')).toBe('RESULT CREATE two 1');
+  expect(await first.stop('SIGKILL')).toBeNull();
+
+  const second = await server({ dir: first.dir, env });
+  const again = await client(second.port);
+  expect(await ask(again, 'LOGIN alice s3cret')).toBe('RESULT LOGIN 1');
+  expect(await ask(again, 'CREATE three')).toBe('RESULT CREATE three 0');
+  // another account has its own quota
+  expect(await ask(again, 'REGISTER bob pw')).toBe('RESULT REGISTER 1');
+  const bob = await client(second.port);
+  expect(await ask(bob, 'LOGIN bob pw')).toBe('RESULT LOGIN 1');
+  expect(await ask(bob, 'CREATE three')).toBe('RESULT CREATE three 1');
+});
+
 it('a corrupt line and a torn last line in the database are reported at warn level on start, and lose no other record', async () => {
   const first = await server();
   const c = await client(first.port);

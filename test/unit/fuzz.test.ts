@@ -8,6 +8,8 @@ import { DIALECTS, initialState, step } from '../../src/server-step.js';
 import { forEachDelivery } from '../../src/core/audience.js';
 import type { Limits, State } from '../../src/core/state.js';
 import type { Command, Effect } from '../../src/core/types.js';
+import { is } from 'immutable';
+import { lookalikesOf, skeleton } from '../../src/core/name-policy.js';
 
 /** Every command but the cluster's (this fuzzes one node): each is about one connection. */
 type ConnCommand = Exclude<Command, { kind: 'cluster' }>;
@@ -19,16 +21,19 @@ const LIMITS: Limits = {
   rate: { perSecond: 5, burst: 3, floodMs: 2000 },
   loginTimeoutMs: 5000,
   loginThrottle: { freePerAccount: 1, freePerAddress: 2, delayMs: 100, maxDelayMs: 1000 },
+  quotas: { channelsPerUser: 2, channels: 3, registerPerHour: 3 },
 };
 const CONNS = ['c1', 'c2', 'c3', 'c4'];
 const ADDRESSES = ['10.0.0.1', '10.0.0.2'];
 /** Lines a paused connection may still deliver: the rest of a chunk its splitter had already split. */
 const AFTER_PAUSE = 3;
 
-const names = fc.constantFrom('alice', 'bob', 'al\u200bice', 'jose\u0301', 'jos\u00e9', 'a,b', 'x@y', 'c:d', '', ' ', '😀', 'n\u0000', '\u202eevil');
+const names = fc.constantFrom('alice', 'bob', 'al\u200bice', 'jose\u0301', 'jos\u00e9', 'a,b', 'x@y', 'c:d', '', ' ', '😀', 'n\u0000', '\u202eevil',
+  // look-alikes of alice and bob (Cyrillic а and о, capital I for l, a variation selector), control characters, long names
+  '\u0430lice', 'aIice', 'b\u043eb', 'bob\ufe0f', 'a\u001bb', 'a\u007fb', 'a\u0007b', 'x'.repeat(64), 'x'.repeat(65), '名'.repeat(65), 'room1', 'room2', 'room3', 'room4');
 const text = fc.oneof(fc.string({ maxLength: 20 }), fc.string({ unit: 'binary', maxLength: 12 }), fc.constantFrom('hi', '  ', '\t', 'a\rb', '\x1b[2J', 'x\u009by'));
 const wellFormed = fc.oneof(
-  fc.tuple(fc.constantFrom('HELLO-FROM', 'NAME', 'REGISTER', 'LOGIN', 'CREATE', 'JOIN'), names, fc.constantFrom('', ' pw', ' wrong')).map(([v, n, p]) => `${v} ${n}${p}`),
+  fc.tuple(fc.constantFrom('HELLO-FROM', 'NAME', 'REGISTER', 'LOGIN', 'CREATE', 'JOIN'), names, fc.constantFrom('', ' pw', ' wrong', ` ${'p'.repeat(73)}`, ` ${'é'.repeat(36)}`)).map(([v, n, p]) => `${v} ${n}${p}`),
   fc.tuple(fc.constantFrom('SEND', 'WHISPER', 'SAY'), names, text).map(([v, n, t]) => `${v} ${n} ${t}`),
   fc.tuple(fc.constantFrom('BROADCAST', 'QUIT'), text).map(([v, t]) => `${v} ${t}`),
   fc.constantFrom('LIST', 'USERS', 'CHANNELS', 'QUIT', '', 'toString', '__proto__', 'constructor x'),
@@ -38,7 +43,7 @@ const mutated = fc.tuple(wellFormed, fc.array(fc.tuple(fc.nat(), fc.nat(3), fc.s
   .map(([line, edits]) => edits.reduce((l, [at, cut, put]) => l.slice(0, at % (l.length + 1)) + put + l.slice((at % (l.length + 1)) + cut), line));
 const lineText = fc.oneof(wellFormed, mutated, fc.string({ unit: 'binary', maxLength: 40 }));
 /** The lines that log a connection in, in each dialect, so that the runs get past logging in often. */
-const logins = fc.tuple(fc.constantFrom('alice', 'bob', 'carol', 'jose\u0301', '名前'), fc.constantFrom('NAME %', 'HELLO-FROM %', 'REGISTER % pw', 'LOGIN % pw'))
+const logins = fc.tuple(fc.constantFrom('alice', 'bob', 'carol', 'jose\u0301', '名前', '\u0430lice', 'b\u043eb', 'x'.repeat(64)), fc.constantFrom('NAME %', 'HELLO-FROM %', 'REGISTER % pw', 'LOGIN % pw', 'CREATE room%'))
   .map(([name, form]) => form.replace('%', name));
 
 type Action =
@@ -110,7 +115,7 @@ function play(actions: readonly Action[]): void {
       case 'hashPassword': pending.push({ kind: 'passwordHashed', conn: e.conn, user: e.user, hash: `h:${e.password}`, at: now }); return;
       case 'checkPassword': pending.push({ kind: 'passwordChecked', conn: e.conn, user: e.user, ok: e.hash === `h:${e.password}`, at: now }); return;
       case 'storeAccount': pending.push({ kind: 'accountStored', conn: e.conn, user: e.user, hash: e.hash, ok: true, at: now }); return;
-      case 'storeChannel': pending.push({ kind: 'channelStored', conn: e.conn, channel: e.channel, ok: true, at: now }); return;
+      case 'storeChannel': pending.push({ kind: 'channelStored', conn: e.conn, channel: e.channel, ...(e.owner !== undefined ? { owner: e.owner } : {}), ok: true, at: now }); return;
     }
   };
 
@@ -127,6 +132,13 @@ function play(actions: readonly Action[]): void {
     expect(state.loginFailures.size).toBeLessThanOrEqual(state.accounts.size + ADDRESSES.length);
     // names being registered or channels being created: one per effect still under way
     expect(state.registering.size + state.creating.size).toBeLessThanOrEqual(pending.length);
+    // names and quotas: no two users online look alike; an account's name is online only through a password login;
+    // the channel quotas hold
+    const online = [...state.online.keys()];
+    expect(new Set(online.map(skeleton)).size).toBe(online.length);
+    for (const [user, conn] of state.online) if (state.accounts.has(user)) expect(state.conns.get(conn)?.dialect).toBe('channels');
+    expect(state.channels.size).toBeLessThanOrEqual(LIMITS.quotas!.channels);
+    for (const count of state.quotas.channelsBy.values()) expect(count).toBeLessThanOrEqual(LIMITS.quotas!.channelsPerUser);
   };
 
   for (const a of actions) {
@@ -184,6 +196,8 @@ function play(actions: readonly Action[]): void {
         break;
     }
   }
+  // the look-alike index is what a rebuild from scratch gives (checked once a run: a rebuild every step doubles its time)
+  expect(is(state.lookalikes, lookalikesOf(new Set([...state.online.keys(), ...state.accounts.keys(), ...state.registering])))).toBe(true);
   pending = [];
 }
 
@@ -194,5 +208,6 @@ describe('the core under random input', () => {
     expect(seen.lines).toBeGreaterThan(8000);
     expect(seen.replies).toBeGreaterThan(3000);
     console.log(`[figures] fuzz: ${seen.commands} commands, ${seen.lines} lines, ${seen.replies} lines delivered`);
-  });
+    // some 15 s on a quiet machine; a shared one may take twice that
+  }, 60_000);
 });

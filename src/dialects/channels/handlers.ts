@@ -13,6 +13,9 @@ import { canonicalName, quoted } from '../../core/names.js';
 import { loginAllowedAt, withLoginAttempt, withLoginFailure } from '../../core/login-throttle.js';
 import { retryAt } from '../../core/turns.js';
 import { isChannelsName } from './names.js';
+import { isStorablePassword } from './password.js';
+import { onlineLookalike, takenReason, takenWithoutPassword, withReindexed } from '../../core/name-policy.js';
+import { createRefusal, withChannelCounted, withRegistration } from '../../core/quotas.js';
 
 export function answer(state: State, conn: ConnId, verb: Verb, ok: boolean, subject?: string): Step {
   return reply(state, conn, result(verb, ok, subject));
@@ -30,13 +33,27 @@ function wait(state: State, conn: ConnId): State {
   return updateConn(state, conn, { waiting: true });
 }
 
+/** RESULT REGISTER 0, and a log line with why and from where. */
+function refuseRegister(state: State, conn: Conn, user: string, reason: string, level: 'info' | 'warn' = 'info'): Step {
+  return chain(state,
+    (s) => answer(s, conn.id, 'REGISTER', false),
+    (s) => note(s, level, 'registerRefused', `registering ${quoted(user)} from ${conn.remote.address} refused: ${reason}`, { conn: conn.id, user, reason, remote: conn.remote }),
+  );
+}
+
 // channels: REGISTER → 0 if the name exists or is invalid; only a bcrypt hash is ever stored
-export function register({ state, conn, args: [raw, password] }: Ctx): Step {
+export function register({ state, conn, args: [raw, password], at }: Ctx): Step {
   const user = canonicalName(raw);
-  if (!isChannelsName(user) || !password || state.accounts.has(user) || state.registering.has(user)) {
-    return answer(state, conn.id, 'REGISTER', false);
-  }
-  const next = { ...wait(state, conn.id), registering: state.registering.add(user) };
+  if (!isChannelsName(user) || !password) return answer(state, conn.id, 'REGISTER', false);
+  // channels N3: a password bcrypt would cut (over 72 bytes of UTF-8) is refused, not shortened
+  if (!isStorablePassword(password)) return refuseRegister(state, conn, user, 'the password is over 72 bytes');
+  // channels N1: a name that is registered, online (even without an account), or looks like either → 0
+  const taken = takenWithoutPassword(state, user);
+  if (taken) return refuseRegister(state, conn, user, takenReason(user, taken));
+  // channels Q2: at most CHAT_REGISTER_PER_HOUR accounts an hour from one address
+  const counted = withRegistration(state, conn.remote.address, at);
+  if (!counted) return refuseRegister(state, conn, user, `${conn.remote.address} registered its hourly allowance (CHAT_REGISTER_PER_HOUR)`, 'warn');
+  const next = withReindexed({ ...wait(counted, conn.id), registering: counted.registering.add(user) }, user);
   return effect(next, { type: 'hashPassword', conn: conn.id, user, password, from: conn.remote.address });
 }
 
@@ -69,6 +86,9 @@ export function login(ctx: Ctx): Step {
   }
   if (hash === undefined) return refuseLogin(withLoginFailure(state, undefined, conn.remote.address, at), conn, user, 'no such account', 'warn');
   if (isOnline(state, user)) return refuseLogin(state, conn, user, 'logged in elsewhere');
+  // channels N1: two accounts that look alike (registered before the rule) are never online together
+  const lookalike = onlineLookalike(state, user);
+  if (lookalike !== undefined) return refuseLogin(state, conn, user, `looks like ${lookalike}, who is online`);
   if (isFull(state)) return refuseLogin(state, conn, user, 'the server is full');
   return effect(withLoginAttempt(wait(state, conn.id), user, conn.remote.address, at), { type: 'checkPassword', conn: conn.id, user, password, hash, from: conn.remote.address });
 }
@@ -76,11 +96,20 @@ export function login(ctx: Ctx): Step {
 // channels: CREATE → 0 if the name is invalid or the channel exists; the creator is not joined
 export function create({ state, conn, args: [raw] }: Ctx): Step {
   const channel = canonicalName(raw);
+  const owner = conn.user!;
   if (!isChannelsName(channel) || state.channels.has(channel) || state.creating.has(channel)) {
     return answer(state, conn.id, 'CREATE', false, channel);
   }
-  const next = { ...wait(state, conn.id), creating: state.creating.add(channel) };
-  return effect(next, { type: 'storeChannel', conn: conn.id, channel });
+  // channels Q1: past CHAT_MAX_CHANNELS_PER_USER for this account, or CHAT_MAX_CHANNELS in all → 0
+  const refusal = createRefusal(state, owner);
+  if (refusal !== undefined) {
+    return chain(state,
+      (s) => answer(s, conn.id, 'CREATE', false, channel),
+      (s) => note(s, 'warn', 'createRefused', `creating ${quoted(channel)} refused: ${refusal}`, { conn: conn.id, user: owner, channel, reason: 'quota', remote: conn.remote }),
+    );
+  }
+  const next = { ...wait(withChannelCounted(state, owner), conn.id), creating: state.creating.add(channel) };
+  return effect(next, { type: 'storeChannel', conn: conn.id, channel, owner });
 }
 
 /** A channel named `channel:server` lives on a federated server, unless `server` is this one. */

@@ -3,5 +3,5 @@
 import { isName } from '../../core/names.js';
 
 export function isChannelsName(name: string): boolean {
-  return isName(name, 64);
+  return isName(name);
 }

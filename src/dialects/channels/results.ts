@@ -10,13 +10,15 @@ import { withLoginFailure, withLoginSuccess } from '../../core/login-throttle.js
 import { fedNew } from './federation/codec.js';
 import { toEveryPeer } from './deliver.js';
 import { answer, refuseLogin } from './handlers.js';
+import { onlineLookalike, withReindexed } from '../../core/name-policy.js';
+import { withChannelUncounted } from '../../core/quotas.js';
 
 const HASHER_BUSY = 'too many passwords from this address waiting to be hashed, or too long a wait (CHAT_HASH_QUEUE_PER_ADDRESS, CHAT_HASH_MAX_WAIT_MS)';
 
 export const passwordHashed: ResultHandler<'passwordHashed'> = (state, { conn, user, hash, busy }) => {
   if (hash === null) {
     const remote = state.conns.get(conn)?.remote;
-    return chain({ ...state, registering: state.registering.delete(user) },
+    return chain(withReindexed({ ...state, registering: state.registering.delete(user) }, user),
       (s) => answer(s, conn, 'REGISTER', false),
       (s) => (busy
         ? note(s, 'warn', 'registerRefused', `registering ${user} from ${remote?.address} refused: ${HASHER_BUSY}`, { conn, user, reason: 'busy', remote })
@@ -31,14 +33,14 @@ export const passwordHashed: ResultHandler<'passwordHashed'> = (state, { conn, u
 export const accountStored: ResultHandler<'accountStored'> = (state, { conn, user, hash, ok, exists }) => {
   const registering = state.registering.delete(user);
   if (!ok) {
-    return chain({ ...state, registering },
+    return chain(withReindexed({ ...state, registering }, user),
       (s) => answer(s, conn, 'REGISTER', false),
       (s) => (exists
         ? note(s, 'info', 'registerRefused', `registering ${user} refused: registered a moment before on another node`, { conn, user, reason: 'exists' })
         : note(s, 'error', 'storeFailed', `could not store the account ${user}`, { conn, user })),
     );
   }
-  return chain({ ...state, registering, accounts: state.accounts.set(user, hash) },
+  return chain(withReindexed({ ...state, registering, accounts: state.accounts.set(user, hash) }, user),
     (s) => answer(s, conn, 'REGISTER', true),
     (s) => note(s, 'info', 'register', `${user} registered`, { conn, user }),
   );
@@ -53,7 +55,7 @@ export const passwordChecked: ResultHandler<'passwordChecked'> = (state, { conn,
   if (busy) return refuseLogin(state, current, user, HASHER_BUSY, 'warn');
   if (!ok) return refuseLogin(state, current, user, 'wrong password', 'warn');
   // the world may have moved while bcrypt ran: check the name and the limit again
-  if (current.user !== undefined || isOnline(state, user) || isFull(state)) return refuseLogin(state, current, user, 'taken meanwhile');
+  if (current.user !== undefined || isOnline(state, user) || onlineLookalike(state, user) !== undefined || isFull(state)) return refuseLogin(state, current, user, 'taken meanwhile');
   return claim(state, conn, user, (s) => loggedIn(s, conn, user));
 };
 
@@ -66,10 +68,10 @@ export function claimed({ state, conn }: Ctx, { user, outcome, seq }: NameClaime
   return outcome === 'granted' ? loggedIn(state, conn.id, user, seq) : refuseLogin(state, conn, user, CLAIM_REFUSALS[outcome], outcome === 'failed' ? 'warn' : 'info');
 }
 
-export const channelStored: ResultHandler<'channelStored'> = (state, { conn, channel, ok, exists }) => {
+export const channelStored: ResultHandler<'channelStored'> = (state, { conn, channel, owner, ok, exists }) => {
   const creating = state.creating.delete(channel);
   if (!ok) {
-    return chain({ ...state, creating },
+    return chain({ ...(owner === undefined ? state : withChannelUncounted(state, owner)), creating },
       (s) => answer(s, conn, 'CREATE', false, channel),
       (s) => (exists
         ? note(s, 'info', 'createRefused', `creating ${channel} refused: created a moment before on another node`, { conn, channel, reason: 'exists' })

@@ -2,7 +2,8 @@
 import { chain, effect, note, reply, send, type Step } from '../../core/steps.js';
 import type { Ctx } from '../../core/dispatch.js';
 import { canonicalName, isName } from '../../core/names.js';
-import { CLAIM_REFUSALS, claim, isFull, isOnline, logIn, reachable } from '../../core/presence.js';
+import { CLAIM_REFUSALS, claim, isFull, logIn, reachable } from '../../core/presence.js';
+import { takenReason, takenWithoutPassword } from '../../core/name-policy.js';
 import type { NameClaimed } from '../../core/step.js';
 import { updateConn, usersInLoginOrder, type State } from '../../core/state.js';
 import type { ConnId, EffectResult } from '../../core/types.js';
@@ -24,7 +25,12 @@ export function helloFrom({ state, conn, args: [raw] }: Ctx): Step {
   const name = canonicalName(raw);
   if (conn.user !== undefined) return refuse(state, conn.id, 'BAD-RQST-HDR'); // direct: a second HELLO-FROM; the connection stays
   if (!isName(name)) return refuseAndClose(state, conn.id, 'BAD-RQST-BODY');
-  if (isOnline(state, name)) return refuseAndClose(state, conn.id, 'IN-USE');
+  // direct N1: a name online, a registered account's, or one that looks like either, is in use (no password here)
+  const taken = takenWithoutPassword(state, name);
+  if (taken) {
+    return chain(state, (s) => refuseAndClose(s, conn.id, 'IN-USE'),
+      (s) => note(s, 'info', 'loginRefused', `login as ${name} refused: ${takenReason(name, taken)}`, { conn: conn.id, user: name, reason: taken.why }));
+  }
   if (isFull(state)) return refuseAndClose(state, conn.id, 'BUSY');
   return claim(state, conn.id, name, (s) => admit(s, conn.id, name));
 }

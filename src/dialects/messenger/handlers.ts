@@ -1,8 +1,9 @@
 // The messenger dialect's verbs: NAME, BROADCAST, WHISPER, USERS, QUIT.
 import { chain, effect, none, note, reply, send, type Step } from '../../core/steps.js';
 import type { Ctx } from '../../core/dispatch.js';
-import { canonicalName, isName, quoted } from '../../core/names.js';
-import { CLAIM_REFUSALS, claim, isFull, isOnline, logIn, logOut, reachable, rename, userCount } from '../../core/presence.js';
+import { MAX_NAME_LENGTH, canonicalName, isName, quoted } from '../../core/names.js';
+import { CLAIM_REFUSALS, claim, isFull, logIn, logOut, reachable, rename, userCount } from '../../core/presence.js';
+import { takenReason, takenWithoutPassword } from '../../core/name-policy.js';
 import type { NameClaimed } from '../../core/step.js';
 import { updateConn, type State } from '../../core/state.js';
 import type { ConnId } from '../../core/types.js';
@@ -15,13 +16,23 @@ export function fail(state: State, conn: ConnId, code: ErrorCode, text: string):
 // messenger: the first NAME logs in (WELCOME); a later NAME renames (RENAMED to everyone)
 export function name({ state, conn, args: [raw] }: Ctx): Step {
   const wanted = canonicalName(raw);
-  if (!isName(wanted, 32)) return fail(state, conn.id, 'NAME-INVALID', 'names are 1-32 characters, with no spaces, commas, @, : or invisible characters');
+  if (!isName(wanted)) return invalidName(state, conn.id);
   if (wanted === conn.user) return fail(state, conn.id, 'BAD-ARGUMENTS', `you are already called ${wanted}`);
-  if (isOnline(state, wanted)) return fail(state, conn.id, 'NAME-TAKEN', `${wanted} is already taken`);
+  // messenger N1: a name online, a registered account's, or one that looks like either, is taken
+  const taken = takenWithoutPassword(state, wanted, conn.user);
+  if (taken) {
+    return chain(state, (s) => fail(s, conn.id, 'NAME-TAKEN', takenReason(wanted, taken)),
+      (s) => note(s, 'info', 'loginRefused', `name ${wanted} refused: ${takenReason(wanted, taken)}`, { conn: conn.id, user: wanted, reason: taken.why }));
+  }
   const from = conn.user;
   if (from !== undefined) return claim(state, conn.id, wanted, (s) => rename(s, conn.id, from, wanted), from);
   if (isFull(state)) return fail(state, conn.id, 'SERVER-FULL', 'the server is full, try again later');
   return claim(state, conn.id, wanted, (s) => welcomeIn(s, conn.id, wanted));
+}
+
+// messenger N2: a name breaking the one name policy (control characters included) is NAME-INVALID
+export function invalidName(state: State, conn: ConnId): Step {
+  return fail(state, conn, 'NAME-INVALID', `names are 1-${MAX_NAME_LENGTH} characters, with no spaces, commas, @, :, control or invisible characters`);
 }
 
 function welcomeIn(state: State, conn: ConnId, name: string, seq?: number): Step {

@@ -1,12 +1,15 @@
 // The messenger dialect's verbs: arguments, login guard, handler, failure reply.
 import { CLIENTS, USERS, type Ctx, type DialectRules, type Row } from '../../core/dispatch.js';
 import { quoted } from '../../core/names.js';
-import { broadcast, fail, name, quit, users, whisper } from './handlers.js';
+import { broadcast, fail, invalidName, name, quit, users, whisper } from './handlers.js';
 
 const usage = (text: string) => ({ state, conn }: Ctx) => fail(state, conn.id, 'BAD-ARGUMENTS', `usage: ${text}`);
 
+// messenger N2: NAME with a name (control characters make the line fail) is an invalid name, not bad arguments
+const badName = (ctx: Ctx) => (ctx.args.length === 1 && ctx.args[0] !== '' ? invalidName(ctx.state, ctx.conn.id) : usage('NAME username')(ctx));
+
 const table = new Map<string, Row>([
-  ['NAME', { handler: name, from: CLIENTS, arity: 1, text: true, fail: usage('NAME username') }],
+  ['NAME', { handler: name, from: CLIENTS, arity: 1, text: true, fail: badName }],
   ['BROADCAST', { handler: broadcast, from: USERS, arity: 1, text: true, fail: usage('BROADCAST text') }],
   ['WHISPER', { handler: whisper, from: USERS, arity: 2, text: true, fail: usage('WHISPER user text') }],
   ['USERS', { handler: users, from: USERS, arity: 0, fail: usage('USERS') }],

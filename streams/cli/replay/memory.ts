@@ -58,6 +58,7 @@ export interface MemoryServerOptions {
   readonly protocol?: ListenerMode;
   readonly maxUsers?: number;
   readonly maxLineLength?: number;
+  readonly quotas?: Partial<Pick<typeof DEFAULT_LIMITS, 'maxChannelsPerUser' | 'maxChannels' | 'registerPerHour'>>;
   readonly bcryptCost?: number;
   /** Limits other than the defaults (a short login timeout, say). */
   readonly limits?: Partial<Limits>;
@@ -80,7 +81,7 @@ export async function memoryTransport(options: MemoryServerOptions): Promise<Tra
     log: options.log ?? (() => {}),
     maxUsers: options.maxUsers ?? 16,
     ...(options.federation ? { federation: options.federation } : {}),
-    limits: { ...DEFAULT_LIMITS, ...options.limits, ...(options.maxLineLength ? { maxLineLength: options.maxLineLength } : {}) },
+    limits: { ...DEFAULT_LIMITS, ...options.limits, ...(options.maxLineLength ? { maxLineLength: options.maxLineLength } : {}), ...options.quotas },
   }));
   await drivers.acquire({ name: 'memory sockets', connection$, close: async () => connection$.complete() });
   pipeline.run(drivers.all);
