@@ -16,6 +16,8 @@ export default defineConfig({
       include: ['src/**/*.ts', 'streams/**/*.ts'],
       reporter: ['text-summary', 'json-summary', 'html'],
       reportsDirectory: 'coverage',
+      // the figure is printed (and written for CI) even when a test failed
+      reportOnFailure: true,
     },
   },
 });

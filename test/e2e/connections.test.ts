@@ -9,7 +9,8 @@ afterEach(cleanup);
 afterAll(cleanupAll);
 
 it('closes sockets nobody logs in on within CHAT_LOGIN_TIMEOUT; idle logged-in users stay', async () => {
-  const s = await server({ env: { CHAT_LOGIN_TIMEOUT: '1' } });
+  // 5 s: the nameless and browsing sockets must get their first answer before it ends, on a busy machine too
+  const s = await server({ env: { CHAT_LOGIN_TIMEOUT: '5' } });
   const [dora, mia, carl] = [await directUser(s.port, 'dora'), await messengerUser(s.port, 'mia'), await channelsUser(s.port, 'carl')];
   const silent = await client(s.port);
   const nameless = await client(s.port);
@@ -17,10 +18,10 @@ it('closes sockets nobody logs in on within CHAT_LOGIN_TIMEOUT; idle logged-in u
   const browsing = await client(s.port); // channels: CHANNELS works without LOGIN, but does not log in
   expect(await ask(browsing, 'CHANNELS')).toBe('RESULT CHANNELS');
 
-  await silent.closed(5000);
-  expect(await nameless.next(5000)).toBe('ERROR LOGIN-TIMEOUT no NAME in time; closing');
-  await nameless.closed(5000);
-  await browsing.closed(5000);
+  await silent.closed(20_000);
+  expect(await nameless.next(20_000)).toBe('ERROR LOGIN-TIMEOUT no NAME in time; closing');
+  await nameless.closed(20_000);
+  await browsing.closed(20_000);
 
   // the three who logged in were as idle, and are still served
   expect(await ask(dora, 'LIST')).toBe('LIST-OK dora,mia,carl');

@@ -1,7 +1,7 @@
 // The coverage provider of `npm test`: vitest's own V8 provider, plus the code the tests' child processes ran.
 //
 // The e2e tests start the built server (dist/) as child processes, which vitest's provider never sees. When
-// coverage is on, this provider names a folder in CHAT_CHILD_COVERAGE; the setup file
+// coverage is on, this provider names a folder in CHILD_V8_COVERAGE; the setup file
 // (test/support/child-coverage.ts) turns it into NODE_V8_COVERAGE in each test worker, so every process a
 // test starts writes its V8 coverage there when it exits (normally or by process.exit; not when killed with
 // SIGKILL). After the run, the raw coverage of dist/ files is merged across processes, mapped back to the
@@ -68,8 +68,9 @@ const provider: CoverageProviderModule = {
   async getProvider(): Promise<CoverageProvider> {
     const inner = await v8.getProvider();
     const dir = mkdtempSync(join(tmpdir(), 'chat-child-coverage-'));
-    // inherited by the test workers, which vitest starts after this
-    process.env.CHAT_CHILD_COVERAGE = dir;
+    // inherited by the test workers, which vitest starts after this; not named CHAT_…, or the server would warn
+    // that it is not one of its settings (and the tests that expect exactly one line on stderr would fail)
+    process.env.CHILD_V8_COVERAGE = dir;
     const generate = inner.generateCoverage.bind(inner);
     inner.generateCoverage = async (context) => {
       const map = (await generate(context)) as { merge(data: Record<string, unknown>): void };
