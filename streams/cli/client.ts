@@ -7,6 +7,7 @@ import { describeConnectError, parseClientArgs, USAGE, type ClientOptions } from
 import { promptOf, shownAs, update } from '../../src/client/session.js';
 import { initialState, type ClientEvent, type Output } from '../../src/client/types.js';
 import { openTerminal, type Terminal } from './terminal.js';
+import { packageVersion } from './version.js';
 
 /** How long connecting and logging in may take before the client gives up (CHAT_CLIENT_TIMEOUT_MS overrides it). */
 const CONNECT_TIMEOUT_MS = Number(process.env.CHAT_CLIENT_TIMEOUT_MS) || 10_000;
@@ -90,7 +91,8 @@ function run({ username, host, port, dialect }: ClientOptions): void {
 
 const parsed = parseClientArgs(process.argv.slice(2));
 if ('help' in parsed) process.stdout.write(USAGE);
+else if ('version' in parsed) process.stdout.write(`chat-client ${packageVersion()}\n`);
 else if ('error' in parsed) {
-  process.stderr.write(`chat-client: ${parsed.error}\n\n${USAGE}`);
+  process.stderr.write(`chat-client: ${parsed.error}\n${'option' in parsed ? 'see chat-client --help\n' : `\n${USAGE}`}`);
   process.exitCode = 2;
 } else run(parsed.options);
