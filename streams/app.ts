@@ -3,9 +3,9 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { merge, ReplaySubject } from 'rxjs';
-import type { Config } from '../src/config/config.js';
 import { DEFAULT_LIMITS } from '../src/config/limits.js';
 import { parsePeers, type Peer } from '../src/config/peers.js';
+import { describeSource, type Config } from '../src/config/config.js';
 import type { State } from '../src/core/state.js';
 import { recordingHeader } from '../src/recording/write.js';
 import { nodeName, openBackplane, shownUrl } from './cluster/backplane.js';
@@ -48,24 +48,26 @@ export interface RunningServer {
   stop(reason: string): Promise<void>;
 }
 
-async function loadPeers(file: string): Promise<Peer[]> {
-  const text = await readFile(file, 'utf8').catch((error: Error) => {
-    throw new StartupError(`cannot read the peers file ${file}: ${error.message}`);
+async function loadPeers(file: string, from: string | undefined): Promise<Peer[]> {
+  const source = describeSource(from);
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    const why = error.code === 'ENOENT' ? 'there is no such file' : error.code === 'EISDIR' ? 'it is a folder' : error.message;
+    throw new StartupError(`cannot read the peers file ${file}${source}: ${why} — pass --peers FILE (a file of host:port lines, one a line) or set CHAT_PEERS; leave both out for no federation`);
   });
   const parsed = parsePeers(text);
-  if ('error' in parsed) throw new StartupError(`bad peers file ${file}: ${parsed.error}`);
+  if ('error' in parsed) throw new StartupError(`bad peers file ${file}${source}: ${parsed.error}`);
   return parsed.peers;
 }
 
-async function openDatabase(file: string): Promise<Store> {
-  const hint = 'pass --db or set CHAT_DB';
+async function openDatabase(file: string, from: string | undefined): Promise<Store> {
+  const hint = `${from ? `it came from ${from}; ` : ''}pass --db or set CHAT_DB`;
   await prepareFile(file).catch((error: Error) => { throw new StartupError(`cannot use the database ${file}: ${error.message} — ${hint}`); });
   return openStore(file).catch((error: Error) => { throw new StartupError(`cannot open the database ${file}: ${error.message} — ${hint}`); });
 }
 
 async function openLog(config: Config, node?: string): Promise<ServerLog> {
   return openServerLog(config.log, { level: config.logLevel, consoleBuffer: config.limits.consoleBuffer, ...(node ? { fields: { node } } : {}) }).catch((error: Error) => {
-    throw new StartupError(`cannot write the log ${config.log}: ${error.message} — pass --log or set CHAT_LOG`);
+    throw new StartupError(`cannot write the log ${config.log}: ${error.message} — ${config.from?.CHAT_LOG ? `it came from ${config.from.CHAT_LOG}; ` : ''}pass --log or set CHAT_LOG`);
   });
 }
 
@@ -79,11 +81,12 @@ async function startRecording(config: Config, file: string, peers: readonly Peer
 }
 
 /** The TLS certificate and key, read up front so a bad path is a start-up error. */
-async function readTls(tls: NonNullable<Config['tls']>): Promise<{ cert: Buffer; key: Buffer }> {
-  const read = (file: string, what: string, flag: string) => readFile(file).catch((error: Error) => {
-    throw new StartupError(`cannot read the TLS ${what} ${file}: ${error.message} — pass ${flag} or set CHAT_TLS_${what === 'certificate' ? 'CERT' : 'KEY'}`);
+async function readTls(tls: { readonly cert: string; readonly key: string }, flags: '--tls' | '--web-tls' = '--tls'): Promise<{ cert: Buffer; key: Buffer }> {
+  const read = (file: string, what: 'cert' | 'key') => readFile(file).catch((error: Error) => {
+    const variable = `CHAT_${flags === '--tls' ? '' : 'WEB_'}TLS_${what.toUpperCase()}`;
+    throw new StartupError(`cannot read the TLS ${what === 'cert' ? 'certificate' : 'key'} ${file}: ${error.message} — pass ${flags}-${what} or set ${variable}`);
   });
-  return { cert: await read(tls.cert, 'certificate', '--tls-cert'), key: await read(tls.key, 'key', '--tls-key') };
+  return { cert: await read(tls.cert, 'cert'), key: await read(tls.key, 'key') };
 }
 
 const portOf = (server: Server) => (server.address() as AddressInfo).port;
@@ -97,10 +100,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
     throw error;
   };
 
-  const peers = config.peers ? await loadPeers(config.peers) : [];
+  const peers = config.peers ? await loadPeers(config.peers, config.from?.CHAT_PEERS) : [];
   const tlsFiles = config.tls ? await readTls(config.tls) : undefined;
+  const sameAsChat = config.tls !== undefined && config.webTls?.cert === config.tls.cert && config.webTls.key === config.tls.key;
+  const webTlsFiles = config.webTls ? (sameAsChat ? tlsFiles : await readTls(config.webTls, '--web-tls')) : undefined;
   // a cluster node keeps its accounts and channels in the backplane, the one store all nodes share
-  const database = config.cluster === undefined ? await openDatabase(config.db) : undefined;
+  const database = config.cluster === undefined ? await openDatabase(config.db, config.from?.CHAT_DB) : undefined;
   if (database) undo.push(() => database.close());
   const node = config.cluster === undefined ? undefined : nodeName();
   const log = await openLog(config, node).catch(unwind);
@@ -140,6 +145,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
   }
   const web = config.webPort === 'off' ? undefined : await openWebListener({
     address: config.address, port: config.webPort, mounts: pageMounts(), origins: config.webOrigins, hosts: config.webHosts, limits: config.limits, admission, log: log.log,
+    ...(webTlsFiles ? { tls: webTlsFiles } : {}),
   }).catch(unwind);
   if (web) {
     undo.push(() => closed(web.server));
