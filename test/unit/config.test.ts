@@ -52,15 +52,15 @@ describe('configuration', () => {
 
   // the cases a start with a bad value used to check in a child process each (test/e2e/config.test.ts keeps one)
   it.each([
-    ['a positional port abc', ['abc'], {}, ['port must be a whole number, got "abc"', '--port', 'CHAT_PORT']],
+    ['a positional port abc', ['abc'], {}, ['port must be a whole number, got "abc"', '(from the first argument (the port))']],
     ['--port 70000', ['--port', '70000'], {}, ['port must be between 0 and 65535']],
     ['CHAT_PORT=abc in the environment', [], { CHAT_PORT: 'abc' }, ['port must be a whole number, got "abc"']],
     ['--protocol carrier-pigeon', ['--protocol', 'carrier-pigeon'], {}, ['protocol must be one of', 'carrier-pigeon']],
     ['CHAT_PROTOCOL=irc', [], { CHAT_PROTOCOL: 'irc' }, ['protocol must be one of', '"irc"']],
     ['--max-users 0', ['--max-users', '0'], {}, ['max users must be between']],
-    ['--max-users many', ['--max-users', 'many'], {}, ['max users must be a whole number, got "many"', '--max-users', 'CHAT_MAX_USERS']],
+    ['--max-users many', ['--max-users', 'many'], {}, ['max users must be a whole number, got "many"', '(from --max-users)']],
     ['--web-port abc', ['--web-port', 'abc'], {}, ['web port must be a whole number, got "abc"', 'off', '--web-port']],
-    ['CHAT_WEB_PORT=on', [], { CHAT_WEB_PORT: 'on' }, ['web port must be a whole number, got "on"', 'off', 'CHAT_WEB_PORT']],
+    ['CHAT_WEB_PORT=on', [], { CHAT_WEB_PORT: 'on' }, ['web port must be a whole number', 'off', 'got "on" (from CHAT_WEB_PORT in the environment)']],
     ['an unknown flag --colour', ['--colour', 'blue'], {}, ['--colour', '--help']],
   ] as const)('refuses %s, saying what is wrong and where to fix it', (_, argv, env, mentions) => {
     const result = parseConfig([...argv], env);
