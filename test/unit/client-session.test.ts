@@ -24,7 +24,7 @@ const sent = (out: readonly Output[]) => out.flatMap((o) => (o.kind === 'send' ?
 const exits = (out: readonly Output[]) => out.filter((o) => o.kind === 'exit');
 
 describe('messenger session', () => {
-  const welcome = 'WELCOME alice Welcome, alice! nobody else is here yet. Type /help for commands.';
+  const welcome = 'WELCOME alice Welcome, alice! nobody else is here yet. Type HELP for commands.';
 
   it('logs in with NAME as soon as it connects', () => {
     expect(run('messenger', connected).out).toEqual([{ kind: 'send', line: 'NAME alice' }]);
