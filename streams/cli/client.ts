@@ -23,6 +23,7 @@ function run({ username, host, port, dialect }: ClientOptions): void {
   const socket = net.connect({ host, port });
   socket.setEncoding('utf8');
   let connected = false;
+  let connectedAt = 0;
   // one deadline for connecting and logging in: a listener that accepts and never answers is no chat server
   const loginTimer = setTimeout(() => {
     state = { ...state, phase: 'done' };
@@ -77,9 +78,10 @@ function run({ username, host, port, dialect }: ClientOptions): void {
 
   socket.once('connect', () => {
     connected = true;
+    connectedAt = Date.now();
     socket.on('error', () => { /* the close that follows says it */ });
     socket.pipe(split2(/\r?\n/)).on('data', (text: string) => dispatch({ kind: 'line', text }));
-    socket.once('close', () => dispatch({ kind: 'closed' }));
+    socket.once('close', () => dispatch({ kind: 'closed', afterMs: Date.now() - connectedAt }));
     dispatch({ kind: 'connected' });
   });
   socket.once('error', (error: NodeJS.ErrnoException) => {

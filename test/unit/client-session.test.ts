@@ -93,6 +93,17 @@ describe('messenger session', () => {
     expect(exits(run('channels', connected, closed).out)[0]).toMatchObject({ code: 1, error: expect.stringContaining('without a word') });
   });
 
+  it('a connection closed without a login after a while is blamed on the login timeout, not on a full server', () => {
+    const late: ClientEvent = { kind: 'closed', afterMs: 3200 };
+    const error = "localhost:5378 closed the connection: no login within 3 s — the server's login timeout? (its CHAT_LOGIN_TIMEOUT)";
+    // channels: the person was still reading the help, never logged in
+    expect(exits(run('channels', connected, input('/help'), late).out)).toEqual([{ kind: 'exit', code: 1, error }]);
+    expect(exits(run('direct', connected, late).out)).toEqual([{ kind: 'exit', code: 1, error }]);
+    // at once, it is still a refusal at the door; after a login, a lost connection
+    expect(exits(run('channels', connected, { kind: 'closed', afterMs: 5 }).out)[0]).toMatchObject({ error: expect.stringContaining('without a word') });
+    expect(exits(run('channels', connected, input('/login bob pw'), 'RESULT LOGIN 1', late).out)[0]).toMatchObject({ error: 'lost the connection to localhost:5378' });
+  });
+
   it('a connection closed after a line but before the login finished says so, exit 1', () => {
     expect(exits(run('messenger', connected, 'NOTICE hello', closed).out)).toEqual([{ kind: 'exit', code: 1, error: 'cannot log in: localhost:5378 closed the connection before the login finished' }]);
   });
