@@ -33,6 +33,8 @@ export interface Conn {
   readonly channels: ISet<string>;
   /** Set when it registered as something other than a user (see ConnKind); its dialect sets `server`. */
   readonly registered?: 'outgoing' | 'server';
+  /** This server opened the connection (dialled a peer): its log lines say `to` the peer, not `from`. */
+  readonly outbound?: true;
   /** Its dialect's per-connection slice (src/core/slices.ts); dropped with the connection. */
   readonly slices: Slices;
   /** Set when its lines come over a WebSocket rather than a plain stream. */
