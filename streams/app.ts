@@ -65,8 +65,8 @@ async function openDatabase(file: string, from: string | undefined): Promise<Sto
   return openStore(file).catch((error: Error) => { throw new StartupError(`cannot open the database ${file}: ${error.message} — ${hint}`); });
 }
 
-async function openLog(config: Config, node?: string): Promise<ServerLog> {
-  return openServerLog(config.log, { level: config.logLevel, consoleBuffer: config.limits.consoleBuffer, ...(node ? { fields: { node } } : {}) }).catch((error: Error) => {
+async function openLog(config: Config, node?: string, label?: string): Promise<ServerLog> {
+  return openServerLog(config.log, { level: config.logLevel, consoleBuffer: config.limits.consoleBuffer, ...(node ? { fields: { node, ...(label ? { label } : {}) } } : {}) }).catch((error: Error) => {
     throw new StartupError(`cannot write the log ${config.log}: ${error.message} — ${config.from?.CHAT_LOG ? `it came from ${config.from.CHAT_LOG}; ` : ''}pass --log or set CHAT_LOG`);
   });
 }
@@ -92,7 +92,8 @@ async function readTls(tls: { readonly cert: string; readonly key: string }, fla
 const portOf = (server: Server) => (server.address() as AddressInfo).port;
 const closed = (server: Server) => new Promise<void>((resolve) => server.close(() => resolve()));
 
-export async function startServer(config: Config): Promise<RunningServer> {
+/** `worker`: this process is worker N of --workers; its connections are `nN.c1`, `nN.c2`… and its log lines say `[nN]`. */
+export async function startServer(config: Config, { worker }: { readonly worker?: number } = {}): Promise<RunningServer> {
   /** What to close, newest first, should a later step fail (or once the server stops). */
   const undo: (() => Promise<void> | void)[] = [];
   const unwind = async (error: unknown): Promise<never> => {
@@ -108,7 +109,8 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const database = config.cluster === undefined ? await openDatabase(config.db, config.from?.CHAT_DB) : undefined;
   if (database) undo.push(() => database.close());
   const node = config.cluster === undefined ? undefined : nodeName();
-  const log = await openLog(config, node).catch(unwind);
+  const label = worker === undefined ? undefined : `n${worker}`;
+  const log = await openLog(config, node, label).catch(unwind);
   undo.push(() => log.close());
   const cluster = config.cluster === undefined ? undefined
     : await openBackplane({
@@ -181,6 +183,7 @@ export async function startServer(config: Config): Promise<RunningServer> {
     store,
     hasher,
     log: log.log,
+    ...(label ? { connPrefix: `${label}.` } : {}),
     ...(recorder ? { recorder } : {}),
     ...(stats ? { stats } : {}),
     maxUsers: config.maxUsers,

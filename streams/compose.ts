@@ -36,6 +36,8 @@ export interface ServerParts {
   readonly stats?: ServerStats;
   /** The backplane, when this server is one node of a cluster (its store is then the backplane's). */
   readonly cluster?: Backplane;
+  /** Before every connection id (a worker's `n2.`), so ids are unique across the workers sharing one log. */
+  readonly connPrefix?: string;
 }
 
 /** The limits the pure core enforces, from the configured ones (0 turns the rate limit and the login timeout off). */
@@ -52,7 +54,7 @@ export function coreLimits(maxUsers: number, limits: Limits): CoreLimits {
   };
 }
 
-export async function composeServer({ connection$, store, hasher, log, maxUsers, limits, federation, clock = Date.now, states, recorder, stats, cluster }: ServerParts): Promise<Pipeline> {
+export async function composeServer({ connection$, store, hasher, log, maxUsers, limits, federation, clock = Date.now, states, recorder, stats, cluster, connPrefix }: ServerParts): Promise<Pipeline> {
   const feedback$ = new Subject<Command>();
   const sink = new SocketSink({ maxSendQueue: limits.maxSendQueue, closeGraceMs: limits.closeGraceMs, sendTimeoutMs: limits.sendTimeoutMs, log, ...(recorder ? { observer: recorder } : {}), ...(stats ? { stats } : {}) });
   const route = createRouter({
@@ -80,6 +82,7 @@ export async function composeServer({ connection$, store, hasher, log, maxUsers,
     // framed up to the longest line any dialect allows (a federation link's); each dialect's limit is applied in the core
     maxLineLength: limits.maxLineLength + DIALECTS.maxLineSlack,
     closeGraceMs: limits.closeGraceMs,
+    ...(connPrefix ? { connPrefix } : {}),
     states: { next(state) { latest = state; states?.next(state); } },
     ...(stats ? { stats } : {}),
     ...(cluster ? {

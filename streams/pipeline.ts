@@ -44,6 +44,8 @@ export interface PipelineParts {
   readonly log: (event: LogEvent) => void;
   readonly maxLineLength: number;
   readonly closeGraceMs: number;
+  /** Put before every connection id (`n2.` makes `n2.c7`), so the ids of a cluster's workers differ. */
+  readonly connPrefix?: string;
   /** Counts lines in, closes and lines the rate limit delays, for the metrics. */
   readonly stats?: ServerStats;
   /** Learns every command a socket causes, before the server handles it (the --record recorder). */
@@ -117,7 +119,7 @@ export function startPipeline(connection$: Observable<Connection>, parts: Pipeli
   };
 
   const connectionCommands = ({ socket, remote, listener, dialled, admitted, transport }: Connection): Observable<Command> => {
-    const conn: ConnId = `c${++nextId}`;
+    const conn: ConnId = `${parts.connPrefix ?? ''}c${++nextId}`;
     admitted?.bind(conn);
     sink.add(conn, socket);
     subscriptions++;

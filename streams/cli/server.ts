@@ -51,7 +51,8 @@ async function main(): Promise<void> {
     process.exit();
   }
   if (!isWorker()) for (const warning of unknownVariables(process.env, dotenv)) process.stderr.write(`chat-server: warning: ${warning}\n`);
-  const server = await startServer(config);
+  const index = Number(process.env.CHAT_WORKER_INDEX);
+  const server = await startServer(config, isWorker() && Number.isInteger(index) ? { worker: index } : {});
   if (config.pidFile && !isWorker()) writePidFile(config.pidFile);
   const lines = [
     `listening on ${server.address}:${server.port}`,

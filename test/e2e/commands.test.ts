@@ -4,7 +4,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { removeTempDirs, tempDir } from '../support/server.js';
+import { existsSync } from 'node:fs';
+import { removeTempDirs, startServerProcess, tempDir } from '../support/server.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -74,4 +75,14 @@ describe('npm start', () => {
     console.log(`[figures] three npm starts at once: Server is on after ${times.map((t) => `${t} ms`).join(', ')}`);
     expect(times).toHaveLength(3);
   }, 90_000);
+});
+
+describe('--pid-file', () => {
+  it('holds the server\'s process id while it runs (for kill -HUP "$(cat FILE)"), and is gone after it stops', async () => {
+    const file = join(tempDir(), 'chat.pid');
+    const s = await startServerProcess({ args: ['--pid-file', file] });
+    expect(readFileSync(file, 'utf8')).toBe(`${s.child.pid}\n`);
+    expect(await s.stop('SIGTERM')).toBe(0);
+    expect(existsSync(file)).toBe(false);
+  });
 });

@@ -23,6 +23,13 @@ describe('recording format', () => {
 });
 
 describe('log format', () => {
+  it('says which node of a cluster wrote a record: a worker\'s label, else the node\'s name', () => {
+    const record = { time: '2026-01-01T12:00:01.234Z', level: 30, msg: 'alice logged in (direct, n2.c1)' };
+    expect(formatLogLine(JSON.stringify({ ...record, node: 'host-1-ab', label: 'n2' }))).toBe('12:00:01.234 INFO  [n2] alice logged in (direct, n2.c1)');
+    expect(formatLogLine(JSON.stringify({ ...record, node: 'host-1-ab' }))).toBe('12:00:01.234 INFO  [host-1-ab] alice logged in (direct, n2.c1)');
+    expect(formatLogLine(JSON.stringify(record))).toBe('12:00:01.234 INFO  alice logged in (direct, n2.c1)');
+  });
+
   it('turns a pino record into a line a person reads', () => {
     expect(formatLogLine('{"level":30,"time":"2026-01-01T12:00:01.234Z","msg":"alice logged in"}')).toBe('12:00:01.234 INFO  alice logged in');
   });
