@@ -26,7 +26,7 @@ describe.skipIf(!HAS_OPENSSL)('HTTPS on the web port', () => {
     });
     expect(page.status).toBe(200);
     expect(page.body).toContain('<html');
-  });
+  }, 60_000);
 
   it.skipIf(!chromiumInstalled())('the page in Chromium talks over WSS: a name login, a broadcast both ways', async () => {
     const { cert, key } = selfSignedCertificate();
@@ -44,5 +44,5 @@ describe.skipIf(!HAS_OPENSSL)('HTTPS on the web port', () => {
     tom.send('BROADCAST back over tcp');
     await shows(page, 'back over tcp');
     expect(errors).toEqual([]);
-  });
+  }, 90_000);
 });
