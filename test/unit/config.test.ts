@@ -59,7 +59,7 @@ describe('configuration', () => {
     ['CHAT_PROTOCOL=irc', [], { CHAT_PROTOCOL: 'irc' }, ['protocol must be one of', '"irc"']],
     ['--max-users 0', ['--max-users', '0'], {}, ['max users must be between']],
     ['--max-users many', ['--max-users', 'many'], {}, ['max users must be a whole number, got "many"', '(from --max-users)']],
-    ['--web-port abc', ['--web-port', 'abc'], {}, ['web port must be a whole number, got "abc"', 'off', '--web-port']],
+    ['--web-port abc', ['--web-port', 'abc'], {}, ['web port must be a whole number', 'got "abc"', 'off', '--web-port']],
     ['CHAT_WEB_PORT=on', [], { CHAT_WEB_PORT: 'on' }, ['web port must be a whole number', 'off', 'got "on" (from CHAT_WEB_PORT in the environment)']],
     ['an unknown flag --colour', ['--colour', 'blue'], {}, ['--colour', '--help']],
   ] as const)('refuses %s, saying what is wrong and where to fix it', (_, argv, env, mentions) => {
@@ -132,7 +132,8 @@ describe('configuration', () => {
 
   it('--help names every variable of .env.example, and .env.example every variable --help names', () => {
     const variables = (text: string) => new Set(text.match(/\b(CHAT_[A-Z_]*[A-Z]|LOG_LEVEL)\b/g));
-    const example = variables(readFileSync(resolve(import.meta.dirname, '../../.env.example'), 'utf8'));
+    // the variables .env.example sets (a comment may name one that is gone)
+    const example = new Set([...readFileSync(resolve(import.meta.dirname, '../../.env.example'), 'utf8').matchAll(/^(CHAT_[A-Z_]*[A-Z]|LOG_LEVEL)=/gm)].map((match) => match[1]!));
     const help = variables(HELP);
     expect([...example].filter((name) => !help.has(name))).toEqual([]);
     expect([...help].filter((name) => !example.has(name))).toEqual([]);
