@@ -59,7 +59,7 @@ describe('--help', () => {
 describe('bad configuration: one clear message, non-zero exit', () => {
   // one process test per kind of failure; test/unit/config.test.ts checks every bad value through parseConfig
   it('a bad value: --port abc', async () => {
-    expectOneClearError(await runServerToExit(['--port', 'abc']), 'port', 'abc', 'CHAT_PORT');
+    expectOneClearError(await runServerToExit(['--port', 'abc']), 'port must be a whole number, got "abc" (from --port)');
   });
 
   it('a port already in use is named in the message', async () => {
