@@ -7,7 +7,7 @@ import { nodeName, shownUrl } from './cluster/backplane.js';
 import { composeServer } from './compose.js';
 import { Drivers } from './drivers.js';
 import { checkRecording, clusterDriver, databaseDriver, diallerDriver, loadPeers, logDriver, metricsDriver, recorderDriver } from './edges.js';
-import { plainListener, readTls, tlsListener, webListener } from './listeners.js';
+import { plainListener, readTls, readWebTls, tlsListener, webListener } from './listeners.js';
 import { admissionFor } from './net/admission.js';
 import type { ServerLog } from './ops/log.js';
 import { StartupError } from './ops/startup-error.js';
@@ -40,28 +40,32 @@ export interface RunningServer {
 /** HMAC-SHA-256 for the links' handshake, handed to the core (a pure function: same key and message, same proof). */
 const hmacSha256 = (key: string, message: string): string => createHmac('sha256', key).update(message).digest('hex');
 
-export async function startServer(config: Config): Promise<RunningServer> {
-  const peers = config.peers ? await loadPeers(config.peers, config.linkKey) : [];
+/** `worker`: this process is worker N of --workers; its connections are `nN.c1`, `nN.c2`… and its log lines say `[nN]`. */
+export async function startServer(config: Config, { worker }: { readonly worker?: number } = {}): Promise<RunningServer> {
+  const peers = config.peers ? await loadPeers(config.peers, config.from?.CHAT_PEERS, config.linkKey) : [];
   const tlsFiles = config.tls ? await readTls(config.tls) : undefined;
+  const webTlsFiles = await readWebTls(config, tlsFiles);
+  const label = worker === undefined ? undefined : `n${worker}`;
   if (config.record) await checkRecording(config.record);
   const node = config.cluster === undefined ? undefined : nodeName();
   const stats = config.metricsPort !== undefined ? new ServerStats() : undefined;
   const drivers = new Drivers();
   try {
-    const { server: log } = await drivers.acquire(logDriver(config, node));
+    const { server: log } = await drivers.acquire(logDriver(config, node, label));
     const cluster = config.cluster === undefined ? undefined : (await drivers.acquire(clusterDriver(config, config.cluster, node!, log.log))).backplane;
-    const { store } = cluster ? await drivers.acquire({ ...storeDriver(cluster.store), store: cluster.store }) : await drivers.acquire(databaseDriver(config.db, log.log));
+    const { store } = cluster ? await drivers.acquire({ ...storeDriver(cluster.store), store: cluster.store }) : await drivers.acquire(databaseDriver(config.db, config.from?.CHAT_DB, log.log));
     await drivers.acquire(hasherDriver(openHasher({ cost: config.bcryptCost, perAddress: config.limits.hashQueuePerAddress, maxWaitMs: config.limits.hashMaxWaitMs })));
     // acquired before the edges that feed it, so it stops only after they stopped taking anything in
     const pipeline = await drivers.acquire(composeServer({
       store, log: log.log, maxUsers: config.maxUsers, limits: config.limits, federation: { name: config.name, peers, hmac: hmacSha256, maxRemoteMembers: config.limits.maxRemoteMembers }, ...(stats ? { stats } : {}), ...(cluster ? { cluster } : {}),
+      ...(label ? { connPrefix: `${label}.` } : {}),
     }));
     const metrics = stats && config.metricsPort !== undefined ? await drivers.acquire(metricsDriver(config, config.metricsPort, stats, pipeline.state$)) : undefined;
     // one admission for every listener; who has logged in is the core's knowledge
     const admission = admissionFor(config.limits, () => pipeline.state$.value, log.log, stats);
     const plain = await drivers.acquire(plainListener(config, admission, log.log));
     const tls = config.tls && tlsFiles ? await drivers.acquire(tlsListener(config, config.tls.port, tlsFiles, admission, log.log)) : undefined;
-    const web = config.webPort === 'off' ? undefined : await drivers.acquire(webListener(config, config.webPort, admission, log.log));
+    const web = config.webPort === 'off' ? undefined : await drivers.acquire(webListener(config, config.webPort, webTlsFiles, admission, log.log));
     // links this server dials are its own, not admitted
     if (peers.length) await drivers.acquire(diallerDriver(peers, config, pipeline.state$, cluster));
     if (config.record) await drivers.acquire(recorderDriver(config, config.record, peers));

@@ -25,6 +25,8 @@ export interface ServerParts {
   readonly stats?: ServerStats;
   /** The backplane, when this server is one node of a cluster: the users online on every node when it starts. */
   readonly cluster?: Backplane;
+  /** Before every connection id (a worker's `n2.`), so ids are unique across the workers sharing one log. */
+  readonly connPrefix?: string;
 }
 
 /** The limits the pure core enforces, from the configured ones (0 turns the rate limit and the login timeout off). */
@@ -45,7 +47,7 @@ export function coreLimits(maxUsers: number, limits: Limits): CoreLimits {
 }
 
 /** The server's pipeline, from what the store and the cluster hold now; it runs once given its drivers. */
-export async function composeServer({ store, log, maxUsers, limits, federation, clock = Date.now, stats, cluster }: ServerParts): Promise<Pipeline> {
+export async function composeServer({ store, log, maxUsers, limits, federation, clock = Date.now, stats, cluster, connPrefix }: ServerParts): Promise<Pipeline> {
   const initial = initialState(coreLimits(maxUsers, limits), await store.load(), federation, cluster ? { node: cluster.node, users: await cluster.users() } : undefined);
   const pipeline = createPipeline({
     initial,
@@ -54,6 +56,7 @@ export async function composeServer({ store, log, maxUsers, limits, federation, 
     log,
     // framed up to the longest line any dialect allows (a federation link's); each dialect's limit is applied in the core
     maxLineLength: limits.maxLineLength + DIALECTS.maxLineSlack,
+    ...(connPrefix ? { connPrefix } : {}),
     sink: { maxSendQueue: limits.maxSendQueue, closeGraceMs: limits.closeGraceMs, sendTimeoutMs: limits.sendTimeoutMs },
     router: ({ sink, ack, tap, relay }) => createRouter({
       registry: DIALECTS,

@@ -1,7 +1,7 @@
 // Opens each edge of a server from its Config as a driver, turning what can go wrong into a start-up error
 // that says what to do: the log, the database, the cluster backplane, the hasher, metrics, links, the recorder.
 import { readFile } from 'node:fs/promises';
-import type { Config } from '../src/config/config.js';
+import { describeSource, type Config } from '../src/config/config.js';
 import { DEFAULT_LIMITS } from '../src/config/limits.js';
 import { parsePeers, type Peer } from '../src/config/peers.js';
 import type { State } from '../src/core/state.js';
@@ -21,19 +21,22 @@ import type { StateObservable } from './state.js';
 import { storeDriver } from './services/effects.js';
 import { openStore, type Store } from './services/store.js';
 
-export async function loadPeers(file: string, linkKey?: string): Promise<Peer[]> {
-  const text = await readFile(file, 'utf8').catch((error: Error) => {
-    throw new StartupError(`cannot read the peers file ${file}: ${error.message}`);
+/** `from`: where the file's name came from (a flag, a variable, a .env line), for the error a person reads. */
+export async function loadPeers(file: string, from: string | undefined, linkKey?: string): Promise<Peer[]> {
+  const source = describeSource(from);
+  const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
+    const why = error.code === 'ENOENT' ? 'there is no such file' : error.code === 'EISDIR' ? 'it is a folder' : error.message;
+    throw new StartupError(`cannot read the peers file ${file}${source}: ${why} — pass --peers FILE (a file of host:port lines, one a line) or set CHAT_PEERS; leave both out for no federation`);
   });
   const parsed = parsePeers(text, linkKey);
-  if ('error' in parsed) throw new StartupError(`bad peers file ${file}: ${parsed.error}`);
+  if ('error' in parsed) throw new StartupError(`bad peers file ${file}${source}: ${parsed.error}`);
   return parsed.peers;
 }
 
 /** The log; the last driver released, so its last line says the server stopped. */
-export async function logDriver(config: Config, node?: string): Promise<Driver & { readonly server: ServerLog }> {
-  const server = await openServerLog(config.log, { level: config.logLevel, consoleBuffer: config.limits.consoleBuffer, ...(node ? { fields: { node } } : {}) }).catch((error: Error) => {
-    throw new StartupError(`cannot write the log ${config.log}: ${error.message} — pass --log or set CHAT_LOG`);
+export async function logDriver(config: Config, node?: string, label?: string): Promise<Driver & { readonly server: ServerLog }> {
+  const server = await openServerLog(config.log, { level: config.logLevel, consoleBuffer: config.limits.consoleBuffer, ...(node ? { fields: { node, ...(label ? { label } : {}) } } : {}) }).catch((error: Error) => {
+    throw new StartupError(`cannot write the log ${config.log}: ${error.message} — ${config.from?.CHAT_LOG ? `it came from ${config.from.CHAT_LOG}; ` : ''}pass --log or set CHAT_LOG`);
   });
   return {
     name: 'log',
@@ -46,8 +49,8 @@ export async function logDriver(config: Config, node?: string): Promise<Driver &
 }
 
 /** The NeDB file, with a warning for whatever damage was found in it. */
-export async function databaseDriver(file: string, log: (event: LogEvent) => void): Promise<Driver & { readonly store: Store }> {
-  const hint = 'pass --db or set CHAT_DB';
+export async function databaseDriver(file: string, from: string | undefined, log: (event: LogEvent) => void): Promise<Driver & { readonly store: Store }> {
+  const hint = `${from ? `it came from ${from}; ` : ''}pass --db or set CHAT_DB`;
   await prepareFile(file).catch((error: Error) => { throw new StartupError(`cannot use the database ${file}: ${error.message} — ${hint}`); });
   const store = await openStore(file).catch((error: Error) => { throw new StartupError(`cannot open the database ${file}: ${error.message} — ${hint}`); });
   const { damage } = store;

@@ -14,11 +14,19 @@ import { openWebListener } from './web/listener.js';
 import { pageMounts } from './web/mounts.js';
 
 /** The TLS certificate and key, read up front so a bad path is a start-up error. */
-export async function readTls(tls: NonNullable<Config['tls']>): Promise<TlsFiles> {
-  const read = (file: string, what: string, flag: string) => readFile(file).catch((error: Error) => {
-    throw new StartupError(`cannot read the TLS ${what} ${file}: ${error.message} — pass ${flag} or set CHAT_TLS_${what === 'certificate' ? 'CERT' : 'KEY'}`);
+export async function readTls(tls: NonNullable<Config['tls']>, flags: '--tls' | '--web-tls' = '--tls'): Promise<TlsFiles> {
+  const read = (file: string, what: 'cert' | 'key') => readFile(file).catch((error: Error) => {
+    const variable = `CHAT_${flags === '--tls' ? '' : 'WEB_'}TLS_${what.toUpperCase()}`;
+    throw new StartupError(`cannot read the TLS ${what === 'cert' ? 'certificate' : 'key'} ${file}: ${error.message} — pass ${flags}-${what} or set ${variable}`);
   });
-  return { cert: await read(tls.cert, 'certificate', '--tls-cert'), key: await read(tls.key, 'key', '--tls-key'), names: tls };
+  return { cert: await read(tls.cert, 'cert'), key: await read(tls.key, 'key'), names: tls };
+}
+
+/** The page's certificate and key: its own pair when given, else the chat port's (read once when they are the same files). */
+export async function readWebTls(config: Config, chat: TlsFiles | undefined): Promise<TlsFiles | undefined> {
+  if (!config.webTls) return undefined;
+  const same = config.tls !== undefined && config.webTls.cert === config.tls.cert && config.webTls.key === config.tls.key;
+  return same && chat ? chat : readTls({ ...config.webTls, port: 0 } as NonNullable<Config['tls']>, '--web-tls');
 }
 
 /** A listening TCP or TLS server as a driver; `port` is the one it got (port 0 picks a free one). */
@@ -57,8 +65,11 @@ export function tlsListener(config: Config, port: number, files: TlsFiles, admis
 }
 
 /** The web page and its WebSocket (unless --web-port off). */
-export async function webListener(config: Config, port: number, admission: Admission, log: (event: LogEvent) => void): Promise<Driver & { readonly url: string }> {
-  const web = await openWebListener({ address: config.address, port, mounts: pageMounts(), origins: config.webOrigins, hosts: config.webHosts, limits: config.limits, admission, log });
+export async function webListener(config: Config, port: number, tls: TlsFiles | undefined, admission: Admission, log: (event: LogEvent) => void): Promise<Driver & { readonly url: string }> {
+  const web = await openWebListener({
+    address: config.address, port, mounts: pageMounts(), origins: config.webOrigins, hosts: config.webHosts, limits: config.limits, admission, log,
+    ...(tls ? { tls: { cert: tls.cert, key: tls.key } } : {}),
+  });
   return {
     name: 'web listener',
     url: web.url,

@@ -44,6 +44,8 @@ export interface PipelineParts {
   readonly clock: () => number;
   readonly log: (event: LogEvent) => void;
   readonly maxLineLength: number;
+  /** Put before every connection id (`n2.` makes `n2.c7`), so the ids of a cluster's workers differ. */
+  readonly connPrefix?: string;
   readonly sink: Pick<SinkOptions, 'maxSendQueue' | 'closeGraceMs' | 'sendTimeoutMs'>;
   /** Delivers outbound messages: builds the router over the sink. */
   readonly router: (parts: RouterParts) => (sent: Sent) => void;
@@ -197,7 +199,7 @@ export function createPipeline(parts: PipelineParts): Pipeline {
     running = { ...assembled, effects };
 
     const connectionCommands = ({ socket, remote, listener, dialled, admitted, transport }: Connection): Observable<Command> => {
-      const conn: ConnId = `c${++nextId}`;
+      const conn: ConnId = `${parts.connPrefix ?? ''}c${++nextId}`;
       admitted?.bind(conn);
       sink.add(conn, socket);
       subscriptions++;

@@ -11,6 +11,8 @@ let state;
 let socket;
 let attempt = 0;
 let retry;
+/** The chat view appears once the server has answered the login, not before (the form stays until then). */
+let chatShown = false;
 
 function connect() {
   socket = openChatSocket({
@@ -25,7 +27,7 @@ function start(initial) {
   socket?.close();
   state = initial;
   attempt = 0;
-  showChat(state.mode);
+  chatShown = false;
   setStatus('connecting…');
   connect();
 }
@@ -42,6 +44,10 @@ function apply(input) {
   if (!state) return [];
   const step = update(state, input);
   state = step.state;
+  if (state.phase === 'in' && !chatShown) {
+    chatShown = true;
+    showChat(state.mode);
+  }
   for (const output of step.out) {
     carryOut(output);
     if (!state) return step.out;

@@ -9,7 +9,8 @@ export interface ClientOptions {
   readonly dialect: ClientDialect;
 }
 
-export type ArgsResult = { readonly options: ClientOptions } | { readonly help: true } | { readonly error: string };
+/** `option`: an unknown or malformed option (one line and a pointer to --help); other errors are followed by the usage. */
+export type ArgsResult = { readonly options: ClientOptions } | { readonly help: true } | { readonly version: true } | { readonly error: string; readonly option?: true };
 
 const DIALECTS: readonly ClientDialect[] = ['messenger', 'channels', 'direct'];
 
@@ -19,14 +20,16 @@ Connects to a chat server and opens a prompt. Type /help once connected for the 
 
   --protocol P   the dialect to speak (default messenger). In channels the username is only the
                  default account for /register and /login.
+  -v, --version  print the version
   -h, --help     show this help
 `;
 
 export function parseClientArgs(argv: readonly string[]): ArgsResult {
-  const parsed = readArgs(argv, { protocol: { type: 'string', short: 'p' }, help: { type: 'boolean', short: 'h' } });
-  if ('error' in parsed) return { error: parsed.error };
+  const parsed = readArgs(argv, { protocol: { type: 'string', short: 'p' }, help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' } });
+  if ('error' in parsed) return { error: parsed.error, option: true };
   const { values, positionals } = parsed;
-  if (values.help) return { help: true };
+  if (values.help || (positionals.length === 1 && positionals[0] === 'help')) return { help: true };
+  if (values.version) return { version: true };
   if (positionals.length !== 3) return { error: positionals.length < 3 ? 'missing arguments' : `too many arguments: ${positionals.slice(3).join(' ')}` };
   const [username, host, portText] = positionals as [string, string, string];
   // a newline in the name would smuggle a second command onto the wire

@@ -32,10 +32,13 @@ export function renderMessenger(line: string, me: string): string | undefined {
   }
 }
 
+/** The greeting names the protocol's HELP, for raw clients; here the command is /help. */
+const forThisClient = (text: string) => text.replace(/\bType HELP for commands\.$/, 'Type /help for commands.');
+
 // messenger: until WELCOME, an ERROR means the name was refused; the client cannot go on without one
 function loggingIn(state: ClientState, line: string): Step {
   const event = readMessenger(line);
-  if (event.kind === 'welcome') return { state: { ...state, me: event.name || state.me, phase: 'chatting' }, out: [show(event.text)] };
+  if (event.kind === 'welcome') return { state: { ...state, me: event.name || state.me, phase: 'chatting' }, out: [show(forThisClient(event.text))] };
   if (event.kind === 'error') {
     const hint = event.code === 'NAME-TAKEN' ? ' — pick another name' : '';
     return { state: { ...state, phase: 'done' }, out: [exit(1, `cannot log in as ${state.me}: ${event.text}${hint}`)] };

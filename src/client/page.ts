@@ -90,6 +90,20 @@ export function update(state: PageState, input: PageInput): PageStep {
     case 'say':
       return say(state, oneLine(input.text), input.to);
     case 'rename':
+    case 'create':
+    case 'pick':
+    case 'refresh':
+      // until the login is answered there is no chat to act in (a CREATE before RESULT LOGIN would be refused)
+      return state.phase === 'in' ? chatAction(state, input) : step(state);
+    case 'leave':
+      // messenger says QUIT and the server answers BYE and closes; channels has no goodbye
+      return step({ ...state, phase: 'out' }, ...(state.mode === 'messenger' && state.phase === 'in' ? [send('QUIT')] : [{ kind: 'hangup' } as const]));
+  }
+}
+
+function chatAction(state: PageState, input: Extract<PageInput, { kind: 'rename' | 'create' | 'pick' | 'refresh' }>): PageStep {
+  switch (input.kind) {
+    case 'rename':
       return input.name === '' || input.name === state.me ? step(state) : step(state, send(`NAME ${oneLine(input.name)}`));
     case 'create':
       return input.channel === '' ? step(state) : step(state, send(`CREATE ${oneLine(input.channel)}`));
@@ -97,9 +111,6 @@ export function update(state: PageState, input: PageInput): PageStep {
       return state.joined.includes(input.channel) ? step({ ...state, current: input.channel }) : step(state, send(`JOIN ${oneLine(input.channel)}`));
     case 'refresh':
       return step(state, send('CHANNELS'));
-    case 'leave':
-      // messenger says QUIT and the server answers BYE and closes; channels has no goodbye
-      return step({ ...state, phase: 'out' }, ...(state.mode === 'messenger' && state.phase === 'in' ? [send('QUIT')] : [{ kind: 'hangup' } as const]));
   }
 }
 

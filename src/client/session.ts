@@ -23,7 +23,7 @@ export function update(state: ClientState, event: ClientEvent): Step {
     case 'leave':
       return leave(rules, state);
     case 'closed':
-      return closed(state);
+      return closed(state, event.afterMs);
   }
 }
 
@@ -77,9 +77,18 @@ export function refusal(state: ClientState): string {
   return `${state.server} closed the connection before the login finished`;
 }
 
-function closed(state: ClientState): Step {
+/** A connection limit closes a connection at once; one closed without a login after this long was most likely timed out. */
+const LOGIN_TIMEOUT_GUESS_MS = 1000;
+
+function closed(state: ClientState, afterMs: number | undefined): Step {
   const done = { ...state, phase: 'done' as const };
   if (state.phase === 'quitting') return { state: done, out: [exit(0)] };
+  // channels chats before it logs in; the others log in before they chat
+  const notLoggedIn = state.phase === 'connecting' || (state.dialect === 'channels' && !state.loggedIn);
+  if (notLoggedIn && afterMs !== undefined && afterMs >= LOGIN_TIMEOUT_GUESS_MS) {
+    const seconds = Math.round(afterMs / 1000);
+    return { state: done, out: [exit(1, `${state.server} closed the connection: no login within ${seconds} s — the server's login timeout? (its CHAT_LOGIN_TIMEOUT)`)] };
+  }
   if (state.phase === 'connecting' || !state.heard) return { state: done, out: [exit(1, `cannot log in: ${refusal(state)}`)] };
   return { state: done, out: [exit(1, `lost the connection to ${state.server}`)] };
 }

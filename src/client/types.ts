@@ -33,7 +33,8 @@ export type ClientEvent =
   | { readonly kind: 'input'; readonly text: string }
   /** Ctrl-C, Ctrl-D, SIGTERM, SIGHUP: the user wants out. */
   | { readonly kind: 'leave' }
-  | { readonly kind: 'closed' };
+  /** The server closed the connection, `afterMs` after it was made (how long tells a login timeout from a refusal at the door). */
+  | { readonly kind: 'closed'; readonly afterMs?: number };
 
 export type Output =
   | { readonly kind: 'send'; readonly line: string }

@@ -2,10 +2,12 @@
 // the name, a value in '…' or "…" kept as written (in "…", \n is a newline), and in an unquoted value a
 // ` #` starts a comment. A line that is none of these is an error naming the line, never silently skipped.
 
-export type DotenvResult = { readonly values: Readonly<Record<string, string>> } | { readonly error: string };
+/** `lines`: each name's line in the file (the last one wins, as for its value), so a bad value can name its line. */
+export type DotenvResult = { readonly values: Readonly<Record<string, string>>; readonly lines: Readonly<Record<string, number>> } | { readonly error: string };
 
 export function parseDotenv(text: string): DotenvResult {
   const values: Record<string, string> = {};
+  const lines: Record<string, number> = {};
   for (const [index, raw] of text.split('\n').entries()) {
     const line = raw.replace(/\r$/, '').trim();
     if (line === '' || line.startsWith('#')) continue;
@@ -17,8 +19,9 @@ export function parseDotenv(text: string): DotenvResult {
     const value = unquote(line.slice(equals + 1).trim());
     if (value === undefined) return { error: `${where}: the quote after ${name}= is not closed on that line` };
     values[name] = value;
+    lines[name] = index + 1;
   }
-  return { values };
+  return { values, lines };
 }
 
 function unquote(text: string): string | undefined {

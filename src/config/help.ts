@@ -27,12 +27,17 @@ Options (each also an env var, also read from ./.env; flags win over env, env ov
   --tls-cert FILE   PEM certificate for a TLS listener    CHAT_TLS_CERT    (off)
   --tls-key FILE    its PEM private key                   CHAT_TLS_KEY     (off)
   --tls-port P      the TLS listener's port               CHAT_TLS_PORT    (5379)
+                    with --tls-cert and --tls-key the web port serves HTTPS and WSS too
+  --web-tls-cert FILE  another certificate for the web port  CHAT_WEB_TLS_CERT (the --tls-cert one)
+  --web-tls-key FILE   its private key                        CHAT_WEB_TLS_KEY  (the --tls-key one)
+  --pid-file FILE   write this process's id there         CHAT_PID_FILE    (off; for kill -HUP)
   --cluster URL     be one node of a cluster: redis://     CHAT_CLUSTER     (off)
                     host:port holds its names, accounts
                     and channels, and carries its messages
   --workers N       nodes on this machine, sharing the    CHAT_WORKERS     (1)
                     port (above 1 needs --cluster)
-  -h, --help        show this help
+  -v, --version     print the version
+  -h, --help        show this help (also: chat-server help)
 
 Also: CHAT_WEB_ORIGINS (other sites whose pages may connect, comma-separated; this server's own page
 and clients that send no Origin always may), CHAT_WEB_HOSTS (names besides its address that the web
@@ -49,5 +54,8 @@ CHAT_LOGIN_FREE_FAILURES (${DEFAULT_LIMITS.loginFreeFailures}), CHAT_LOGIN_FREE_
 CHAT_LOGIN_MAX_DELAY_MS (${DEFAULT_LIMITS.loginMaxDelayMs}), CHAT_CLUSTER_LEASE_MS (${DEFAULT_LIMITS.clusterLeaseMs}),
 CHAT_PRE_LOGIN_SHARE (${DEFAULT_LIMITS.preLoginShare} % of CHAT_MAX_CONNECTIONS), CHAT_TLS_HANDSHAKE_MS (${DEFAULT_LIMITS.tlsHandshakeMs}),
 CHAT_HTTP_HEADERS_MS (${DEFAULT_LIMITS.httpHeadersMs}), CHAT_HTTP_REQUEST_MS (${DEFAULT_LIMITS.httpRequestMs}), CHAT_HTTP_KEEP_ALIVE_MS (${DEFAULT_LIMITS.httpKeepAliveMs}),
-and the quotas CHAT_MAX_CHANNELS_PER_USER (${DEFAULT_LIMITS.maxChannelsPerUser}), CHAT_MAX_CHANNELS (${DEFAULT_LIMITS.maxChannels}), CHAT_REGISTER_PER_HOUR (${DEFAULT_LIMITS.registerPerHour} an address).
+the quotas CHAT_MAX_CHANNELS_PER_USER (${DEFAULT_LIMITS.maxChannelsPerUser}), CHAT_MAX_CHANNELS (${DEFAULT_LIMITS.maxChannels}), CHAT_REGISTER_PER_HOUR (${DEFAULT_LIMITS.registerPerHour} an address).
+CHAT_MAX_CONSOLE_BUFFER (${DEFAULT_LIMITS.consoleBuffer} bytes the console may fall behind before it skips info lines).
+For chat-client: CHAT_CLIENT_TIMEOUT_MS (10000, how long connecting and logging in may take).
+.env.example says what each one does.
 `;

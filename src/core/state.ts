@@ -37,6 +37,8 @@ export interface Conn {
   readonly registered?: 'outgoing' | 'server';
   /** Fresh randomness the edge made for it (the `connected` command's), for a handshake that must not replay. */
   readonly nonce?: string;
+  /** This server opened the connection (dialled a peer): its log lines say `to` the peer, not `from`. */
+  readonly outbound?: true;
   /** Its dialect's per-connection slice (src/core/slices.ts); dropped with the connection. */
   readonly slices: Slices;
   /** Set when its lines come over a WebSocket rather than a plain stream. */

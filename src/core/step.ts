@@ -26,7 +26,7 @@ export function createStep(registry: Registry): StepFn {
         const { conn, remote, listener, dialled, transport, nonce } = command;
         const fixed = listener === 'auto' ? undefined : registry.dialects.get(listener);
         const fresh: Conn = {
-          ...newConn(conn, remote, listener), ...(dialled ? { registered: 'outgoing' as const } : {}), ...(transport ? { transport } : {}), ...(nonce !== undefined ? { nonce } : {}),
+          ...newConn(conn, remote, listener), ...(dialled ? { registered: 'outgoing' as const, outbound: true as const } : {}), ...(transport ? { transport } : {}), ...(nonce !== undefined ? { nonce } : {}),
         };
         // a connection we opened registers by itself (onDialled); every other connection must log in in time
         const loginBy = state.limits.loginTimeoutMs && !dialled ? { loginBy: command.at + state.limits.loginTimeoutMs } : {};
@@ -150,7 +150,7 @@ export function createStep(registry: Registry): StepFn {
       (s) => (module?.onClosed ? module.onClosed(s, conn) : none(s)),
       (s) => logOut(s, connId, leaveHow(conn, cause)),
       (s) => none(withoutConn(s, connId)),
-      (s) => note(s, 'info', 'disconnect', `connection ${connId} from ${conn.remote.address}:${conn.remote.port} ${cause === 'ended' ? 'closed' : 'dropped (reset or error)'}`,
+      (s) => note(s, 'info', 'disconnect', `connection ${connId} ${conn.outbound ? 'to' : 'from'} ${conn.remote.address}:${conn.remote.port} ${cause === 'ended' ? 'closed' : 'dropped (reset or error)'}`,
         { conn: connId, user: conn.user, cause, remote: conn.remote }),
     );
   }

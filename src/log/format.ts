@@ -5,10 +5,12 @@ import { escapeControls } from './escape.js';
 export const LEVEL_VALUES: Readonly<Record<string, number>> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity };
 const LEVELS: Readonly<Record<number, string>> = Object.fromEntries(Object.entries(LEVEL_VALUES).map(([name, value]) => [value, name.toUpperCase()]));
 
-export function formatRecord(record: { readonly time?: unknown; readonly level?: unknown; readonly msg?: unknown }): string {
+/** `label` (a worker's `n2`) or else `node` (a cluster node's name) says which node of a cluster wrote the record. */
+export function formatRecord(record: { readonly time?: unknown; readonly level?: unknown; readonly msg?: unknown; readonly node?: unknown; readonly label?: unknown }): string {
   const time = typeof record.time === 'string' ? record.time.slice(11, 23) : typeof record.time === 'number' ? new Date(record.time).toISOString().slice(11, 23) : '';
   const level = typeof record.level === 'number' ? (LEVELS[record.level] ?? String(record.level)) : String(record.level ?? '');
-  return `${time} ${level.padEnd(5)} ${String(record.msg ?? '')}`;
+  const node = typeof record.label === 'string' ? record.label : typeof record.node === 'string' ? record.node : undefined;
+  return `${time} ${level.padEnd(5)} ${node ? `[${node}] ` : ''}${String(record.msg ?? '')}`;
 }
 
 /**

@@ -26,6 +26,42 @@ export class Placeholders {
   }
 }
 
+/** Verbs whose first argument brings a name into being: a user (NAME, HELLO-FROM), an account (REGISTER), a channel (CREATE). */
+const NAMING_VERBS: ReadonlySet<string> = new Set(['NAME', 'HELLO-FROM', 'REGISTER', 'CREATE']);
+/** Characters that continue a word: a name is marked only where none stands right before or after it (so
+ * `alice,bob`, `bob@host`, `room:host`, `Welcome, alice!` are found, `malice` and `alice2` are not). A `.`
+ * before counts too, so a name never matches the end of an address. */
+const AFTER_NAME = String.raw`[\p{L}\p{M}\p{N}_$\-]`;
+const BEFORE_NAME = String.raw`[\p{L}\p{M}\p{N}_$\-.]`;
+
+/**
+ * Names made during the recording, written as fresh names (`alice$`, see parse.ts) wherever they appear, in
+ * what clients sent and in what the server answered alike, so the recording replays against the server
+ * that made it (where `alice` is now taken) as well as against a new one. A name that does not end in a
+ * letter or a digit cannot carry the `$` and stays as it is. A name that is also a word the server says
+ * itself (a user named `here`) is marked in the server's own text too, and that recording will not replay.
+ */
+export class FreshNames {
+  private readonly names = new Set<string>();
+  private pattern: RegExp | undefined;
+
+  /** Notes the name a sent line creates, if it creates one. */
+  learn(line: string): void {
+    const [verb, name] = line.split(' ');
+    if (!NAMING_VERBS.has(verb!) || !name || name.includes('$') || !/[\p{L}\p{M}\p{N}_]$/u.test(name) || this.names.has(name)) return;
+    this.names.add(name);
+    this.pattern = undefined;
+  }
+
+  /** The line with every name made so far marked fresh. */
+  mark(line: string): string {
+    if (this.names.size === 0) return line;
+    const alternatives = [...this.names].sort((a, b) => b.length - a.length).map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    this.pattern ??= new RegExp(`(?<!${BEFORE_NAME})(${alternatives.join('|')})(?!${AFTER_NAME})`, 'gu');
+    return line.replace(this.pattern, '$1$$');
+  }
+}
+
 /** A line a client sent, its passwords replaced by placeholders: REGISTER or LOGIN in any case and spacing. */
 export function withoutPasswords(line: string, placeholders: Placeholders): string {
   return replacePasswords(line, (account, password) => placeholders.of(account, password));

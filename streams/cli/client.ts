@@ -7,6 +7,7 @@ import { describeConnectError, parseClientArgs, USAGE, type ClientOptions } from
 import { promptOf, shownAs, update } from '../../src/client/session.js';
 import { initialState, type ClientEvent, type Output } from '../../src/client/types.js';
 import { openTerminal, type Terminal } from './terminal.js';
+import { packageVersion } from './version.js';
 
 /** How long connecting and logging in may take before the client gives up (CHAT_CLIENT_TIMEOUT_MS overrides it). */
 const CONNECT_TIMEOUT_MS = Number(process.env.CHAT_CLIENT_TIMEOUT_MS) || 10_000;
@@ -22,6 +23,7 @@ function run({ username, host, port, dialect }: ClientOptions): void {
   const socket = net.connect({ host, port });
   socket.setEncoding('utf8');
   let connected = false;
+  let connectedAt = 0;
   // one deadline for connecting and logging in: a listener that accepts and never answers is no chat server
   const loginTimer = setTimeout(() => {
     state = { ...state, phase: 'done' };
@@ -76,9 +78,10 @@ function run({ username, host, port, dialect }: ClientOptions): void {
 
   socket.once('connect', () => {
     connected = true;
+    connectedAt = Date.now();
     socket.on('error', () => { /* the close that follows says it */ });
     socket.pipe(split2(/\r?\n/)).on('data', (text: string) => dispatch({ kind: 'line', text }));
-    socket.once('close', () => dispatch({ kind: 'closed' }));
+    socket.once('close', () => dispatch({ kind: 'closed', afterMs: Date.now() - connectedAt }));
     dispatch({ kind: 'connected' });
   });
   socket.once('error', (error: NodeJS.ErrnoException) => {
@@ -90,7 +93,8 @@ function run({ username, host, port, dialect }: ClientOptions): void {
 
 const parsed = parseClientArgs(process.argv.slice(2));
 if ('help' in parsed) process.stdout.write(USAGE);
+else if ('version' in parsed) process.stdout.write(`chat-client ${packageVersion()}\n`);
 else if ('error' in parsed) {
-  process.stderr.write(`chat-client: ${parsed.error}\n\n${USAGE}`);
+  process.stderr.write(`chat-client: ${parsed.error}\n${'option' in parsed ? 'see chat-client --help\n' : `\n${USAGE}`}`);
   process.exitCode = 2;
 } else run(parsed.options);

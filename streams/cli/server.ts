@@ -4,6 +4,8 @@ import { parseConfig, unknownVariables } from '../../src/config/config.js';
 import { HELP } from '../../src/config/help.js';
 import { startServer, StartupError } from '../app.js';
 import { readDotenv } from './dotenv.js';
+import { packageVersion } from './version.js';
+import { writePidFile } from '../ops/pid-file.js';
 import { isWorker, reportReady, runWorkers } from './workers.js';
 
 const FORCED_EXIT_MS = 5000;
@@ -23,16 +25,21 @@ async function main(): Promise<void> {
     return;
   }
   let dotenv: Record<string, string>;
+  let dotenvLines: Record<string, number>;
   try {
-    dotenv = readDotenv();
+    ({ values: dotenv, lines: dotenvLines } = readDotenv());
   } catch (error) {
     process.stderr.write(`chat-server: ${(error as Error).message}\n`);
     process.exitCode = 2;
     return;
   }
-  const result = parseConfig(process.argv.slice(2), process.env, dotenv);
+  const result = parseConfig(process.argv.slice(2), process.env, dotenv, dotenvLines);
   if ('help' in result) {
     process.stdout.write(HELP);
+    return;
+  }
+  if ('version' in result) {
+    process.stdout.write(`chat-server ${packageVersion()}\n`);
     return;
   }
   if ('error' in result) {
@@ -43,11 +50,14 @@ async function main(): Promise<void> {
   const { config } = result;
   if (config.workers > 1 && !isWorker()) {
     for (const warning of unknownVariables(process.env, dotenv)) process.stderr.write(`chat-server: warning: ${warning}\n`);
+    if (config.pidFile) writePidFile(config.pidFile);
     process.exitCode = await runWorkers(config.workers, (line) => process.stdout.write(`${line}\n`));
     process.exit();
   }
   if (!isWorker()) for (const warning of unknownVariables(process.env, dotenv)) process.stderr.write(`chat-server: warning: ${warning}\n`);
-  const server = await startServer(config);
+  const index = Number(process.env.CHAT_WORKER_INDEX);
+  const server = await startServer(config, isWorker() && Number.isInteger(index) ? { worker: index } : {});
+  if (config.pidFile && !isWorker()) writePidFile(config.pidFile);
   const lines = [
     `listening on ${server.address}:${server.port}`,
     ...(server.webUrl ? [`web page on ${server.webUrl}`] : []),

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `chat-server tail [FILE] [options]`: prints server.log human-readably and follows it, across truncation
-// (it starts again from the top) and rotation (it finishes the old file, then reads the new one).
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+// (it starts again from the top) and rotation (it finishes the old file, then reads the new one), and waits
+// for a log that is not there yet, like tail -F.
+import { closeSync, existsSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
 import { escapeControls } from '../../src/log/escape.js';
 import { formatLogLine } from '../../src/log/format.js';
 import { parseTailArgs, shows, TAIL_USAGE, type TailOptions } from '../../src/log/tail.js';
@@ -93,23 +95,49 @@ export async function tailMain(argv: readonly string[]): Promise<number> {
 function follow({ file, filter, json, follow: keepGoing }: TailOptions): Promise<number> {
   // a reader that went away (`| head`) ends the tail quietly
   process.stdout.on('error', () => process.exit(0));
-  let follower: Follower;
+  const open = () => new Follower(file, (line) => {
+    if (shows(line, filter)) process.stdout.write((json ? escapeControls(line, { json: true }) : formatLogLine(line)) + '\n');
+  });
+  const fail = (error: unknown) => {
+    process.stderr.write(`tail: cannot read ${file}: ${(error as Error).message} — pass the file, or set CHAT_LOG\n`);
+    return 1;
+  };
+  const missing = (error: unknown) => (error as NodeJS.ErrnoException).code === 'ENOENT';
+  const run = (follower: Follower) => {
+    follower.poll();
+    if (!keepGoing) {
+      follower.close();
+      return Promise.resolve(0);
+    }
+    setInterval(() => follower.poll(), POLL_MS);
+    return new Promise<number>(() => {}); // follows until stopped (Ctrl-C)
+  };
   try {
-    follower = new Follower(file, (line) => {
-      if (shows(line, filter)) process.stdout.write((json ? escapeControls(line, { json: true }) : formatLogLine(line)) + '\n');
-    });
+    return run(open());
   } catch (error) {
-    const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
-    process.stderr.write(`tail: ${missing ? `no log at ${file}` : `cannot read ${file}: ${(error as Error).message}`} — pass the file, or set CHAT_LOG\n`);
-    return Promise.resolve(1);
+    if (!missing(error)) return Promise.resolve(fail(error));
+    // a folder that is not there is a mistyped path, not a server yet to start
+    if (!keepGoing || !existsSync(dirname(resolvePath(file)))) {
+      process.stderr.write(`tail: no log at ${file} — pass the file, or set CHAT_LOG\n`);
+      return Promise.resolve(1);
+    }
   }
-  follower.poll();
-  if (!keepGoing) {
-    follower.close();
-    return Promise.resolve(0);
-  }
-  setInterval(() => follower.poll(), POLL_MS);
-  return new Promise<number>(() => {}); // follows until stopped (Ctrl-C)
+  // like tail -F: a log that is not there yet (the server has not started) is waited for
+  process.stderr.write(`tail: no log at ${file} yet; waiting for it (Ctrl-C to stop)\n`);
+  return new Promise<number>((resolve) => {
+    const wait = setInterval(() => {
+      try {
+        const follower = open();
+        clearInterval(wait);
+        void run(follower);
+      } catch (error) {
+        if (!missing(error)) {
+          clearInterval(wait);
+          resolve(fail(error));
+        }
+      }
+    }, POLL_MS);
+  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,7 +1,8 @@
 // --workers N: N nodes of one cluster on this machine, one process each, sharing the listening ports through
 // node:cluster (the primary accepts and hands each connection to a worker in turn). The primary serves no
 // one: it starts the workers one after another, says where the server listens once all are up, starts a
-// worker again if one dies, and stops them all on SIGINT/SIGTERM.
+// worker again if one dies, passes SIGHUP on to every worker (each opens its log again), and stops them all
+// on SIGINT/SIGTERM.
 import cluster, { type Worker } from 'node:cluster';
 
 /** What a worker tells the primary once it accepts connections. */
@@ -37,6 +38,8 @@ export async function runWorkers(count: number, say: (line: string) => void): Pr
   // while the first workers start, one that exits ends the start (it said why); later, one that dies is started again
   let starting = true;
   const workers = new Set<Worker>();
+  // logrotate signals the one pid it knows: the primary's
+  process.on('SIGHUP', () => { for (const worker of workers) worker.process.kill('SIGHUP'); });
   const fork = (index: number): Worker => {
     const worker = cluster.fork({ CHAT_WORKER_INDEX: String(index) });
     workers.add(worker);

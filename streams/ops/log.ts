@@ -47,6 +47,8 @@ export async function openServerLog(file: string, { level, consoleBuffer, echo =
   });
   const logger: Logger = pino({ level, base: fields, timestamp: pino.stdTimeFunctions.isoTime }, fileOut);
   const threshold = LEVEL_VALUES[level] ?? LEVEL_VALUES.info;
+  // a worker's console lines say which worker (`[n2]`), as its records in the file do
+  const label = typeof fields?.label === 'string' ? fields.label : undefined;
   // after close() a late record (a connection that closes while the server stops) is flushed at once:
   // the process may exit before an asynchronous write would land
   let closed = false;
@@ -63,7 +65,7 @@ export async function openServerLog(file: string, { level, consoleBuffer, echo =
       const { level: eventLevel, msg, ...fields } = escapeFields(event);
       logger[eventLevel](fields, msg);
       if (echo) {
-        const line = formatRecord({ time: new Date().toISOString(), level: value, msg });
+        const line = formatRecord({ time: new Date().toISOString(), level: value, msg, label });
         if (value >= LEVEL_VALUES.warn) screen.major(line);
         else screen.minor(line);
       }

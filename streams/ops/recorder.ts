@@ -3,7 +3,7 @@
 import { createWriteStream } from 'node:fs';
 import type { Command, ConnId } from '../../src/core/types.js';
 import { PRIVATE_FILE } from './paths.js';
-import { expectedLine, Placeholders, sentLine, withoutPasswords } from '../../src/recording/write.js';
+import { expectedLine, FreshNames, Placeholders, sentLine, withoutPasswords } from '../../src/recording/write.js';
 
 export interface Recorder {
   /** A command a socket caused: it opened, sent a line, finished sending, closed. */
@@ -23,6 +23,8 @@ export function openRecorder(file: string, header: readonly string[], maxLineLen
   const out = createWriteStream(file, { flags: 'w', mode: PRIVATE_FILE });
   out.on('error', () => { stopped = true; }); // a full disk ends the recording, not the server
   const placeholders = new Placeholders();
+  // names made in the session become fresh names, so the file replays against this same server too
+  const fresh = new FreshNames();
   /** Connections recorded from their start, and whether their end was written yet. */
   const open = new Map<ConnId, { ended: boolean; closedByServer: boolean }>();
   let stopped = false;
@@ -42,7 +44,12 @@ export function openRecorder(file: string, header: readonly string[], maxLineLen
       const conn = 'conn' in command ? open.get(command.conn) : undefined;
       if (!conn) return;
       switch (command.kind) {
-        case 'line': put(sentLine(command.conn, withoutPasswords(command.text, placeholders))); break;
+        case 'line': {
+          const text = withoutPasswords(command.text, placeholders);
+          fresh.learn(text);
+          put(sentLine(command.conn, fresh.mark(text)));
+          break;
+        }
         case 'tooLong': put(sentLine(command.conn, 'x'.repeat(maxLineLength + 1))); break;
         case 'inputEnded':
           conn.ended = true;
@@ -57,7 +64,7 @@ export function openRecorder(file: string, header: readonly string[], maxLineLen
       }
     },
     wrote(conn, line) {
-      if (!stopped && open.has(conn)) put(expectedLine(conn, line));
+      if (!stopped && open.has(conn)) put(expectedLine(conn, fresh.mark(line)));
     },
     closing(conn) {
       const recorded = open.get(conn);

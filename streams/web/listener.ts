@@ -1,6 +1,7 @@
 // The web port: the page's static files over HTTP, and chat connections over WebSocket at /ws, each one
 // handed to the pipeline as a Duplex like any TCP socket.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { Observable } from 'rxjs';
@@ -35,6 +36,8 @@ export interface WebOptions {
   /** Counts every socket the web port accepts, HTTP or WebSocket, with those of the other listeners. */
   readonly admission: Admission;
   readonly log: (event: LogEvent) => void;
+  /** PEM certificate and key: the page over HTTPS and the socket over WSS instead of HTTP and WS. */
+  readonly tls?: { readonly cert: Buffer; readonly key: Buffer };
 }
 
 export interface WebListener {
@@ -52,19 +55,22 @@ function refuse(socket: Duplex, status: number, text: string): void {
 }
 
 /** Listens on the web port; rejects with a StartupError a person can act on (port in use, …). */
-export async function openWebListener({ address, port, mounts, origins, hosts, limits, admission, log }: WebOptions): Promise<WebListener> {
+export async function openWebListener({ address, port, mounts, origins, hosts, limits, admission, log, tls }: WebOptions): Promise<WebListener> {
   const files = staticFiles(mounts);
   // an idle or slow HTTP socket holds a place in the admission: each has a deadline, checked every second
-  const server = createServer({
+  const timeouts = {
     headersTimeout: limits.httpHeadersMs, requestTimeout: limits.httpRequestMs, keepAliveTimeout: limits.httpKeepAliveMs,
     connectionsCheckingInterval: Math.min(1000, limits.httpHeadersMs),
-  }, (req, res) => {
+  };
+  const serve: RequestListener = (req, res) => {
     if (pathOf(req) === WEB_SOCKET_PATH) {
       res.writeHead(426, { 'Content-Type': 'text/plain; charset=utf-8', Upgrade: 'websocket' });
       return res.end('this is the chat WebSocket endpoint: connect with a WebSocket client\n');
     }
     files(req, res);
-  });
+  };
+  // with a certificate the page is HTTPS and its socket WSS, on the same port
+  const server: Server = tls ? createHttpsServer({ ...timeouts, cert: tls.cert, key: tls.key }, serve) : createServer(timeouts, serve);
   admission.guard(server, 'web port');
   const wrongHosts = new Summary(log);
   const slowRequests = new Summary(log);
@@ -130,5 +136,5 @@ export async function openWebListener({ address, port, mounts, origins, hosts, l
   await listenOn(server, { address, port, name: 'web port', flag: '--web-port', env: 'CHAT_WEB_PORT (off for no web page)' });
   logListenerEvents(server, 'web listener', log);
   const host = address.includes(':') ? `[${address}]` : address;
-  return { server, url: `http://${host}:${(server.address() as AddressInfo).port}/`, connection$ };
+  return { server, url: `${tls ? 'https' : 'http'}://${host}:${(server.address() as AddressInfo).port}/`, connection$ };
 }

@@ -1,7 +1,7 @@
 // Cluster mode end to end: a real redis-server and three real server processes on it (--cluster), clients of
 // every dialect on every node. Names are one namespace across the nodes, messages cross them once and in each
 // sender's order, a killed node's users go within its lease, and a Redis restart keeps every client.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { connect } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -651,6 +651,19 @@ describe.skipIf(!HAS_REDIS)(redisSuite('--workers 2 on one port'), () => {
         return logins.size === 2;
       }, () => `both logins in server.log, have ${JSON.stringify([...logins])}`);
       expect(logins.get('ann')).not.toBe(logins.get('ben'));
+      // and each connection id names its worker, so the two logins are not both "c1"
+      const ids = readFileSync(join(server.dir, 'server.log'), 'utf8').split('\n').filter(Boolean)
+        .map((line) => JSON.parse(line) as { event?: string; conn?: string; label?: string })
+        .filter((record) => record.event === 'login');
+      expect(ids.map((record) => record.conn).sort()).toEqual(ids.map((record) => `${record.label}.c1`).sort());
+      expect(new Set(ids.map((record) => record.conn)).size).toBe(2);
+      // logrotate signals the primary (its pid file); the primary passes SIGHUP on and every worker opens server.log again
+      renameSync(join(server.dir, 'server.log'), join(server.dir, 'server.log.1'));
+      process.kill(server.child.pid!, 'SIGHUP');
+      await until(() => existsSync(join(server.dir, 'server.log')), () => 'server.log opened again after SIGHUP');
+      const cal = await direct(server.port, 'cal');
+      await settles(cal, 'LIST', /^LIST-OK/, 'LIST-OK ann,ben,cal');
+      await until(() => readFileSync(join(server.dir, 'server.log'), 'utf8').includes('"user":"cal"'), () => "cal's login in the new server.log");
     } finally {
       closeClients();
       expect(await server.stop('SIGTERM')).toBe(0);

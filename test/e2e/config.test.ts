@@ -59,7 +59,7 @@ describe('--help', () => {
 describe('bad configuration: one clear message, non-zero exit', () => {
   // one process test per kind of failure; test/unit/config.test.ts checks every bad value through parseConfig
   it('a bad value: --port abc', async () => {
-    expectOneClearError(await runServerToExit(['--port', 'abc']), 'port', 'abc', 'CHAT_PORT');
+    expectOneClearError(await runServerToExit(['--port', 'abc']), 'port must be a whole number, got "abc" (from --port)');
   });
 
   it('a port already in use is named in the message', async () => {
@@ -97,6 +97,21 @@ describe('bad configuration: one clear message, non-zero exit', () => {
     }
   });
 
+  it('an unknown flag: one line naming it, then a pointer to --help, exit 2', async () => {
+    const result = await runServerToExit(['--port', '0', '--colour', 'blue']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe('chat-server: unknown option --colour\nsee chat-server --help\n');
+  });
+
+  it('a bad value in .env names its line', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, '.env'), '# settings\nCHAT_PORT=0\nCHAT_MAX_USERS=lots\n');
+    expectOneClearError(await runServerToExit([], {}, dir), 'max users must be a whole number, got "lots" (from .env line 3)');
+  });
+
+  it('a missing peers file says what to pass', async () => {
+    expectOneClearError(await runServerToExit(['--port', '0'], { CHAT_PEERS: '/nonexistent/peers' }), '/nonexistent/peers (from CHAT_PEERS in the environment)', 'there is no such file', 'pass --peers FILE');
+  });
 });
 
 describe('storage paths that cannot be used: one line and exit 1, before `Server is on`', () => {

@@ -138,6 +138,6 @@ describe('TLS settings', () => {
   it('a certificate without its key is one line and exit 2', async () => {
     const result = await runServerToExit(['--port', '0', '--tls-cert', 'cert.pem']);
     expect(result.code).toBe(2);
-    expect(result.stderr).toBe('chat-server: TLS needs both a certificate and its key — pass --tls-cert and --tls-key, or set CHAT_TLS_CERT and CHAT_TLS_KEY\n');
+    expect(result.stderr).toBe('chat-server: TLS needs both a certificate and its key, got only the certificate (from --tls-cert) — pass --tls-cert and --tls-key, or set CHAT_TLS_CERT and CHAT_TLS_KEY\n');
   });
 });

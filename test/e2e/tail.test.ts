@@ -17,9 +17,19 @@ function follow(args: readonly string[]) {
   const child = spawn(process.execPath, [SERVER_ENTRY, 'tail', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   running.push(child);
   let out = '';
+  let err = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => { out += chunk; });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => { err += chunk; });
   return {
     output: () => out,
+    /** Resolves once tail said it waits for `file` (at most 5 s); fails if it exited instead. */
+    waitsFor: (file: string) => new Promise<void>((done, fail) => {
+      const timer = setTimeout(() => fail(new Error(`tail never said it waits; stderr:\n${err}`)), 5000);
+      child.once('exit', (code) => fail(new Error(`tail exited ${code}: ${err}`)));
+      const look = () => { if (err.includes(`no log at ${file} yet; waiting for it`)) { clearTimeout(timer); child.stderr.off('data', look); done(); } };
+      child.stderr.on('data', look);
+      look();
+    }),
     /** Resolves once the output holds `text` (at most 5 s). */
     shows: (text: string) => new Promise<void>((done, fail) => {
       const timer = setTimeout(() => fail(new Error(`tail never printed ${JSON.stringify(text)}; it printed:\n${out}`)), 5000);
@@ -46,6 +56,14 @@ describe('following server.log', () => {
     appendFileSync(file, line.slice(20));
     await tail.shows('WARN  written in two pieces');
     expect(tail.output().split('\n').filter((l) => l.includes('two pieces'))).toHaveLength(1);
+  });
+
+  it('waits for a log that is not there yet (started before the server), then follows it', async () => {
+    const file = join(tempDir(), 'server.log');
+    const tail = follow([file]);
+    await tail.waitsFor(file);
+    writeFileSync(file, record({ msg: 'server started later' }));
+    await tail.shows('INFO  server started later');
   });
 
   it('goes on from the top when the file is truncated', async () => {

@@ -15,7 +15,8 @@ export interface LaunchedBrowser {
   close(): Promise<void>;
 }
 
-export async function launchChromium(): Promise<LaunchedBrowser> {
+/** `selfSigned`: accept any certificate (a test's self-signed one for https://127.0.0.1). */
+export async function launchChromium({ selfSigned = false } = {}): Promise<LaunchedBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'chat-chromium-'));
   const browser = await puppeteer.launch({
     executablePath: CHROMIUM,
@@ -25,6 +26,7 @@ export async function launchChromium(): Promise<LaunchedBrowser> {
       // without these Chromium phones home for updates, field trials and sync
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
       `--user-data-dir=${profile}`,
+      ...(selfSigned ? ['--ignore-certificate-errors'] : []),
     ],
   });
   return {

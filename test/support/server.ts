@@ -87,7 +87,7 @@ export function startServerProcess(options: StartOptions = {}): Promise<ServerPr
       if (port && /^Server is on$/m.test(out)) {
         clearTimeout(timer);
         child.stdout!.off('data', check);
-        const webPort = /^web page on http:\/\/[^/]+:(\d+)\/$/m.exec(out)?.[1];
+        const webPort = /^web page on https?:\/\/[^/]+:(\d+)\/$/m.exec(out)?.[1];
         resolveStart({
           child, port: Number(port), dir,
           ...(webPort ? { webPort: Number(webPort) } : {}),

@@ -78,7 +78,7 @@ describe('the Host a WebSocket names (CHAT_WEB_HOSTS)', () => {
     expect('config' in read && read.config.metricsAddress).toBe('127.0.0.1');
     const flagged = parseConfig(['--metrics-address', '0.0.0.0'], { CHAT_METRICS_ADDRESS: '127.0.0.3' });
     expect('config' in flagged && flagged.config.metricsAddress).toBe('0.0.0.0');
-    expect(parseConfig([], { CHAT_PRE_LOGIN_SHARE: '101' })).toEqual({ error: 'CHAT_PRE_LOGIN_SHARE is a percentage of CHAT_MAX_CONNECTIONS, between 1 and 100, got 101' });
+    expect(parseConfig([], { CHAT_PRE_LOGIN_SHARE: '101' })).toEqual({ error: 'CHAT_PRE_LOGIN_SHARE is a percentage of CHAT_MAX_CONNECTIONS, between 1 and 100, got 101 (from CHAT_PRE_LOGIN_SHARE in the environment)' });
   });
 });
 

@@ -31,9 +31,17 @@ describe('command line', () => {
     expect((result as { error: string }).error).toMatch(message);
   });
 
-  it('answers --help and -h with help', () => {
+  it('answers --help, -h and help with help, --version and -v with the version', () => {
     expect(parseClientArgs(['--help'])).toEqual({ help: true });
     expect(parseClientArgs(['-h'])).toEqual({ help: true });
+    expect(parseClientArgs(['help'])).toEqual({ help: true });
+    expect(parseClientArgs(['--version'])).toEqual({ version: true });
+    expect(parseClientArgs(['-v'])).toEqual({ version: true });
+  });
+
+  it('names an unknown option in one short line, marked as an option error (a pointer to --help, not the usage)', () => {
+    expect(parseClientArgs(['alice', 'h', '1', '--colour'])).toEqual({ error: 'unknown option --colour', option: true });
+    expect(parseClientArgs(['alice', 'h', '1', '--protocol'])).toEqual({ error: '--protocol needs a value', option: true });
   });
 });
 

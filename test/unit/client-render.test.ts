@@ -14,7 +14,7 @@ describe('messenger lines on screen', () => {
     ['LEFT bob lost', '[bob] has left (connection lost)'],
     ['RENAMED bob robert', '[bob] is now [robert]'],
     ['USERS alice, bob, 卡洛斯', 'Online: alice, bob, 卡洛斯'],
-    ['WELCOME alice Welcome, alice! Type /help for commands.', 'Welcome, alice! Type /help for commands.'],
+    ['WELCOME alice Welcome, alice! Type HELP for commands.', 'Welcome, alice! Type HELP for commands.'],
     ['BYE Goodbye, alice.', 'Goodbye, alice.'],
     ['ERROR NO-SUCH-USER nobody is not online', '! nobody is not online'],
     ['SOMETHING new', 'SOMETHING new'],

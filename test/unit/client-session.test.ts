@@ -24,7 +24,7 @@ const sent = (out: readonly Output[]) => out.flatMap((o) => (o.kind === 'send' ?
 const exits = (out: readonly Output[]) => out.filter((o) => o.kind === 'exit');
 
 describe('messenger session', () => {
-  const welcome = 'WELCOME alice Welcome, alice! nobody else is here yet. Type /help for commands.';
+  const welcome = 'WELCOME alice Welcome, alice! nobody else is here yet. Type HELP for commands.';
 
   it('logs in with NAME as soon as it connects', () => {
     expect(run('messenger', connected).out).toEqual([{ kind: 'send', line: 'NAME alice' }]);
@@ -91,6 +91,17 @@ describe('messenger session', () => {
     expect(exits(run('messenger', connected, closed).out)).toEqual([{ kind: 'exit', code: 1,
       error: 'cannot log in: localhost:5378 closed the connection without a word — it is probably refusing connections: too many are open (its CHAT_MAX_CONNECTIONS), or too many from your address (its CHAT_MAX_PER_ADDRESS); try again later' }]);
     expect(exits(run('channels', connected, closed).out)[0]).toMatchObject({ code: 1, error: expect.stringContaining('without a word') });
+  });
+
+  it('a connection closed without a login after a while is blamed on the login timeout, not on a full server', () => {
+    const late: ClientEvent = { kind: 'closed', afterMs: 3200 };
+    const error = "localhost:5378 closed the connection: no login within 3 s — the server's login timeout? (its CHAT_LOGIN_TIMEOUT)";
+    // channels: the person was still reading the help, never logged in
+    expect(exits(run('channels', connected, input('/help'), late).out)).toEqual([{ kind: 'exit', code: 1, error }]);
+    expect(exits(run('direct', connected, late).out)).toEqual([{ kind: 'exit', code: 1, error }]);
+    // at once, it is still a refusal at the door; after a login, a lost connection
+    expect(exits(run('channels', connected, { kind: 'closed', afterMs: 5 }).out)[0]).toMatchObject({ error: expect.stringContaining('without a word') });
+    expect(exits(run('channels', connected, input('/login bob pw'), 'RESULT LOGIN 1', late).out)[0]).toMatchObject({ error: 'lost the connection to localhost:5378' });
   });
 
   it('a connection closed after a line but before the login finished says so, exit 1', () => {

@@ -105,7 +105,7 @@ describe('logging in through a cluster claim', () => {
     const r = run([open('m1'), line('m1', 'NAME mia')], clusterState());
     expect(r.effects).toEqual([{ type: 'claimName', conn: 'm1', user: 'mia', can: expect.arrayContaining(['presence', 'broadcast', 'private']) }]);
     const granted = run([claimed('m1', 'mia', 'granted', 9)], r.state);
-    expect(granted.lines.m1).toEqual(['WELCOME mia Welcome, mia! 2 other users are here. Type /help for commands.']);
+    expect(granted.lines.m1).toEqual(['WELCOME mia Welcome, mia! 2 other users are here. Type HELP for commands.']);
     const taken = run([claimed('m1', 'mia', 'taken')], r.state);
     expect(taken.lines.m1).toEqual([expect.stringMatching(/^ERROR NAME-TAKEN /)]);
     // the connection stays, and may try another name

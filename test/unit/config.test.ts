@@ -3,10 +3,11 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KNOWN_VARIABLES, parseConfig, unknownVariables, type Config } from '../../src/config/config.js';
 import { parseDotenv } from '../../src/config/dotenv.js';
+import { HELP } from '../../src/config/help.js';
 import { parsePeers } from '../../src/config/peers.js';
 
-function config(argv: string[], env = {}, dotenv = {}): Config {
-  const result = parseConfig(argv, env, dotenv);
+function config(argv: string[], env = {}, dotenv = {}, lines = {}): Config {
+  const result = parseConfig(argv, env, dotenv, lines);
   if (!('config' in result)) throw new Error(JSON.stringify(result));
   return result.config;
 }
@@ -37,11 +38,12 @@ describe('configuration', () => {
   });
 
   it.each([
-    [['--port', 'abc'], /port must be a whole number.*CHAT_PORT/],
+    [['--port', 'abc'], /^port must be a whole number, got "abc" \(from --port\)$/],
     [['70000'], /port must be between 0 and 65535/],
     [['--protocol', 'irc'], /protocol must be one of/],
     [['--max-users', '0'], /max users must be between/],
-    [['--bogus'], /Unknown option/],
+    [['--bogus'], /^unknown option --bogus\nsee chat-server --help$/],
+    [['--port'], /^--port needs a value\nsee chat-server --help$/],
     [['1', '2', '3'], /too many arguments/],
   ])('refuses %j with a clear message', (argv, message) => {
     const result = parseConfig(argv, {});
@@ -50,15 +52,15 @@ describe('configuration', () => {
 
   // the cases a start with a bad value used to check in a child process each (test/e2e/config.test.ts keeps one)
   it.each([
-    ['a positional port abc', ['abc'], {}, ['port must be a whole number, got "abc"', '--port', 'CHAT_PORT']],
+    ['a positional port abc', ['abc'], {}, ['port must be a whole number, got "abc"', '(from the first argument (the port))']],
     ['--port 70000', ['--port', '70000'], {}, ['port must be between 0 and 65535']],
     ['CHAT_PORT=abc in the environment', [], { CHAT_PORT: 'abc' }, ['port must be a whole number, got "abc"']],
     ['--protocol carrier-pigeon', ['--protocol', 'carrier-pigeon'], {}, ['protocol must be one of', 'carrier-pigeon']],
     ['CHAT_PROTOCOL=irc', [], { CHAT_PROTOCOL: 'irc' }, ['protocol must be one of', '"irc"']],
     ['--max-users 0', ['--max-users', '0'], {}, ['max users must be between']],
-    ['--max-users many', ['--max-users', 'many'], {}, ['max users must be a whole number, got "many"', '--max-users', 'CHAT_MAX_USERS']],
-    ['--web-port abc', ['--web-port', 'abc'], {}, ['web port must be a whole number, got "abc"', 'off', '--web-port']],
-    ['CHAT_WEB_PORT=on', [], { CHAT_WEB_PORT: 'on' }, ['web port must be a whole number, got "on"', 'off', 'CHAT_WEB_PORT']],
+    ['--max-users many', ['--max-users', 'many'], {}, ['max users must be a whole number, got "many"', '(from --max-users)']],
+    ['--web-port abc', ['--web-port', 'abc'], {}, ['web port must be a whole number', 'got "abc"', 'off', '--web-port']],
+    ['CHAT_WEB_PORT=on', [], { CHAT_WEB_PORT: 'on' }, ['web port must be a whole number', 'off', 'got "on" (from CHAT_WEB_PORT in the environment)']],
     ['an unknown flag --colour', ['--colour', 'blue'], {}, ['--colour', '--help']],
   ] as const)('refuses %s, saying what is wrong and where to fix it', (_, argv, env, mentions) => {
     const result = parseConfig([...argv], env);
@@ -87,7 +89,7 @@ describe('configuration', () => {
 
   it('refuses a web port that is neither a port nor off', () => {
     const result = parseConfig(['--web-port', 'of'], {});
-    expect('error' in result && result.error).toMatch(/web port must be a whole number.*off.*--web-port.*CHAT_WEB_PORT/);
+    expect('error' in result && result.error).toMatch(/web port must be a whole number, or off.*\(from --web-port\)/);
   });
 
   it('reads CHAT_WEB_ORIGINS into normal origins, and refuses anything that is not one', () => {
@@ -99,8 +101,43 @@ describe('configuration', () => {
     }
   });
 
-  it('answers --help', () => {
-    expect(parseConfig(['--help'], {})).toEqual({ help: true });
+  it('answers --help, -h and help, and --version and -v', () => {
+    for (const argv of [['--help'], ['-h'], ['help']]) expect(parseConfig(argv, {})).toEqual({ help: true });
+    for (const argv of [['--version'], ['-v']]) expect(parseConfig(argv, {})).toEqual({ version: true });
+  });
+
+  it('names where a bad value came from: the flag, the argument, the variable, or the .env line', () => {
+    const error = (argv: string[], env = {}, dotenv = {}, lines = {}) => {
+      const result = parseConfig(argv, env, dotenv, lines);
+      return 'error' in result ? result.error : JSON.stringify(result);
+    };
+    expect(error(['--max-users', 'x'])).toMatch(/\(from --max-users\)$/);
+    expect(error(['abc'])).toMatch(/got "abc" \(from the first argument \(the port\)\)$/);
+    expect(error([], { CHAT_MAX_USERS: 'x' })).toMatch(/\(from CHAT_MAX_USERS in the environment\)$/);
+    expect(error([], {}, { CHAT_MAX_USERS: 'x' }, { CHAT_MAX_USERS: 7 })).toBe('max users must be a whole number, got "x" (from .env line 7)');
+    expect(error([], {}, { CHAT_MAX_LINE: '0' }, { CHAT_MAX_LINE: 3 })).toMatch(/CHAT_MAX_LINE must be between 1 and .*, got 0 \(from .env line 3\)$/);
+    expect(error([], {}, { CHAT_PORT: '' }, { CHAT_PORT: 2 })).toMatch(/CHAT_PORT is empty \(in .env line 2\)/);
+    expect(error([], { CHAT_PROTOCOL: 'irc' })).toMatch(/got "irc" \(from CHAT_PROTOCOL in the environment\)$/);
+    expect(error(['--tls-cert', 'c.pem'])).toMatch(/only the certificate \(from --tls-cert\)/);
+    // a value that is fine is remembered with its source, for errors found later (a missing peers file)
+    expect(config(['--peers', 'p'], {}, { CHAT_DB: 'x.db' }, ).from).toMatchObject({ CHAT_PEERS: '--peers', CHAT_DB: 'CHAT_DB in .env' });
+  });
+
+  it('serves the page over HTTPS with the TLS files, or with a pair of its own', () => {
+    expect(config([]).webTls).toBeUndefined();
+    expect(config(['--tls-cert', 'c.pem', '--tls-key', 'k.pem']).webTls).toEqual({ cert: 'c.pem', key: 'k.pem' });
+    expect(config(['--tls-cert', 'c.pem', '--tls-key', 'k.pem', '--web-tls-cert', 'w.pem', '--web-tls-key', 'wk.pem']).webTls).toEqual({ cert: 'w.pem', key: 'wk.pem' });
+    expect(config(['--tls-cert', 'c.pem', '--tls-key', 'k.pem', '--web-port', 'off']).webTls).toBeUndefined();
+  });
+
+  it('--help names every variable of .env.example, and .env.example every variable --help names', () => {
+    const variables = (text: string) => new Set(text.match(/\b(CHAT_[A-Z_]*[A-Z]|LOG_LEVEL)\b/g));
+    // the variables .env.example sets (a comment may name one that is gone)
+    const example = new Set([...readFileSync(resolve(import.meta.dirname, '../../.env.example'), 'utf8').matchAll(/^(CHAT_[A-Z_]*[A-Z]|LOG_LEVEL)=/gm)].map((match) => match[1]!));
+    const help = variables(HELP);
+    expect([...example].filter((name) => !help.has(name))).toEqual([]);
+    expect([...help].filter((name) => !example.has(name))).toEqual([]);
+    expect([...example].filter((name) => !KNOWN_VARIABLES.includes(name))).toEqual([]);
   });
 });
 
@@ -112,7 +149,7 @@ describe('peers file', () => {
   it('takes CHAT_LINK_KEY from the environment only (no flag shows it in a process list); empty means none', () => {
     expect(config([], { CHAT_LINK_KEY: 's3cret' }).linkKey).toBe('s3cret');
     expect(config([], { CHAT_LINK_KEY: '' }).linkKey).toBeUndefined();
-    expect(parseConfig([], { CHAT_LINK_KEY: 'two words' }, {})).toEqual({ error: 'CHAT_LINK_KEY may not hold spaces' });
+    expect(parseConfig([], { CHAT_LINK_KEY: 'two words' }, {})).toEqual({ error: 'CHAT_LINK_KEY may not hold spaces (from CHAT_LINK_KEY in the environment)' });
   });
 
   it('names the line that is wrong', () => {
@@ -123,7 +160,7 @@ describe('peers file', () => {
 describe('.env files', () => {
   it('reads NAME=value lines, comments, export, quotes and trailing comments', () => {
     const text = '# settings\n\nCHAT_PORT=6000\r\nexport CHAT_NAME = hub \nCHAT_DB="./my data/chat.db"\nCHAT_LOG=\'#not a comment\'\nCHAT_PROTOCOL=direct # the course\n';
-    expect(parseDotenv(text)).toEqual({ values: { CHAT_PORT: '6000', CHAT_NAME: 'hub', CHAT_DB: './my data/chat.db', CHAT_LOG: '#not a comment', CHAT_PROTOCOL: 'direct' } });
+    expect(parseDotenv(text)).toEqual({ values: { CHAT_PORT: '6000', CHAT_NAME: 'hub', CHAT_DB: './my data/chat.db', CHAT_LOG: '#not a comment', CHAT_PROTOCOL: 'direct' }, lines: expect.any(Object) });
   });
 
   it('a line without = is an error naming the line, not a value that swallows the next line', () => {

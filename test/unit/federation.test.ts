@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initialState } from '../../src/server-step.js';
+import { initialState, step } from '../../src/server-step.js';
 import { keepsExisting, splitChannel, splitUser, usesLinkFrom, withDialled, withLink } from '../../src/dialects/channels/federation/state.js';
 import { newConn, withConn, type State } from '../../src/core/state.js';
 import { fedChannels } from '../../src/dialects/channels/federation/codec.js';
@@ -36,6 +36,14 @@ describe('federation names and links', () => {
     expect(usesLinkFrom(withLinkConn(serverNamed('s1'), 'c1', 's2', false), '127.0.0.2')).toBe(true);
     expect(usesLinkFrom(serverNamed('s1'), '127.0.0.2')).toBe(false);
     expect(usesLinkFrom(withLinkConn(serverNamed('s2'), 'c1', 's1', true), '127.0.0.2')).toBe(false);
+  });
+
+  it('logs a link it dialled as `to` the peer, opening and closing alike (one accepted as `from`)', () => {
+    const remote = { address: '127.0.0.2', port: 5378 };
+    const opened = step(serverNamed('s1'), { kind: 'connected', conn: 'c1', remote, listener: 'auto', dialled: { address: '127.0.0.2', port: 5378 }, at: 0 });
+    const closed = step(opened.state, { kind: 'closed', conn: 'c1', cause: 'ended', at: 1 });
+    expect([...opened.log, ...closed.log].map((event) => event.msg).filter((msg) => msg.startsWith('connection')))
+      .toEqual(['connection c1 to 127.0.0.2:5378', 'connection c1 to 127.0.0.2:5378 closed']);
   });
 
   it('cuts FEDCHANNELS into lines no longer than the limit', () => {

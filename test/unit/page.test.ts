@@ -111,6 +111,13 @@ describe('the page in channels mode', () => {
     expect(state).toMatchObject({ phase: 'in', channels: ['general'] });
   });
 
+  it('acts in the chat only once the login is answered: a channel asked for before RESULT LOGIN sends nothing', () => {
+    const early = run(pageState('channels', 'carl', 's3cret', true), { kind: 'open' }, line('RESULT REGISTER 1'),
+      { kind: 'create', channel: 'lab' }, { kind: 'pick', channel: 'general' }, { kind: 'refresh' });
+    expect(early.state.phase).toBe('loggingIn');
+    expect(sent(early.out)).toEqual(['REGISTER carl s3cret', 'LOGIN carl s3cret']);
+  });
+
   it('creates a channel and joins it; text then goes there; messages show their channel', () => {
     const { state, out } = run(loggedIn().state, { kind: 'create', channel: 'lab' }, line('RESULT CREATE lab 1'), line('RESULT JOIN lab 1'),
       { kind: 'say', text: 'hello' }, line('RECV carl lab hello'));

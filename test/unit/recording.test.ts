@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { freshen, parseRecording, unescapeBytes } from '../../src/recording/parse.js';
 import { formatLogLine } from '../../src/log/format.js';
-import { expectedLine, Placeholders, sentLine, withoutPasswords } from '../../src/recording/write.js';
+import { expectedLine, FreshNames, Placeholders, sentLine, withoutPasswords } from '../../src/recording/write.js';
 
 describe('recording format', () => {
   it('reads every kind of event and the settings', () => {
@@ -23,6 +23,13 @@ describe('recording format', () => {
 });
 
 describe('log format', () => {
+  it('says which node of a cluster wrote a record: a worker\'s label, else the node\'s name', () => {
+    const record = { time: '2026-01-01T12:00:01.234Z', level: 30, msg: 'alice logged in (direct, n2.c1)' };
+    expect(formatLogLine(JSON.stringify({ ...record, node: 'host-1-ab', label: 'n2' }))).toBe('12:00:01.234 INFO  [n2] alice logged in (direct, n2.c1)');
+    expect(formatLogLine(JSON.stringify({ ...record, node: 'host-1-ab' }))).toBe('12:00:01.234 INFO  [host-1-ab] alice logged in (direct, n2.c1)');
+    expect(formatLogLine(JSON.stringify(record))).toBe('12:00:01.234 INFO  alice logged in (direct, n2.c1)');
+  });
+
   it('turns a pino record into a line a person reads', () => {
     expect(formatLogLine('{"level":30,"time":"2026-01-01T12:00:01.234Z","msg":"alice logged in"}')).toBe('12:00:01.234 INFO  alice logged in');
   });
@@ -52,6 +59,19 @@ describe('fresh names and password placeholders', () => {
 });
 
 describe('writing recordings', () => {
+  it('writes names made in the session (users, accounts, channels) as fresh names, wherever they appear', () => {
+    const fresh = new FreshNames();
+    for (const line of ['REGISTER alice $pw-alice-1', 'CREATE lobby', 'NAME mia', 'HELLO-FROM dora', 'NAME mira', 'NAME bob!', 'SAY lobby hi']) fresh.learn(line);
+    expect(fresh.mark('RECV bob lobby hi alice')).toBe('RECV bob lobby$ hi alice$');
+    expect(fresh.mark('LIST-OK alice,bob,mira,dora')).toBe('LIST-OK alice$,bob,mira$,dora$');
+    expect(fresh.mark('WELCOME mia Welcome, mia! 1 other user is here.')).toBe('WELCOME mia$ Welcome, mia$! 1 other user is here.');
+    expect(fresh.mark('RESULT JOIN lobby:127.0.0.1 1')).toBe('RESULT JOIN lobby$:127.0.0.1 1');
+    // not inside other words, not a placeholder, not a name that cannot carry the $
+    expect(fresh.mark('SAY lobby malice alice2 $pw-alice-1 bob!')).toBe('SAY lobby$ malice alice2 $pw-alice-1 bob!');
+    // and what it writes reads back as one name per run
+    expect(freshen(fresh.mark('RENAMED mia mira'), 'x7')).toBe('RENAMED miax7 mirax7');
+  });
+
   it('replaces the passwords of REGISTER and LOGIN by placeholders, the same password of an account by the same one', () => {
     const placeholders = new Placeholders();
     expect(withoutPasswords('REGISTER alice s3cret', placeholders)).toBe('REGISTER alice $pw-alice-1');

@@ -8,8 +8,11 @@ export type ErrorCode =
 export function welcome(name: string, online: number): string {
   const others = online - 1;
   const company = others === 0 ? 'nobody else is here yet' : others === 1 ? '1 other user is here' : `${others} other users are here`;
-  return `WELCOME ${name} Welcome, ${name}! ${company}. Type /help for commands.`;
+  return `WELCOME ${name} Welcome, ${name}! ${company}. Type HELP for commands.`;
 }
+
+/** messenger: the answer to HELP, one line naming every verb with its arguments (protocol.txt "HELP"). */
+export const HELP_LINE = 'HELP NAME username, BROADCAST text, WHISPER user text, USERS, HELP, QUIT [reason]';
 
 export const bye = (text: string) => `BYE ${text}`;
 export const error = (code: ErrorCode, text: string) => `ERROR ${code} ${text}`;

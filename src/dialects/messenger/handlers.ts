@@ -7,7 +7,7 @@ import { takenReason, takenWithoutPassword } from '../../core/name-policy.js';
 import type { NameClaimed } from '../../core/step.js';
 import { updateConn, type State } from '../../core/state.js';
 import type { ConnId } from '../../core/types.js';
-import { bye, error, userList, welcome, type ErrorCode } from './codec.js';
+import { bye, error, HELP_LINE, userList, welcome, type ErrorCode } from './codec.js';
 
 export function fail(state: State, conn: ConnId, code: ErrorCode, text: string): Step {
   return reply(state, conn, error(code, text));
@@ -80,6 +80,11 @@ export function whisper({ state, conn, args: [raw, text] }: Ctx): Step {
 // messenger: every online user of every dialect, sorted by code point
 export function users({ state, conn }: Ctx): Step {
   return reply(state, conn.id, userList(state.names.keys()));
+}
+
+// messenger: HELP lists the verbs, in one line (protocol.txt "HELP")
+export function help({ state, conn }: Ctx): Step {
+  return reply(state, conn.id, HELP_LINE);
 }
 
 // messenger: QUIT is answered with BYE, then the server closes; the others see `LEFT user quit`

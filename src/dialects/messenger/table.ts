@@ -1,7 +1,7 @@
 // The messenger dialect's verbs: arguments, login guard, handler, failure reply.
 import { CLIENTS, USERS, type Ctx, type DialectRules, type Row } from '../../core/dispatch.js';
 import { quoted } from '../../core/names.js';
-import { broadcast, fail, invalidName, name, quit, users, whisper } from './handlers.js';
+import { broadcast, fail, help, invalidName, name, quit, users, whisper } from './handlers.js';
 
 const usage = (text: string) => ({ state, conn }: Ctx) => fail(state, conn.id, 'BAD-ARGUMENTS', `usage: ${text}`);
 
@@ -13,6 +13,8 @@ const table = new Map<string, Row>([
   ['BROADCAST', { handler: broadcast, from: USERS, arity: 1, text: true, fail: usage('BROADCAST text') }],
   ['WHISPER', { handler: whisper, from: USERS, arity: 2, text: true, fail: usage('WHISPER user text') }],
   ['USERS', { handler: users, from: USERS, arity: 0, fail: usage('USERS') }],
+  // messenger: HELP works before NAME too, so a person at nc can find their way in
+  ['HELP', { handler: help, from: CLIENTS, arity: 0, fail: help }],
   // messenger: QUIT works before NAME too, so nobody is ever stuck
   ['QUIT', { handler: quit, from: CLIENTS, arity: 1, text: true, optional: true, fail: quit }],
 ]);
