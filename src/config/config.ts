@@ -108,23 +108,8 @@ interface Given {
   readonly from: string;
 }
 
-function parse(argv: readonly string[], env: Env, dotenv: Env, dotenvLines: Readonly<Record<string, number>>): ConfigResult {
-  const parsed = readArgs(argv, {
-        address: { type: 'string' }, port: { type: 'string' }, 'web-port': { type: 'string' }, protocol: { type: 'string' }, db: { type: 'string' },
-        log: { type: 'string' }, 'max-users': { type: 'string' }, peers: { type: 'string' }, name: { type: 'string' },
-        record: { type: 'string' }, 'metrics-port': { type: 'string' }, 'metrics-address': { type: 'string' },
-        'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'tls-port': { type: 'string' },
-        'web-tls-cert': { type: 'string' }, 'web-tls-key': { type: 'string' },
-        cluster: { type: 'string' }, workers: { type: 'string' }, 'pid-file': { type: 'string' },
-        help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' },
-      });
-  if ('error' in parsed) return { error: `${parsed.error}\nsee chat-server --help` };
-  const { values, positionals } = parsed;
-  // `chat-server help` is a person asking, not a port
-  if (values.help || positionals[0] === 'help') return { help: true };
-  if (values.version) return { version: true };
-  if (positionals.length > 2) return { error: `too many arguments: ${positionals.slice(2).join(' ')} (see --help)` };
-
+/** Where each setting is read: a flag, then the environment, then .env; `from` remembers where each came from. */
+function sourcesOf(env: Env, dotenv: Env, dotenvLines: Readonly<Record<string, number>>) {
   const from: Record<string, string> = {};
   // flags, then env, then .env; an empty value means "none" where .env.example says so, else it is an error
   const given = (variable: string, flag?: string, flagName?: string): Given | undefined => {
@@ -155,6 +140,27 @@ function parse(argv: readonly string[], env: Env, dotenv: Env, dotenvLines: Read
     if (number < min || number > max) throw new ConfigError(`${what} must be between ${min} and ${max}, got ${number}${describeSource(value.from)}`);
     return number;
   };
+  return { from, given, pick, integer };
+}
+
+function parse(argv: readonly string[], env: Env, dotenv: Env, dotenvLines: Readonly<Record<string, number>>): ConfigResult {
+  const parsed = readArgs(argv, {
+        address: { type: 'string' }, port: { type: 'string' }, 'web-port': { type: 'string' }, protocol: { type: 'string' }, db: { type: 'string' },
+        log: { type: 'string' }, 'max-users': { type: 'string' }, peers: { type: 'string' }, name: { type: 'string' },
+        record: { type: 'string' }, 'metrics-port': { type: 'string' }, 'metrics-address': { type: 'string' },
+        'tls-cert': { type: 'string' }, 'tls-key': { type: 'string' }, 'tls-port': { type: 'string' },
+        'web-tls-cert': { type: 'string' }, 'web-tls-key': { type: 'string' },
+        cluster: { type: 'string' }, workers: { type: 'string' }, 'pid-file': { type: 'string' },
+        help: { type: 'boolean', short: 'h' }, version: { type: 'boolean', short: 'v' },
+      });
+  if ('error' in parsed) return { error: `${parsed.error}\nsee chat-server --help` };
+  const { values, positionals } = parsed;
+  // `chat-server help` is a person asking, not a port
+  if (values.help || positionals[0] === 'help') return { help: true };
+  if (values.version) return { version: true };
+  if (positionals.length > 2) return { error: `too many arguments: ${positionals.slice(2).join(' ')} (see --help)` };
+
+  const { from, given, pick, integer } = sourcesOf(env, dotenv, dotenvLines);
   const portFlag = values.port !== undefined ? '--port' : 'the first argument (the port)';
   const port = integer('CHAT_PORT', 'port', 5378, 0, 65535, values.port ?? positionals[0], portFlag);
   const webPortGiven = given('CHAT_WEB_PORT', values['web-port'], '--web-port');

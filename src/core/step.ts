@@ -16,27 +16,16 @@ export type NameClaimed = Extract<EffectResult, { kind: 'nameClaimed' }>;
 /** The server: a state and a command in, the next state and what it sends, starts and logs out. */
 export type StepFn = (state: State, command: Command) => Step;
 
+type DialectOf = (conn: Conn) => DialectModule | undefined;
+
 /** The server's step function over the dialects of `registry`. */
 export function createStep(registry: Registry): StepFn {
   const dialectOf = (conn: Conn): DialectModule | undefined => (conn.dialect === undefined ? undefined : registry.dialects.get(conn.dialect));
 
   function handle(state: State, command: Command): Step {
     switch (command.kind) {
-      case 'connected': {
-        const { conn, remote, listener, dialled, transport, nonce } = command;
-        const fixed = listener === 'auto' ? undefined : registry.dialects.get(listener);
-        const fresh: Conn = {
-          ...newConn(conn, remote, listener), ...(dialled ? { registered: 'outgoing' as const, outbound: true as const } : {}), ...(transport ? { transport } : {}), ...(nonce !== undefined ? { nonce } : {}),
-        };
-        // a connection we opened registers by itself (onDialled); every other connection must log in in time
-        const loginBy = state.limits.loginTimeoutMs && !dialled ? { loginBy: command.at + state.limits.loginTimeoutMs } : {};
-        const opened = fixed ? { ...fresh, ...loginBy, dialect: fixed.name, can: fixed.capabilities } : { ...fresh, ...loginBy };
-        return chain(withConn(state, opened),
-          (s) => note(s, 'info', 'connection', dialled ? `connection ${conn} to ${remote.address}:${remote.port}` : `connection ${conn} from ${remote.address}:${remote.port}`, { conn, remote }),
-          (s) => (dialled && fixed?.onDialled ? fixed.onDialled(ctxOf(s, opened, command.at), dialled) : none(s)),
-          (s) => flowControl(s, conn, command.at),
-        );
-      }
+      case 'connected':
+        return connected(registry, state, command);
       case 'line':
       case 'tooLong':
         return turns.arrive(state, command);
@@ -45,11 +34,11 @@ export function createStep(registry: Registry): StepFn {
       case 'inputEnded':
         return finishIfDone(updateConn(state, command.conn, { inputEnded: true }), command.conn);
       case 'closed':
-        return closed(state, command.conn, command.cause, command.at);
+        return closed(dialectOf, state, command.conn, command.cause, command.at);
       case 'cluster':
         return clusterEvent(state, command.event);
       case 'nameClaimed':
-        return resume(state, command.conn, (s) => claimed(s, command), command.at);
+        return resume(state, command.conn, (s) => claimed(dialectOf, s, command), command.at);
       default: {
         const handler = registry.resultHandler(command.kind);
         if (!handler) return note(state, 'error', 'bug', `no dialect handles the effect result ${command.kind}`, { conn: command.conn });
@@ -113,45 +102,13 @@ export function createStep(registry: Registry): StepFn {
     return join([handled, turns.pump(handled.state, connId, now)]);
   }
 
-  /** The cluster answered a name claim: the connection's dialect goes on, unless it closed meanwhile. */
-  function claimed(state: State, result: NameClaimed): Step {
-    const conn = state.conns.get(result.conn);
-    const onClaimed = conn && !conn.closing ? dialectOf(conn)?.onClaimed : undefined;
-    if (onClaimed) return onClaimed(ctxOf(state, conn!, result.at), result);
-    // nobody is left to take the name: give it back
-    if (result.outcome !== 'granted') return none(state);
-    return chain(state,
-      (s) => release(s, result.user, 'lost'),
-      (s) => note(s, 'info', 'claimAbandoned', `${result.user}'s connection closed before the cluster granted the name`, { conn: result.conn, user: result.user }),
-    );
-  }
-
   /** A connection whose input ended is closed once it waits on nothing and has nothing queued. */
   function finishIfDone(state: State, connId: ConnId): Step {
     const conn = state.conns.get(connId);
     if (!conn?.inputEnded || conn.closing || conn.waiting || conn.queue.size > 0) return none(state);
     return chain(updateConn(state, connId, { closing: 'finished' }),
-      (s) => logOut(s, connId, leaveHow(conn, 'ended')),
+      (s) => logOut(s, connId, leaveHow(dialectOf, conn, 'ended')),
       (s) => effect(s, { type: 'close', conn: connId }),
-    );
-  }
-
-  // a dialect with QUIT leaves with it; in the others closing the socket cleanly is the way to leave
-  function leaveHow(conn: Conn, cause: CloseCause): LeaveHow {
-    return conn.closing === 'quit' || (cause === 'ended' && dialectOf(conn)?.cleanCloseIsQuit !== false) ? 'quit' : 'lost';
-  }
-
-  function closed(state: State, connId: ConnId, cause: CloseCause, at: number): Step {
-    const conn = state.conns.get(connId);
-    if (!conn) return none(state);
-    const module = dialectOf(conn);
-    return chain(state,
-      (s) => reportExcess(s, connId, at, true),
-      (s) => (module?.onClosed ? module.onClosed(s, conn) : none(s)),
-      (s) => logOut(s, connId, leaveHow(conn, cause)),
-      (s) => none(withoutConn(s, connId)),
-      (s) => note(s, 'info', 'disconnect', `connection ${connId} ${conn.outbound ? 'to' : 'from'} ${conn.remote.address}:${conn.remote.port} ${cause === 'ended' ? 'closed' : 'dropped (reset or error)'}`,
-        { conn: connId, user: conn.user, cause, remote: conn.remote }),
     );
   }
 
@@ -162,4 +119,51 @@ function ctxOf(state: State, conn: Conn, at: number): Ctx {
   return { state, conn, args: [], at };
 }
 
+/** A socket opened: the connection is known, with its dialect when its listener fixes one, and its login deadline. */
+function connected(registry: Registry, state: State, command: Extract<Command, { kind: 'connected' }>): Step {
+  const { conn, remote, listener, dialled, transport, nonce } = command;
+  const fixed = listener === 'auto' ? undefined : registry.dialects.get(listener);
+  const fresh: Conn = {
+    ...newConn(conn, remote, listener), ...(dialled ? { registered: 'outgoing' as const, outbound: true as const } : {}), ...(transport ? { transport } : {}), ...(nonce !== undefined ? { nonce } : {}),
+  };
+  // a connection we opened registers by itself (onDialled); every other connection must log in in time
+  const loginBy = state.limits.loginTimeoutMs && !dialled ? { loginBy: command.at + state.limits.loginTimeoutMs } : {};
+  const opened = fixed ? { ...fresh, ...loginBy, dialect: fixed.name, can: fixed.capabilities } : { ...fresh, ...loginBy };
+  return chain(withConn(state, opened),
+    (s) => note(s, 'info', 'connection', dialled ? `connection ${conn} to ${remote.address}:${remote.port}` : `connection ${conn} from ${remote.address}:${remote.port}`, { conn, remote }),
+    (s) => (dialled && fixed?.onDialled ? fixed.onDialled(ctxOf(s, opened, command.at), dialled) : none(s)),
+    (s) => flowControl(s, conn, command.at),
+  );
+}
 
+/** The cluster answered a name claim: the connection's dialect goes on, unless it closed meanwhile. */
+function claimed(dialectOf: DialectOf, state: State, result: NameClaimed): Step {
+  const conn = state.conns.get(result.conn);
+  const onClaimed = conn && !conn.closing ? dialectOf(conn)?.onClaimed : undefined;
+  if (onClaimed) return onClaimed(ctxOf(state, conn!, result.at), result);
+  // nobody is left to take the name: give it back
+  if (result.outcome !== 'granted') return none(state);
+  return chain(state,
+    (s) => release(s, result.user, 'lost'),
+    (s) => note(s, 'info', 'claimAbandoned', `${result.user}'s connection closed before the cluster granted the name`, { conn: result.conn, user: result.user }),
+  );
+}
+
+// a dialect with QUIT leaves with it; in the others closing the socket cleanly is the way to leave
+function leaveHow(dialectOf: DialectOf, conn: Conn, cause: CloseCause): LeaveHow {
+  return conn.closing === 'quit' || (cause === 'ended' && dialectOf(conn)?.cleanCloseIsQuit !== false) ? 'quit' : 'lost';
+}
+
+function closed(dialectOf: DialectOf, state: State, connId: ConnId, cause: CloseCause, at: number): Step {
+  const conn = state.conns.get(connId);
+  if (!conn) return none(state);
+  const module = dialectOf(conn);
+  return chain(state,
+    (s) => reportExcess(s, connId, at, true),
+    (s) => (module?.onClosed ? module.onClosed(s, conn) : none(s)),
+    (s) => logOut(s, connId, leaveHow(dialectOf, conn, cause)),
+    (s) => none(withoutConn(s, connId)),
+    (s) => note(s, 'info', 'disconnect', `connection ${connId} ${conn.outbound ? 'to' : 'from'} ${conn.remote.address}:${conn.remote.port} ${cause === 'ended' ? 'closed' : 'dropped (reset or error)'}`,
+      { conn: connId, user: conn.user, cause, remote: conn.remote }),
+  );
+}
