@@ -3,6 +3,7 @@
 // socket pattern that locked others out, or got in where it should not, before the admission existed.
 import { writeFileSync } from 'node:fs';
 import { get } from 'node:http';
+import { get as getHttps } from 'node:https';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -54,12 +55,15 @@ function closedByServer(socket: Socket, timeoutMs = 5000): Promise<void> {
 }
 
 /** Loads the page from `localAddress`: the HTTP status, or 0 if the server hung up without one. */
-function pageStatus(webPort: number, localAddress: string, timeoutMs = 5000): Promise<number> {
+/** The page's HTTP status; `secure` when the server has a certificate (then the web port serves HTTPS). */
+function pageStatus(webPort: number, localAddress: string, { secure = false, timeoutMs = 5000 } = {}): Promise<number> {
   return new Promise((done) => {
-    const request = get({ host: '127.0.0.1', port: webPort, path: '/', localAddress, agent: false }, (response) => {
+    const options = { host: '127.0.0.1', port: webPort, path: '/', localAddress, agent: false as const };
+    const request = (secure ? getHttps({ ...options, rejectUnauthorized: false }, onResponse) : get(options, onResponse));
+    function onResponse(response: import('node:http').IncomingMessage) {
       response.resume();
       done(response.statusCode ?? 0);
-    });
+    }
     request.setTimeout(timeoutMs, () => request.destroy());
     request.on('error', () => done(0));
   });
@@ -92,7 +96,7 @@ describe.skipIf(!HAS_OPENSSL)(HAS_OPENSSL ? 'the TLS port' : 'the TLS port — S
     tia.send('USERS');
     expect(await tia.next()).toBe('USERS tia');
     tia.close();
-    expect(await pageStatus(s.webPort!, '127.0.0.2')).toBe(200);
+    expect(await pageStatus(s.webPort!, '127.0.0.2', { secure: true })).toBe(200);
     // each limit it hit is logged once for the storm, not once per socket
     expect(await linesShown(s, /closed (a connection|\d+ more connections).* nobody had logged in on/)).toBe(1);
   });

@@ -31,6 +31,9 @@ function matching(settings: Recording['settings']): StartOptions {
   if (settings['max-users']) args.push('--max-users', settings['max-users']);
   if (settings.name) args.push('--name', settings.name);
   if (settings['max-line']) env.CHAT_MAX_LINE = settings['max-line'];
+  if (settings['max-channels-per-user']) env.CHAT_MAX_CHANNELS_PER_USER = settings['max-channels-per-user'];
+  if (settings['max-channels']) env.CHAT_MAX_CHANNELS = settings['max-channels'];
+  if (settings['register-per-hour']) env.CHAT_REGISTER_PER_HOUR = settings['register-per-hour'];
   if (settings.peers !== undefined) {
     const peersFile = join(tempDir(), 'peers');
     writeFileSync(peersFile, peersOf(settings).map((p) => `${p.address}:${p.port}`).join('\n'));
