@@ -4,7 +4,7 @@ import { heldUsers } from '../src/core/cluster.js';
 import { DIALECTS, initialState, step } from '../src/server-step.js';
 import type { Limits } from '../src/config/limits.js';
 import { isServer } from '../src/core/flow.js';
-import type { Limits as CoreLimits } from '../src/core/state.js';
+import type { CoreLimits } from '../src/core/state.js';
 import type { Federation } from '../src/server-step.js';
 import type { LogEvent } from '../src/core/types.js';
 import type { Backplane } from './cluster/backplane.js';

@@ -61,7 +61,7 @@ export interface Conn {
   readonly closing?: 'quit' | 'refused' | 'finished' | 'flooded' | 'timedOut';
 }
 
-export interface Limits {
+export interface CoreLimits {
   readonly maxUsers: number;
   /** Lines a connection may queue while it waits on an effect before its socket is no longer read. */
   readonly maxQueued: number;
@@ -88,7 +88,7 @@ export interface ClusterNode {
 }
 
 export interface State {
-  readonly limits: Limits;
+  readonly limits: CoreLimits;
   /** Set when this process is one node of a cluster; its name. */
   readonly cluster?: string;
   /** Users online on other nodes of the cluster (each is in `names` and `loginOrder` too, never in `online`). */
@@ -136,7 +136,7 @@ export type Members = SortedMap<ConnId, DialectName>;
 export const NO_CAPABILITIES: ReadonlySet<Capability> = new Set();
 const NO_MEMBERS: Members = SortedMap.of();
 
-export function initialState(limits: Limits, stored: Stored = { accounts: [], channels: [] }, cluster?: ClusterNode): State {
+export function initialState(limits: CoreLimits, stored: Stored = { accounts: [], channels: [] }, cluster?: ClusterNode): State {
   const channelNames = [...stored.channels];
   const remoteUsers = IMap((cluster?.users ?? []).filter(([, user]) => user.node !== cluster?.node).map(([name, user]): [string, RemoteUser] => [name, user]));
   return {

@@ -3,12 +3,12 @@
 // No I/O and no clock: every command says when it happened (`at`, 0 unless a test cares).
 import { forEachDelivery } from '../../src/core/audience.js';
 import type { Sent } from '../../src/core/steps.js';
-import type { Limits, State } from '../../src/core/state.js';
+import type { CoreLimits, State } from '../../src/core/state.js';
 import type { CloseCause, Command, Effect, ListenerMode, LogEvent } from '../../src/core/types.js';
 import { DIALECTS, initialState, step } from '../../src/server-step.js';
 
 /** Limits roomy enough that a test meets one only when it sets it lower. */
-export const LIMITS: Limits = { maxUsers: 16, maxQueued: 1000, maxLineLength: 8192 };
+export const LIMITS: CoreLimits = { maxUsers: 16, maxQueued: 1000, maxLineLength: 8192 };
 /** The address every test connection comes from. */
 export const REMOTE = { address: '127.0.0.1', port: 1 };
 
@@ -42,7 +42,7 @@ export function run(commands: readonly Command[], state: State = initialState(LI
  * A server that keeps its state between calls: `s.run(...)` steps more commands, and `s.lines`, `s.effects`,
  * `s.log` grow with everything they produced.
  */
-export function coreServer(limits: Partial<Limits> = {}) {
+export function coreServer(limits: Partial<CoreLimits> = {}) {
   let state: State = initialState({ ...LIMITS, ...limits });
   const lines: Record<string, string[]> = {};
   const effects: Effect[] = [];

@@ -4,7 +4,7 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DIALECTS, initialState, step, type Federation } from '../../src/server-step.js';
 import { forEachDelivery } from '../../src/core/audience.js';
-import type { Limits, State } from '../../src/core/state.js';
+import type { CoreLimits, State } from '../../src/core/state.js';
 import type { Command, Effect, LogEvent } from '../../src/core/types.js';
 import { parsePeers } from '../../src/config/peers.js';
 import { proof } from '../../src/dialects/channels/federation/handshake.js';
@@ -12,10 +12,10 @@ import { proof } from '../../src/dialects/channels/federation/handshake.js';
 const hmac = (key: string, message: string) => createHmac('sha256', key).update(message).digest('hex');
 const KEY = 'k3y';
 const S1 = { address: '127.0.0.2', port: 5000 };
-const LIMITS: Limits = { maxUsers: 16, maxQueued: 1000, maxLineLength: 8192 };
+const LIMITS: CoreLimits = { maxUsers: 16, maxQueued: 1000, maxLineLength: 8192 };
 const N = (c: string) => c.repeat(32);
 
-function server(peers: Federation['peers'], extra: Partial<Federation> = {}, limits: Limits = LIMITS, name = 's2'): State {
+function server(peers: Federation['peers'], extra: Partial<Federation> = {}, limits: CoreLimits = LIMITS, name = 's2'): State {
   return initialState(limits, { accounts: [['alice', 'h']], channels: ['room'] }, { name, peers, hmac, ...extra });
 }
 
@@ -167,7 +167,7 @@ describe('a peer', () => {
   });
 
   it('has a rate of its own: a link flooding past it is dropped, while clients keep theirs', () => {
-    const limits: Limits = { ...LIMITS, rate: { perSecond: 1, burst: 3, floodMs: 1000 }, serverRate: { perSecond: 10, burst: 10, floodMs: 1000 } };
+    const limits: CoreLimits = { ...LIMITS, rate: { perSecond: 1, burst: 3, floodMs: 1000 }, serverRate: { perSecond: 10, burst: 10, floodMs: 1000 } };
     const up = keyedLinkUp(server([{ ...S1, key: KEY, name: 's1' }], {}, limits)).state;
     // 12 lines in one instant: within the link's burst (and a little past it), far past a client's
     const burst = run(Array.from({ length: 12 }, (_, i) => line('p', `FEDNEW c${i}`, 0)), up);

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DIALECTS, initialState, step } from '../../src/server-step.js';
 import { forEachDelivery } from '../../src/core/audience.js';
-import type { Limits, State } from '../../src/core/state.js';
+import type { CoreLimits, State } from '../../src/core/state.js';
 import type { Command, Effect } from '../../src/core/types.js';
 import { is } from 'immutable';
 import { lookalikesOf, skeleton } from '../../src/core/name-policy.js';
@@ -14,7 +14,7 @@ import { lookalikesOf, skeleton } from '../../src/core/name-policy.js';
 /** Every command but the cluster's (this fuzzes one node): each is about one connection. */
 type ConnCommand = Exclude<Command, { kind: 'cluster' }>;
 
-const LIMITS: Limits = {
+const LIMITS: CoreLimits = {
   maxUsers: 3,
   maxQueued: 5,
   maxLineLength: 8192,

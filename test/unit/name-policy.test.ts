@@ -7,11 +7,11 @@ import { lookalikesOf, onlineLookalike, skeleton, takenWithoutPassword } from '.
 import { createRefusal, withRegistration } from '../../src/core/quotas.js';
 import { isName, MAX_NAME_LENGTH } from '../../src/core/names.js';
 import { isStorablePassword, utf8Length } from '../../src/dialects/channels/password.js';
-import type { Limits, State } from '../../src/core/state.js';
+import type { CoreLimits, State } from '../../src/core/state.js';
 import type { Command } from '../../src/core/types.js';
 
 const at = 0;
-const LIMITS: Limits = { maxUsers: 16, maxQueued: 1000, maxLineLength: 8192 };
+const LIMITS: CoreLimits = { maxUsers: 16, maxQueued: 1000, maxLineLength: 8192 };
 const remote = { address: '10.0.0.1', port: 1 };
 
 function run(commands: Command[], state: State) {
@@ -105,7 +105,7 @@ describe('passwords', () => {
 });
 
 describe('quotas', () => {
-  const QUOTAS: Limits = { ...LIMITS, quotas: { channelsPerUser: 2, channels: 3, registerPerHour: 2 } };
+  const QUOTAS: CoreLimits = { ...LIMITS, quotas: { channelsPerUser: 2, channels: 3, registerPerHour: 2 } };
 
   it('counts registrations per address, refilling evenly over the hour', () => {
     let state: State = initialState(QUOTAS);
