@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { get } from 'node:https';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chromiumInstalled, launchChromium, openPage, shows, type LaunchedBrowser } from '../support/browser.js';
-import { HAS_OPENSSL, selfSignedCertificate } from '../support/certificate.js';
+import { HAS_OPENSSL, selfSigned } from '../support/certificate.js';
 import { cleanupAll, messengerUser, server } from './helpers.js';
 
 let launched: LaunchedBrowser | undefined;
@@ -15,7 +15,7 @@ afterAll(async () => {
 
 describe.skipIf(!HAS_OPENSSL)('HTTPS on the web port', () => {
   it('serves the page over HTTPS with the --tls-cert pair, checked against that certificate', async () => {
-    const { cert, key } = selfSignedCertificate();
+    const { cert, key } = selfSigned();
     const s = await server({ args: ['--tls-cert', cert, '--tls-key', key, '--tls-port', '0'] });
     expect(s.stdout()).toMatch(new RegExp(`web page on https://127\\.0\\.0\\.1:${s.webPort}/`));
     const page = await new Promise<{ status: number | undefined; body: string }>((done, fail) => {
@@ -29,7 +29,7 @@ describe.skipIf(!HAS_OPENSSL)('HTTPS on the web port', () => {
   }, 60_000);
 
   it.skipIf(!chromiumInstalled())('the page in Chromium talks over WSS: a name login, a broadcast both ways', async () => {
-    const { cert, key } = selfSignedCertificate();
+    const { cert, key } = selfSigned();
     const s = await server({ args: ['--tls-cert', cert, '--tls-key', key, '--tls-port', '0'] });
     launched = await launchChromium({ selfSigned: true });
     const { page, errors } = await openPage(launched.browser, `https://127.0.0.1:${s.webPort}/`, { width: 1000, height: 640 });

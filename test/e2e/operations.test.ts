@@ -1,12 +1,11 @@
 // What an operator runs beside the chat: the Prometheus endpoint and the TLS listener.
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { join } from 'node:path';
+import { HAS_OPENSSL, selfSigned } from '../support/certificate.js';
 import { connect as tlsConnect } from 'node:tls';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { LineQueue } from '../../streams/cli/replay/transport.js';
-import { runServerToExit, tempDir, type ServerProcess } from '../support/server.js';
+import { runServerToExit, type ServerProcess } from '../support/server.js';
 import { ask, channelsUser, cleanup, cleanupAll, client, directUser, until, messengerUser, server } from '../support/process.js';
 
 afterEach(cleanup);
@@ -86,19 +85,6 @@ describe('the Prometheus endpoint', () => {
     }
   });
 });
-
-const HAS_OPENSSL = spawnSync('openssl', ['version']).status === 0;
-
-/** A self-signed certificate for 127.0.0.1 and localhost, made with openssl in a temp folder. */
-function selfSigned(): { cert: string; key: string } {
-  const dir = tempDir();
-  const cert = join(dir, 'cert.pem');
-  const key = join(dir, 'key.pem');
-  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', key, '-out', cert], { encoding: 'utf8' });
-  if (made.status !== 0) throw new Error(`openssl could not make a certificate: ${made.stderr}`);
-  return { cert, key };
-}
 
 describe.skipIf(!HAS_OPENSSL)(HAS_OPENSSL ? 'the TLS listener' : 'the TLS listener — SKIPPED: openssl is not installed (.ci/run installs it)', () => {
   it('serves the same dialects and the same users over TLS, checked by a real TLS client', async () => {

@@ -5,7 +5,7 @@ import { tempDir } from './server.js';
 
 export const HAS_OPENSSL = spawnSync('openssl', ['version']).status === 0;
 
-export function selfSignedCertificate(): { cert: string; key: string } {
+export function selfSigned(): { cert: string; key: string } {
   const dir = tempDir();
   const cert = join(dir, 'cert.pem');
   const key = join(dir, 'key.pem');

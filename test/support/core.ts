@@ -2,6 +2,8 @@
 // gathers what came out (the lines each connection got, the outbound messages, effects and log events).
 // No I/O and no clock: every command says when it happened (`at`, 0 unless a test cares).
 import { forEachDelivery } from '../../src/core/audience.js';
+import type { Registry } from '../../src/core/dialect.js';
+import type { StepFn } from '../../src/core/step.js';
 import type { Sent } from '../../src/core/steps.js';
 import type { CoreLimits, State } from '../../src/core/state.js';
 import type { CloseCause, Command, Effect, ListenerMode, LogEvent } from '../../src/core/types.js';
@@ -23,14 +25,19 @@ export interface Run {
 
 /** Runs `commands` through step, from `state` (a fresh server with LIMITS by default). */
 export function run(commands: readonly Command[], state: State = initialState(LIMITS)): Run {
+  return runThrough(step, DIALECTS, commands, state);
+}
+
+/** The same run through another step function, over the registry whose dialects encode its output (a test-built one). */
+export function runThrough(stepFn: StepFn, registry: Registry, commands: readonly Command[], state: State): Run {
   const lines: Record<string, string[]> = {};
   const out: Sent[] = [];
   const effects: Effect[] = [];
   const log: LogEvent[] = [];
   for (const command of commands) {
-    const t = step(state, command);
+    const t = stepFn(state, command);
     state = t.state;
-    for (const sent of t.out) forEachDelivery(DIALECTS, sent, (conn, text) => (lines[conn] ??= []).push(text));
+    for (const sent of t.out) forEachDelivery(registry, sent, (conn, text) => (lines[conn] ??= []).push(text));
     out.push(...t.out);
     effects.push(...t.effects);
     log.push(...t.log);

@@ -1,23 +1,9 @@
-// TLS for the tests: a self-signed certificate made with openssl, and a line client over TLS.
-import { spawnSync } from 'node:child_process';
+// TLS for the tests: a line client over TLS (and, from certificate.ts, a self-signed certificate).
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { connect } from 'node:tls';
 import { LineQueue } from '../../streams/cli/replay/transport.js';
-import { tempDir } from './server.js';
 
-export const HAS_OPENSSL = spawnSync('openssl', ['version']).status === 0;
-
-/** A self-signed certificate for 127.0.0.1 and localhost, made with openssl in a temp folder. */
-export function selfSigned(): { cert: string; key: string } {
-  const dir = tempDir();
-  const cert = join(dir, 'cert.pem');
-  const key = join(dir, 'key.pem');
-  const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
-    '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', key, '-out', cert], { encoding: 'utf8' });
-  if (made.status !== 0) throw new Error(`openssl could not make a certificate: ${made.stderr}`);
-  return { cert, key };
-}
+export { HAS_OPENSSL, selfSigned } from './certificate.js';
 
 export interface TlsLineClient {
   send(line: string): void;

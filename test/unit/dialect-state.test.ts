@@ -1,14 +1,14 @@
 // A dialect with state and cluster hooks of its own is one folder and one registry line (test/support/tally/):
 // its slices live beside the other dialects', its cluster events reach only it, and a node gone is its business too.
 import { describe, expect, it } from 'vitest';
-import { forEachDelivery } from '../../src/core/audience.js';
 import { registry } from '../../src/core/dialect.js';
 import { initialState } from '../../src/core/state.js';
 import { createStep } from '../../src/core/step.js';
-import type { Command, Effect, LogEvent } from '../../src/core/types.js';
+import type { Command } from '../../src/core/types.js';
 import { channels } from '../../src/dialects/channels/index.js';
 import { direct } from '../../src/dialects/direct/index.js';
 import { messenger } from '../../src/dialects/messenger/index.js';
+import { runThrough } from '../support/core.js';
 import { tally } from '../support/tally/index.js';
 
 const dialects = registry([channels, direct, messenger, tally], 'direct');
@@ -17,17 +17,7 @@ const at = 0;
 const remote = { address: '127.0.0.1', port: 1 };
 
 function run(commands: Command[], state = initialState({ maxUsers: 16, maxQueued: 10, maxLineLength: 8192 }, undefined, { node: 'n1', users: [] })) {
-  const lines: Record<string, string[]> = {};
-  const effects: Effect[] = [];
-  const log: LogEvent[] = [];
-  for (const command of commands) {
-    const t = step(state, command);
-    state = t.state;
-    for (const sent of t.out) forEachDelivery(dialects, sent, (conn, line) => (lines[conn] ??= []).push(line));
-    effects.push(...t.effects);
-    log.push(...t.log);
-  }
-  return { state, lines, effects, log };
+  return runThrough(step, dialects, commands, state);
 }
 
 const line = (conn: string, text: string): Command => ({ kind: 'line', conn, text, at });

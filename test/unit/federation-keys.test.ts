@@ -2,36 +2,20 @@
 // ends, names, replacement of an established link, a peer's rate and its cap on remote members.
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { DIALECTS, initialState, step, type Federation } from '../../src/server-step.js';
-import { forEachDelivery } from '../../src/core/audience.js';
+import { initialState, type Federation } from '../../src/server-step.js';
+import { LIMITS, run, type Run } from '../support/core.js';
 import type { CoreLimits, State } from '../../src/core/state.js';
-import type { Command, Effect, LogEvent } from '../../src/core/types.js';
+import type { Command } from '../../src/core/types.js';
 import { parsePeers } from '../../src/config/peers.js';
 import { proof } from '../../src/dialects/channels/federation/handshake.js';
 
 const hmac = (key: string, message: string) => createHmac('sha256', key).update(message).digest('hex');
 const KEY = 'k3y';
 const S1 = { address: '127.0.0.2', port: 5000 };
-const LIMITS: CoreLimits = { maxUsers: 16, maxQueued: 1000, maxLineLength: 8192 };
 const N = (c: string) => c.repeat(32);
 
 function server(peers: Federation['peers'], extra: Partial<Federation> = {}, limits: CoreLimits = LIMITS, name = 's2'): State {
   return initialState(limits, { accounts: [['alice', 'h']], channels: ['room'] }, { name, peers, hmac, ...extra });
-}
-
-interface Run { state: State; lines: Record<string, string[]>; effects: Effect[]; log: LogEvent[] }
-function run(commands: Command[], state: State): Run {
-  const lines: Record<string, string[]> = {};
-  const effects: Effect[] = [];
-  const log: LogEvent[] = [];
-  for (const command of commands) {
-    const t = step(state, command);
-    state = t.state;
-    for (const sent of t.out) forEachDelivery(DIALECTS, sent, (conn, text) => (lines[conn] ??= []).push(text));
-    effects.push(...t.effects);
-    log.push(...t.log);
-  }
-  return { state, lines, effects, log };
 }
 
 const at = 0;
