@@ -52,25 +52,30 @@ export interface DialectRules {
   readonly answersEmptyLines?: boolean;
 }
 
-const ONE_SPACE = / /;
 const SPACE_RUN = / +/;
+
+/** Where the separator that starts at `space` ends: one space, or (`spaceRuns`) the whole run. No regex on the per-line path. */
+function afterSpace(text: string, space: number, spaceRuns: boolean): number {
+  let end = space + 1;
+  if (spaceRuns) while (text.charCodeAt(end) === 32) end++;
+  return end;
+}
 
 /** Splits what follows the verb into `row.arity` arguments; undefined when the count is wrong. */
 export function splitArgs(rest: string | undefined, row: Pick<Row, 'arity' | 'text' | 'optional'>, spaceRuns = false): string[] | undefined {
-  const separator = spaceRuns ? SPACE_RUN : ONE_SPACE;
   let args: string[];
   if (rest === undefined || (row.arity === 0 && rest.trim() === '')) args = [];
   else if (row.text) {
     args = [];
     let remaining = rest;
     while (args.length < row.arity - 1) {
-      const space = separator.exec(remaining);
-      if (!space) break;
-      args.push(remaining.slice(0, space.index));
-      remaining = remaining.slice(space.index + space[0].length);
+      const space = remaining.indexOf(' ');
+      if (space < 0) break;
+      args.push(remaining.slice(0, space));
+      remaining = remaining.slice(afterSpace(remaining, space, spaceRuns));
     }
     args.push(remaining);
-  } else args = rest.split(separator);
+  } else args = spaceRuns ? rest.split(SPACE_RUN) : rest.split(' ');
   const fewest = row.optional ? row.arity - 1 : row.arity;
   return args.length >= fewest && args.length <= row.arity ? args : undefined;
 }
@@ -85,9 +90,9 @@ export function shownVerb(text: string): string {
 }
 
 export function dispatch(rules: DialectRules, state: State, conn: Conn, text: string, at: number): Step {
-  const space = (rules.spaceRuns ? SPACE_RUN : ONE_SPACE).exec(text);
-  const verb = space ? text.slice(0, space.index) : text;
-  const rest = space ? text.slice(space.index + space[0].length) : undefined;
+  const space = text.indexOf(' ');
+  const verb = space < 0 ? text : text.slice(0, space);
+  const rest = space < 0 ? undefined : text.slice(afterSpace(text, space, rules.spaceRuns === true));
   const row = rules.table.get(verb);
   if (!row) return rules.unknownVerb({ state, conn, args: [], at }, shownVerb(verb));
   const args = splitArgs(rest, row, rules.spaceRuns);
