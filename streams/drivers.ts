@@ -12,7 +12,7 @@ export type Untimed = DistributiveOmit<EffectResult, 'at'>;
 
 /** Runs one effect: an edge effect at once (no result), any other to a result; a rejection becomes its failure result. */
 type HandlerOf<E extends Effect> = E extends EdgeEffect ? (effect: E) => void : (effect: E) => Promise<Untimed>;
-export type EffectHandlers = { readonly [T in Effect['type']]?: HandlerOf<Extract<Effect, { type: T }>> };
+export type EffectHandlers = { readonly [T in Effect['kind']]?: HandlerOf<Extract<Effect, { kind: T }>> };
 
 /** Sees the traffic as it passes (the --record recorder). */
 export interface TrafficTap {
@@ -53,15 +53,15 @@ export interface Driver {
 }
 
 /** Effects with no result to come back: run at once, in order, by the subscriber of the transitions. */
-const AT_ONCE: Readonly<Record<EdgeEffect['type'], true>> = { close: true, pause: true, resume: true, timer: true, releaseName: true, announce: true };
-export const runsAtOnce = (effect: Effect): effect is EdgeEffect => effect.type in AT_ONCE;
+const AT_ONCE: Readonly<Record<EdgeEffect['kind'], true>> = { close: true, pause: true, resume: true, timer: true, releaseName: true, announce: true };
+export const runsAtOnce = (effect: Effect): effect is EdgeEffect => effect.kind in AT_ONCE;
 
 type AnyHandler = (effect: Effect) => Promise<Untimed> | void;
 
 /** The drivers put together once, at start: effect type → its driver, the taps, the relay. */
 export interface Wiring {
   /** The handler of an effect's type; undefined when no driver runs it. */
-  handler(type: Effect['type']): AnyHandler | undefined;
+  handler(kind: Effect['kind']): AnyHandler | undefined;
   readonly tap: TrafficTap | undefined;
   readonly relay: Relay | undefined;
   forget(conn: ConnId): void;
@@ -71,17 +71,17 @@ export interface Wiring {
 export function wire(drivers: readonly Driver[]): Wiring {
   const handlers = new Map<string, { driver: string; run: AnyHandler }>();
   for (const driver of drivers) {
-    for (const [type, run] of Object.entries(driver.effects ?? {})) {
-      const taken = handlers.get(type);
-      if (taken) throw new Error(`two drivers run ${type} effects: ${taken.driver} and ${driver.name}`);
-      handlers.set(type, { driver: driver.name, run: run as AnyHandler });
+    for (const [kind, run] of Object.entries(driver.effects ?? {})) {
+      const taken = handlers.get(kind);
+      if (taken) throw new Error(`two drivers run ${kind} effects: ${taken.driver} and ${driver.name}`);
+      handlers.set(kind, { driver: driver.name, run: run as AnyHandler });
     }
   }
   const relays = drivers.filter((driver) => driver.relay);
   if (relays.length > 1) throw new Error(`two drivers relay messages: ${relays.map((driver) => driver.name).join(' and ')}`);
   const taps = drivers.flatMap((driver) => (driver.tap ? [driver.tap] : []));
   return {
-    handler: (type) => handlers.get(type)?.run,
+    handler: (kind) => handlers.get(kind)?.run,
     tap: taps.length === 0 ? undefined : {
       command: (command) => { for (const tap of taps) tap.command(command); },
       wrote: (conn, line) => { for (const tap of taps) tap.wrote(conn, line); },

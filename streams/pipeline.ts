@@ -113,24 +113,24 @@ function effectRunner(wiring: Wiring, results$: Subject<Command>, clock: () => n
   let inFlight = 0;
   let settled: (() => void) | undefined;
   const run = (e: Effect) => {
-    const handler = wiring.handler(e.type);
+    const handler = wiring.handler(e.kind);
     // an edge effect no driver runs is one this server has no edge for (no cluster: no names to release)
     if (runsAtOnce(e)) {
       try {
         handler?.(e);
       } catch (error) {
-        log({ level: 'error', event: 'bug', msg: `running ${e.type} failed: ${String(error)}`, stack: (error as Error).stack });
+        log({ level: 'error', event: 'bug', msg: `running ${e.kind} failed: ${String(error)}`, stack: (error as Error).stack });
       }
       return;
     }
     inFlight++;
     void Promise.resolve()
       .then(() => {
-        if (!handler) throw new Error(`no driver runs ${e.type} effects`);
+        if (!handler) throw new Error(`no driver runs ${e.kind} effects`);
         return handler(e) as Promise<Omit<Command, 'at'>>;
       })
       .catch((error: unknown) => {
-        log({ level: 'error', event: 'effectFailed', msg: `${e.type} for ${e.conn} failed: ${String(error)}`, conn: e.conn, stack: (error as Error).stack });
+        log({ level: 'error', event: 'effectFailed', msg: `${e.kind} for ${e.conn} failed: ${String(error)}`, conn: e.conn, stack: (error as Error).stack });
         return failedResult(e);
       })
       .then((result) => {
@@ -227,7 +227,7 @@ export function createPipeline(parts: PipelineParts): Pipeline {
       try {
         assembled.route(sent);
       } catch (error) {
-        log({ level: 'error', event: 'bug', msg: `routing a ${sent.msg.type} message failed: ${String(error)}`, stack: (error as Error).stack });
+        log({ level: 'error', event: 'bug', msg: `routing a ${sent.msg.kind} message failed: ${String(error)}`, stack: (error as Error).stack });
       }
     };
     // The order of work for each transition: log it, write it, then run its effects (so a `close` effect

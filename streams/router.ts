@@ -48,7 +48,7 @@ export function createRouter({ registry, sink, ack, maxSendQueue, tap, stats, re
     }
     if (stats) {
       stats.linesOut += count;
-      if (sent.msg.type !== 'reply') stats.deliveries += count;
+      if (sent.msg.kind !== 'reply') stats.deliveries += count;
     }
   };
 }

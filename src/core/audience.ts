@@ -36,7 +36,7 @@ export function forEachDelivery(registry: Registry, sent: Sent, write: (conn: Co
   const lines = new Map<DialectName, string | undefined>();
   forEachRecipient(state, sent.to, (conn, dialect) => {
     let line: string | undefined;
-    if (msg.type === 'reply') line = msg.line;
+    if (msg.kind === 'reply') line = msg.line;
     else if (dialect === lastDialect) line = lastLine;
     else {
       if (!lines.has(dialect)) lines.set(dialect, registry.dialects.get(dialect)?.encode(msg));

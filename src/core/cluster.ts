@@ -21,7 +21,7 @@ function joined(state: State, name: string, user: RemoteUser): Step {
     loginOrder: (before ? state.loginOrder.without(before.seq) : state.loginOrder).with(user.seq, name),
     names: state.names.with(name, true),
   }, name);
-  return before ? none(next) : sendHere(next, { type: 'joined', user: name });
+  return before ? none(next) : sendHere(next, { kind: 'joined', user: name });
 }
 
 function left(state: State, name: string, how: LeaveHow): Step {
@@ -33,7 +33,7 @@ function left(state: State, name: string, how: LeaveHow): Step {
     loginOrder: state.loginOrder.without(user.seq),
     names: state.names.without(name),
   }, name);
-  return sendHere(next, { type: 'left', user: name, how });
+  return sendHere(next, { kind: 'left', user: name, how });
 }
 
 function renamed(state: State, node: string, from: string, to: string): Step {
@@ -45,7 +45,7 @@ function renamed(state: State, node: string, from: string, to: string): Step {
     loginOrder: state.loginOrder.with(user.seq, to),
     names: state.names.without(from).with(to, true),
   }, from, to);
-  return sendHere(next, { type: 'renamed', from, to });
+  return sendHere(next, { kind: 'renamed', from, to });
 }
 
 /** A message for this node's connections only (the router forwards nothing of it). */
@@ -91,18 +91,18 @@ function nameTaken(state: State, user: string): Step {
   if (conn === undefined) return none(state);
   return chain(updateConn(state, conn, { closing: 'refused' }),
     (s) => logOut(s, conn, 'lost'),
-    (s) => effect(s, { type: 'close', conn }),
+    (s) => effect(s, { kind: 'close', conn }),
     (s) => note(s, 'warn', 'nameTaken', `${user} was logged in on another node while this one was cut off from the cluster; closing ${conn}`, { conn, user }),
   );
 }
 
 /** In a cluster: tells the other nodes (or one of them) what changed here; on its own a server has no one to tell. */
 export function announce(state: State, event: ClusterEvent, node?: string): Step {
-  return state.cluster === undefined ? none(state) : effect(state, { type: 'announce', event, ...(node !== undefined ? { node } : {}) });
+  return state.cluster === undefined ? none(state) : effect(state, { kind: 'announce', event, ...(node !== undefined ? { node } : {}) });
 }
 
 export function applyClusterEvent(state: State, event: ClusterEvent): Step {
-  switch (event.type) {
+  switch (event.kind) {
     case 'online': return joined(state, event.user, { node: event.node, seq: event.seq, can: event.can });
     case 'offline': return state.remoteUsers.get(event.user)?.node === event.node ? left(state, event.user, event.how) : none(state);
     case 'renamed': return renamed(state, event.node, event.from, event.to);
@@ -117,7 +117,7 @@ export function applyClusterEvent(state: State, event: ClusterEvent): Step {
     }
     case 'nodeJoined': return none(state);
     case 'nameTaken': return nameTaken(state, event.user);
-    default: return note(state, 'error', 'bug', `no dialect handles the cluster event ${event.type}`);
+    default: return note(state, 'error', 'bug', `no dialect handles the cluster event ${event.kind}`);
   }
 }
 
@@ -132,7 +132,7 @@ export function heldUsers(state: State): Array<{ readonly user: string; readonly
 }
 
 /** Messages only: presence notices are made by every node from the cluster's events, never forwarded. */
-const FORWARDED: ReadonlySet<Msg['type']> = new Set(['private', 'broadcast', 'recv']);
+const FORWARDED: ReadonlySet<Msg['kind']> = new Set(['private', 'broadcast', 'recv']);
 
 /**
  * Which other nodes a message sent here is also for: the one node holding its user, every node (`all`, with an
@@ -141,12 +141,12 @@ const FORWARDED: ReadonlySet<Msg['type']> = new Set(['private', 'broadcast', 're
 export function forwardTarget({ to, msg, state }: Sent): { readonly node: string | 'all'; readonly to: Audience } | undefined {
   switch (to.kind) {
     case 'user': {
-      const node = !FORWARDED.has(msg.type) || state.online.has(to.user) ? undefined : state.remoteUsers.get(to.user)?.node;
+      const node = !FORWARDED.has(msg.kind) || state.online.has(to.user) ? undefined : state.remoteUsers.get(to.user)?.node;
       return node === undefined ? undefined : { node, to };
     }
     case 'channel':
     case 'capable': {
-      if (!FORWARDED.has(msg.type)) return undefined;
+      if (!FORWARDED.has(msg.kind)) return undefined;
       // `except` names a connection of this node: the others have no such connection
       const { except: _, ...everywhere } = to;
       return { node: 'all', to: everywhere };

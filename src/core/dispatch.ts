@@ -108,6 +108,6 @@ function refuseTransport(state: State, conn: Conn, verb: string): Step {
   return chain(updateConn(state, conn.id, { closing: 'refused' }),
     (s) => note(s, 'warn', 'transportRefused', `refused ${verb} from ${conn.remote.address}:${conn.remote.port} over a ${conn.transport}: it is only taken on a plain TCP or TLS connection`,
       { conn: conn.id, remote: conn.remote, transport: conn.transport }),
-    (s) => effect(s, { type: 'close', conn: conn.id }),
+    (s) => effect(s, { kind: 'close', conn: conn.id }),
   );
 }

@@ -6,7 +6,7 @@ type Resulting = Exclude<Effect, EdgeEffect>;
 type Untimed<T> = T extends unknown ? Omit<T, 'at'> : never;
 
 export function failedResult(effect: Resulting): Untimed<EffectResult> {
-  switch (effect.type) {
+  switch (effect.kind) {
     case 'hashPassword': return { kind: 'passwordHashed', conn: effect.conn, user: effect.user, hash: null };
     case 'checkPassword': return { kind: 'passwordChecked', conn: effect.conn, user: effect.user, ok: false };
     case 'storeAccount': return { kind: 'accountStored', conn: effect.conn, user: effect.user, hash: effect.hash, ok: false };

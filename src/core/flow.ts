@@ -23,13 +23,13 @@ export function flowControl(state: State, id: ConnId, now: number): Step {
   const steps: Array<(s: State) => Step> = [];
   if (paused !== (conn.paused === true)) {
     steps.push(
-      (s) => effect(updateConn(s, id, { paused }), { type: paused ? 'pause' : 'resume', conn: id }),
+      (s) => effect(updateConn(s, id, { paused }), { kind: paused ? 'pause' : 'resume', conn: id }),
       (s) => note(s, 'debug', paused ? 'paused' : 'resumed', `${paused ? 'stopped' : 'started'} reading ${id}: ${size} lines queued`, { conn: id, queued: size }),
     );
   }
   // one timer a connection: set it only when something falls due before the one already set
   if (due !== undefined && (conn.timerAt === undefined || due < conn.timerAt)) {
-    steps.push((s) => effect(updateConn(s, id, { timerAt: due }), { type: 'timer', conn: id, at: due }));
+    steps.push((s) => effect(updateConn(s, id, { timerAt: due }), { kind: 'timer', conn: id, at: due }));
   }
   return steps.length ? chain(state, ...steps) : none(state);
 }

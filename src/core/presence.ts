@@ -33,7 +33,7 @@ export function isFull(state: State): boolean {
 export function claim(state: State, conn: ConnId, user: string, granted: (state: State) => Step, from?: string): Step {
   if (state.cluster === undefined) return granted(state);
   const can = [...(state.conns.get(conn)?.can ?? [])];
-  return effect(updateConn(state, conn, { waiting: true }), { type: 'claimName', conn, user, can, ...(from !== undefined ? { from } : {}) });
+  return effect(updateConn(state, conn, { waiting: true }), { kind: 'claimName', conn, user, can, ...(from !== undefined ? { from } : {}) });
 }
 
 /** Why the cluster refused a name, for the log. */
@@ -47,7 +47,7 @@ export const CLAIM_REFUSALS = {
 export function logIn(state: State, conn: ConnId, user: string, seq?: number): Step {
   const { remote, dialect } = state.conns.get(conn) ?? {};
   return chain(withOnline(state, conn, user, seq),
-    (s) => send(s, { kind: 'capable', capability: 'presence', except: conn }, { type: 'joined', user }),
+    (s) => send(s, { kind: 'capable', capability: 'presence', except: conn }, { kind: 'joined', user }),
     (s) => note(s, 'info', 'login', `${user} logged in (${dialect}, ${conn})`, { conn, user, dialect, remote }),
   );
 }
@@ -56,7 +56,7 @@ export function logOut(state: State, conn: ConnId, how: LeaveHow): Step {
   const user = state.conns.get(conn)?.user;
   if (user === undefined) return none(state);
   return chain(withoutOnline(state, conn),
-    (s) => send(s, { kind: 'capable', capability: 'presence', except: conn }, { type: 'left', user, how }),
+    (s) => send(s, { kind: 'capable', capability: 'presence', except: conn }, { kind: 'left', user, how }),
     (s) => note(s, 'info', 'logout', `${user} left (${how})`, { conn, user, how }),
     (s) => release(s, user, how),
   );
@@ -64,12 +64,12 @@ export function logOut(state: State, conn: ConnId, how: LeaveHow): Step {
 
 /** In a cluster, gives a name this node holds back (the other nodes learn it left). */
 export function release(state: State, user: string, how: LeaveHow): Step {
-  return state.cluster === undefined ? none(state) : effect(state, { type: 'releaseName', user, how });
+  return state.cluster === undefined ? none(state) : effect(state, { kind: 'releaseName', user, how });
 }
 
 export function rename(state: State, conn: ConnId, from: string, to: string): Step {
   return chain(withRename(state, conn, to),
-    (s) => send(s, { kind: 'capable', capability: 'presence' }, { type: 'renamed', from, to }),
+    (s) => send(s, { kind: 'capable', capability: 'presence' }, { kind: 'renamed', from, to }),
     (s) => note(s, 'info', 'rename', `${from} is now ${to}`, { conn, from, to }),
   );
 }

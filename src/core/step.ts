@@ -49,7 +49,7 @@ export function createStep(registry: Registry): StepFn {
 
   /** What another node said: a dialect's own business goes to that dialect; a node gone, to the core and then every dialect. */
   function clusterEvent(state: State, event: ClusterEvent): Step {
-    switch (event.type) {
+    switch (event.kind) {
       case 'dialect': {
         const onCluster = registry.dialects.get(event.dialect)?.onCluster;
         return onCluster ? onCluster(state, event.event) : note(state, 'error', 'bug', `no dialect ${event.dialect} handles its cluster events`);
@@ -108,7 +108,7 @@ export function createStep(registry: Registry): StepFn {
     if (!conn?.inputEnded || conn.closing || conn.waiting || conn.queue.size > 0) return none(state);
     return chain(updateConn(state, connId, { closing: 'finished' }),
       (s) => logOut(s, connId, leaveHow(dialectOf, conn, 'ended')),
-      (s) => effect(s, { type: 'close', conn: connId }),
+      (s) => effect(s, { kind: 'close', conn: connId }),
     );
   }
 

@@ -26,7 +26,7 @@ export function send(state: State, to: Audience, msg: Msg, ack?: ConnId): Step {
 
 /** A line of the connection's own dialect, for that connection only. */
 export function reply(state: State, conn: ConnId, line: string): Step {
-  return send(state, { kind: 'conn', conn }, { type: 'reply', line });
+  return send(state, { kind: 'conn', conn }, { kind: 'reply', line });
 }
 
 export function effect(state: State, e: Effect): Step {

@@ -99,7 +99,7 @@ export function createTurns({ handle, finishIfDone, rulesOf }: TurnParts): Turns
         { conn: conn.id, user: conn.user, remote: conn.remote }),
       (s) => (rules ? rules.flooded({ state: s, conn, args: [], at }) : none(s)),
       (s) => logOut(s, conn.id, 'lost'),
-      (s) => effect(s, { type: 'close', conn: conn.id }),
+      (s) => effect(s, { kind: 'close', conn: conn.id }),
     );
   }
 
@@ -110,7 +110,7 @@ export function createTurns({ handle, finishIfDone, rulesOf }: TurnParts): Turns
       (s) => note(s, 'info', 'loginTimeout', `closing ${conn.id} from ${conn.remote.address}:${conn.remote.port}: no login within ${Math.round(s.limits.loginTimeoutMs! / 1000)} s`,
         { conn: conn.id, remote: conn.remote }),
       (s) => (rules ? rules.loginTimedOut({ state: s, conn, args: [], at }) : none(s)),
-      (s) => effect(s, { type: 'close', conn: conn.id }),
+      (s) => effect(s, { kind: 'close', conn: conn.id }),
     );
   }
 

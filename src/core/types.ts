@@ -54,23 +54,23 @@ export interface RemoteUser {
 
 /** What one node of a cluster tells the others. Each node applies them in the order the backplane delivers them. */
 export type ClusterEvent =
-  | { readonly type: 'online'; readonly node: string; readonly user: string; readonly seq: number; readonly can: readonly Capability[] }
-  | { readonly type: 'offline'; readonly node: string; readonly user: string; readonly how: LeaveHow }
-  | { readonly type: 'renamed'; readonly node: string; readonly from: string; readonly to: string }
+  | { readonly kind: 'online'; readonly node: string; readonly user: string; readonly seq: number; readonly can: readonly Capability[] }
+  | { readonly kind: 'offline'; readonly node: string; readonly user: string; readonly how: LeaveHow }
+  | { readonly kind: 'renamed'; readonly node: string; readonly from: string; readonly to: string }
   /** Another node holds `user` now (this node was cut off past its lease meanwhile): this node's user of that name must go. */
-  | { readonly type: 'nameTaken'; readonly user: string }
+  | { readonly kind: 'nameTaken'; readonly user: string }
   /** A node joined the cluster: whatever it must know that Redis does not hold is told to it (by the dialects' onNodeJoined). */
-  | { readonly type: 'nodeJoined'; readonly node: string }
+  | { readonly kind: 'nodeJoined'; readonly node: string }
   /** A node stopped renewing its lease (killed, cut off): its users are gone, and whatever the dialects kept of it (onNodeGone). */
-  | { readonly type: 'nodeGone'; readonly node: string }
+  | { readonly kind: 'nodeGone'; readonly node: string }
   /** Every user online on other nodes, as the backplane holds them (after a reconnection, to heal what was missed). */
-  | { readonly type: 'users'; readonly users: ReadonlyArray<readonly [string, RemoteUser]> }
-  | { readonly type: 'account'; readonly user: string; readonly hash: string }
-  | { readonly type: 'channel'; readonly channel: string }
+  | { readonly kind: 'users'; readonly users: ReadonlyArray<readonly [string, RemoteUser]> }
+  | { readonly kind: 'account'; readonly user: string; readonly hash: string }
+  | { readonly kind: 'channel'; readonly channel: string }
   /** A message another node sent, for the users of this node its audience names. */
-  | { readonly type: 'deliver'; readonly to: Audience; readonly msg: Msg; readonly ack?: RemoteAck }
+  | { readonly kind: 'deliver'; readonly to: Audience; readonly msg: Msg; readonly ack?: RemoteAck }
   /** A dialect's own business between nodes: the core carries it, unread, to that dialect's onCluster. */
-  | { readonly type: 'dialect'; readonly dialect: DialectName; readonly event: unknown };
+  | { readonly kind: 'dialect'; readonly dialect: DialectName; readonly event: unknown };
 
 /** Results of effects, fed back into the command stream. Each connection waits for the one it started. */
 export type EffectResult =
@@ -91,27 +91,27 @@ export type EffectResultKind = EffectResult['kind'];
 /** Slow or outside work the edges carry out; each result re-enters as an EffectResult. */
 export type Effect =
   /** `from`: the remote address, whose turn at the hashing workers this takes (they serve addresses in turn). */
-  | { readonly type: 'hashPassword'; readonly conn: ConnId; readonly user: string; readonly password: string; readonly from: string }
-  | { readonly type: 'checkPassword'; readonly conn: ConnId; readonly user: string; readonly password: string; readonly hash: string; readonly from: string }
-  | { readonly type: 'storeAccount'; readonly conn: ConnId; readonly user: string; readonly hash: string }
+  | { readonly kind: 'hashPassword'; readonly conn: ConnId; readonly user: string; readonly password: string; readonly from: string }
+  | { readonly kind: 'checkPassword'; readonly conn: ConnId; readonly user: string; readonly password: string; readonly hash: string; readonly from: string }
+  | { readonly kind: 'storeAccount'; readonly conn: ConnId; readonly user: string; readonly hash: string }
   /** `owner`: the account creating it; the store keeps it, so the per-account quota survives a restart. */
-  | { readonly type: 'storeChannel'; readonly conn: ConnId; readonly channel: string; readonly owner?: string }
+  | { readonly kind: 'storeChannel'; readonly conn: ConnId; readonly channel: string; readonly owner?: string }
   /** Claim `user` for this connection across the cluster (and give up `from`, on a rename); answered by `nameClaimed`. */
-  | { readonly type: 'claimName'; readonly conn: ConnId; readonly user: string; readonly from?: string; readonly can: readonly Capability[] }
+  | { readonly kind: 'claimName'; readonly conn: ConnId; readonly user: string; readonly from?: string; readonly can: readonly Capability[] }
   /** Give `user`'s name back to the cluster: it left this node. */
-  | { readonly type: 'releaseName'; readonly user: string; readonly how: LeaveHow }
+  | { readonly kind: 'releaseName'; readonly user: string; readonly how: LeaveHow }
   /** Tell the other nodes of the cluster (or one of them, `node`) what changed here. */
-  | { readonly type: 'announce'; readonly event: ClusterEvent; readonly node?: string }
-  | { readonly type: 'close'; readonly conn: ConnId }
+  | { readonly kind: 'announce'; readonly event: ClusterEvent; readonly node?: string }
+  | { readonly kind: 'close'; readonly conn: ConnId }
   /** Stop reading the connection's socket (TCP backpressure); what was read already is still handled. */
-  | { readonly type: 'pause'; readonly conn: ConnId }
+  | { readonly kind: 'pause'; readonly conn: ConnId }
   /** Read the connection's socket again. */
-  | { readonly type: 'resume'; readonly conn: ConnId }
+  | { readonly kind: 'resume'; readonly conn: ConnId }
   /** Send a `timer` command for the connection at `at` (replacing any earlier timer of it); forgotten when it closes. */
-  | { readonly type: 'timer'; readonly conn: ConnId; readonly at: number };
+  | { readonly kind: 'timer'; readonly conn: ConnId; readonly at: number };
 
 /** Effects the edge carries out at once, with no result to come back. */
-export type EdgeEffect = Extract<Effect, { type: 'close' | 'pause' | 'resume' | 'timer' | 'releaseName' | 'announce' }>;
+export type EdgeEffect = Extract<Effect, { kind: 'close' | 'pause' | 'resume' | 'timer' | 'releaseName' | 'announce' }>;
 
 /**
  * Who a message is for. The core decides who; the router at the edge resolves an audience to sockets

@@ -7,7 +7,7 @@ import cluster, { type Worker } from 'node:cluster';
 
 /** What a worker tells the primary once it accepts connections. */
 export interface WorkerReady {
-  readonly type: 'ready';
+  readonly kind: 'ready';
   readonly lines: readonly string[];
 }
 
@@ -20,13 +20,13 @@ export function isWorker(): boolean {
 
 /** In a worker: hands the primary the lines to print once every worker is up. */
 export function reportReady(lines: readonly string[]): void {
-  const ready: WorkerReady = { type: 'ready', lines };
+  const ready: WorkerReady = { kind: 'ready', lines };
   process.send?.(ready);
 }
 
 function started(worker: Worker): Promise<WorkerReady> {
   return new Promise((resolve, reject) => {
-    worker.on('message', (message: WorkerReady) => { if (message?.type === 'ready') resolve(message); });
+    worker.on('message', (message: WorkerReady) => { if (message?.kind === 'ready') resolve(message); });
     // a worker that cannot start has printed its one line already
     worker.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
   });

@@ -102,7 +102,7 @@ export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix 
   const acks = new AckWaits(ackTimeoutMs);
   await listen(sub, [`${prefix}bus`, `${prefix}to:${node}`], { node, acks, names, push: events.push, log, failed }, () => resync(cmd, prefix, events.push));
   await lease.renew();
-  await publish('bus', JSON.stringify({ type: 'nodeJoined', node, origin: node }));
+  await publish('bus', JSON.stringify({ kind: 'nodeJoined', node, origin: node }));
   const heartbeat = setInterval(() => void lease.renew().catch(failed('renewing the lease')), Math.max(100, Math.floor(leaseMs / 3)));
   heartbeat.unref();
   log({ level: 'info', event: 'clusterJoined', msg: `joined the cluster at ${shownUrl(url)} as node ${node} (lease ${leaseMs} ms)`, url: shownUrl(url) });
@@ -181,8 +181,8 @@ async function listen(sub: Redis, channels: readonly string[], { node, acks, nam
     if ('acked' in message) return acks.settle(message.acked.id, message.acked.ok);
     const { origin, event } = message;
     // this node applied its own events already, but not a reaping it did itself; if it was reaped, it claims its names back
-    if (event.type === 'nodeGone' && event.node === node) return void names.reassert('another node reaped this one').catch(failed('claiming names again'));
-    if (origin !== node || event.type === 'nodeGone') push(event);
+    if (event.kind === 'nodeGone' && event.node === node) return void names.reassert('another node reaped this one').catch(failed('claiming names again'));
+    if (origin !== node || event.kind === 'nodeGone') push(event);
   };
   sub.on('message', (_channel: string, text: string) => { for (const line of splitBatch(text)) receive(line); });
   let subscribed = false;
@@ -207,8 +207,8 @@ async function usersIn(cmd: Redis, prefix: string): Promise<Array<[string, Remot
 
 /** What this node missed while the backplane was away, to heal it: the users, accounts and channels Redis holds. */
 async function resync(cmd: Redis, prefix: string, push: (event: ClusterEvent) => void): Promise<void> {
-  push({ type: 'users', users: await usersIn(cmd, prefix) });
+  push({ kind: 'users', users: await usersIn(cmd, prefix) });
   const [accounts, channels] = await Promise.all([cmd.hgetall(`${prefix}accounts`), cmd.smembers(`${prefix}channels`)]);
-  for (const [user, hash] of Object.entries(accounts)) push({ type: 'account', user, hash });
-  for (const channel of channels) push({ type: 'channel', channel });
+  for (const [user, hash] of Object.entries(accounts)) push({ kind: 'account', user, hash });
+  for (const channel of channels) push({ kind: 'channel', channel });
 }

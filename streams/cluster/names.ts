@@ -32,10 +32,10 @@ export function nameKeeper({ node, maxUsers, run, push, usersNow, mayReap, log, 
     const users = [...(held?.() ?? [])];
     const args = users.flatMap(({ user, seq, can }) => [user, seq, encodeCan(can)]);
     const lost = (await run('chatReassert', node, ...args)) as string[];
-    for (const user of lost) push({ type: 'nameTaken', user });
+    for (const user of lost) push({ kind: 'nameTaken', user });
     // the other node's claim of such a name reached this one while it still held the name, and was passed over as
     // stale: once this node's user of it is gone (nameTaken, just before), list the holder as Redis has it
-    if (lost.length) push({ type: 'users', users: await usersNow() });
+    if (lost.length) push({ kind: 'users', users: await usersNow() });
     log({ level: lost.length ? 'warn' : level, event: 'namesClaimedAgain', msg: `${why}: claimed this node's ${users.length} name(s) again${lost.length ? `; ${lost.length} taken meanwhile by other nodes: ${lost.join(', ')}` : ''}`, lost });
   };
 

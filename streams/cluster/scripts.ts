@@ -24,7 +24,7 @@ local function reap(origin)
       end
       redis.call('DEL', p .. 'held:' .. dead)
       redis.call('SREM', p .. 'nodes', dead)
-      redis.call('PUBLISH', p .. 'bus', cjson.encode({type = 'nodeGone', node = dead, origin = origin}))
+      redis.call('PUBLISH', p .. 'bus', cjson.encode({kind = 'nodeGone', node = dead, origin = origin}))
     end
   end
 end
@@ -68,9 +68,9 @@ end
 redis.call('HSET', p .. 'users', user, cjson.encode({node = node, seq = seq, can = can}))
 redis.call('SADD', p .. 'held:' .. node, user)
 if from ~= '' then
-  redis.call('PUBLISH', p .. 'bus', cjson.encode({type = 'renamed', node = node, origin = node, from = from, to = user}))
+  redis.call('PUBLISH', p .. 'bus', cjson.encode({kind = 'renamed', node = node, origin = node, from = from, to = user}))
 else
-  redis.call('PUBLISH', p .. 'bus', cjson.encode({type = 'online', node = node, origin = node, user = user, seq = seq, can = can}))
+  redis.call('PUBLISH', p .. 'bus', cjson.encode({kind = 'online', node = node, origin = node, user = user, seq = seq, can = can}))
 end
 return {'granted', seq}
 `;
@@ -83,7 +83,7 @@ local held = redis.call('HGET', p .. 'users', user)
 if not held or cjson.decode(held).node ~= node then return 0 end
 redis.call('HDEL', p .. 'users', user)
 redis.call('SREM', p .. 'held:' .. node, user)
-redis.call('PUBLISH', p .. 'bus', cjson.encode({type = 'offline', node = node, origin = node, user = user, how = ARGV[3]}))
+redis.call('PUBLISH', p .. 'bus', cjson.encode({kind = 'offline', node = node, origin = node, user = user, how = ARGV[3]}))
 return 1
 `;
 
@@ -103,7 +103,7 @@ for i = 2, #ARGV, 3 do
   elseif not held then
     redis.call('HSET', p .. 'users', user, cjson.encode({node = node, seq = seq, can = can}))
     redis.call('SADD', p .. 'held:' .. node, user)
-    redis.call('PUBLISH', p .. 'bus', cjson.encode({type = 'online', node = node, origin = node, user = user, seq = seq, can = can}))
+    redis.call('PUBLISH', p .. 'bus', cjson.encode({kind = 'online', node = node, origin = node, user = user, seq = seq, can = can}))
   end
 end
 return lost
@@ -113,7 +113,7 @@ return lost
 export const PUT_ACCOUNT = `
 local p = KEYS[1]
 if redis.call('HSETNX', p .. 'accounts', ARGV[2], ARGV[3]) == 0 then return 0 end
-redis.call('PUBLISH', p .. 'bus', cjson.encode({type = 'account', origin = ARGV[1], user = ARGV[2], hash = ARGV[3]}))
+redis.call('PUBLISH', p .. 'bus', cjson.encode({kind = 'account', origin = ARGV[1], user = ARGV[2], hash = ARGV[3]}))
 return 1
 `;
 
@@ -121,7 +121,7 @@ return 1
 export const PUT_CHANNEL = `
 local p = KEYS[1]
 if redis.call('SADD', p .. 'channels', ARGV[2]) == 0 then return 0 end
-redis.call('PUBLISH', p .. 'bus', cjson.encode({type = 'channel', origin = ARGV[1], channel = ARGV[2]}))
+redis.call('PUBLISH', p .. 'bus', cjson.encode({kind = 'channel', origin = ARGV[1], channel = ARGV[2]}))
 return 1
 `;
 

@@ -26,12 +26,12 @@ export function decodeUser(text: string): RemoteUser | undefined {
 
 export function encodeDeliver(origin: string, to: Audience, msg: Msg, ack?: RemoteAck): string {
   // JSON.stringify keeps the order of the keys: every one begins with deliverPrefix(origin)
-  return JSON.stringify(ack ? { type: 'deliver', origin, to, msg, ack } : { type: 'deliver', origin, to, msg });
+  return JSON.stringify(ack ? { kind: 'deliver', origin, to, msg, ack } : { kind: 'deliver', origin, to, msg });
 }
 
 /** How every `deliver` from `origin` begins, so that a node tells its own apart without decoding them. */
 export function deliverPrefix(origin: string): string {
-  return `{"type":"deliver","origin":${JSON.stringify(origin)},`;
+  return `{"kind":"deliver","origin":${JSON.stringify(origin)},`;
 }
 
 /** The messages of one publish: one or more, a line each (JSON holds no raw line end). */
@@ -41,7 +41,7 @@ export function splitBatch(text: string): string[] {
 
 /** Whether a forwarded message that asked for it was written (to the node it came from). */
 export function encodeAcked(origin: string, id: number, ok: boolean): string {
-  return JSON.stringify({ type: 'acked', origin, id, ok });
+  return JSON.stringify({ kind: 'acked', origin, id, ok });
 }
 
 export type Message =
@@ -60,36 +60,36 @@ export function decodeMessage(text: string): Message | undefined {
     return undefined;
   }
   if (!str(m.origin)) return undefined;
-  if (m.type === 'acked') return typeof m.id === 'number' ? { origin: m.origin, acked: { id: m.id, ok: m.ok === true } } : undefined;
+  if (m.kind === 'acked') return typeof m.id === 'number' ? { origin: m.origin, acked: { id: m.id, ok: m.ok === true } } : undefined;
   const event = decodeEvent(m);
   return event && { origin: m.origin, event };
 }
 
 function decodeEvent(m: Record<string, unknown>): ClusterEvent | undefined {
-  switch (m.type) {
+  switch (m.kind) {
     case 'online':
-      return str(m.node) && str(m.user) && typeof m.seq === 'number' ? { type: 'online', node: m.node, user: m.user, seq: m.seq, can: decodeCan(m.can) } : undefined;
+      return str(m.node) && str(m.user) && typeof m.seq === 'number' ? { kind: 'online', node: m.node, user: m.user, seq: m.seq, can: decodeCan(m.can) } : undefined;
     case 'offline':
-      return str(m.node) && str(m.user) ? { type: 'offline', node: m.node, user: m.user, how: m.how === 'quit' ? 'quit' : 'lost' } : undefined;
+      return str(m.node) && str(m.user) ? { kind: 'offline', node: m.node, user: m.user, how: m.how === 'quit' ? 'quit' : 'lost' } : undefined;
     case 'renamed':
-      return str(m.node) && str(m.from) && str(m.to) ? { type: 'renamed', node: m.node, from: m.from, to: m.to } : undefined;
+      return str(m.node) && str(m.from) && str(m.to) ? { kind: 'renamed', node: m.node, from: m.from, to: m.to } : undefined;
     case 'nameTaken':
-      return str(m.user) ? { type: 'nameTaken', user: m.user } : undefined;
+      return str(m.user) ? { kind: 'nameTaken', user: m.user } : undefined;
     case 'nodeJoined':
-      return str(m.node) ? { type: 'nodeJoined', node: m.node } : undefined;
+      return str(m.node) ? { kind: 'nodeJoined', node: m.node } : undefined;
     case 'nodeGone':
-      return str(m.node) ? { type: 'nodeGone', node: m.node } : undefined;
+      return str(m.node) ? { kind: 'nodeGone', node: m.node } : undefined;
     case 'account':
-      return str(m.user) && str(m.hash) ? { type: 'account', user: m.user, hash: m.hash } : undefined;
+      return str(m.user) && str(m.hash) ? { kind: 'account', user: m.user, hash: m.hash } : undefined;
     case 'channel':
-      return str(m.channel) ? { type: 'channel', channel: m.channel } : undefined;
+      return str(m.channel) ? { kind: 'channel', channel: m.channel } : undefined;
     case 'dialect':
       // a dialect's own event: carried as it was announced; that dialect's onCluster checks it
-      return str(m.dialect) && 'event' in m ? { type: 'dialect', dialect: m.dialect, event: m.event } : undefined;
+      return str(m.dialect) && 'event' in m ? { kind: 'dialect', dialect: m.dialect, event: m.event } : undefined;
     case 'deliver':
       // written by encodeDeliver on another node of this cluster: trusted as the core's own Audience and Msg
       if (!m.to || typeof m.to !== 'object' || !m.msg || typeof m.msg !== 'object') return undefined;
-      return { type: 'deliver', to: m.to as Audience, msg: m.msg as Msg, ...(isAck(m.ack) ? { ack: m.ack } : {}) };
+      return { kind: 'deliver', to: m.to as Audience, msg: m.msg as Msg, ...(isAck(m.ack) ? { ack: m.ack } : {}) };
     default:
       return undefined;
   }

@@ -105,7 +105,7 @@ describe('a listener admits only its dialects', () => {
   it('refuses FEDERATE-OUT over a WebSocket, from a listed peer\'s address too: closed, logged, nothing answered', () => {
     const { effects, log, lines, state } = serve('websocket');
     expect(lines).toEqual([]);
-    expect(effects).toContainEqual({ type: 'close', conn: 'c1' });
+    expect(effects).toContainEqual({ kind: 'close', conn: 'c1' });
     expect(log).toContain('transportRefused');
     expect(state.conns.get('c1')?.registered).toBeUndefined();
   });

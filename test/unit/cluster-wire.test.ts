@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeMessage, deliverPrefix, encodeDeliver, splitBatch } from '../../streams/cluster/wire.js';
 import type { Msg } from '../../src/core/messages.js';
 
-const msg = (text: string): Msg => ({ type: 'recv', from: 'alice', channel: 'room', text });
+const msg = (text: string): Msg => ({ kind: 'recv', from: 'alice', channel: 'room', text });
 const room = { kind: 'channel', channel: 'room' } as const;
 
 describe('cluster wire', () => {
@@ -21,18 +21,18 @@ describe('cluster wire', () => {
     const texts = bodies.map((body, i) => encodeDeliver(`node-${i}`, room, msg(body)));
     const parts = splitBatch(texts.join('\n'));
     expect(parts).toEqual(texts);
-    expect(parts.map((part) => decodeMessage(part))).toEqual(bodies.map((body, i) => ({ origin: `node-${i}`, event: { type: 'deliver', to: room, msg: msg(body) } })));
+    expect(parts.map((part) => decodeMessage(part))).toEqual(bodies.map((body, i) => ({ origin: `node-${i}`, event: { kind: 'deliver', to: room, msg: msg(body) } })));
   });
 
   it('a dialect’s own event crosses as it was announced, for that dialect to check; one without a dialect is dropped', () => {
-    const event = { type: 'linked', node: 'n2', server: 's2', host: '127.0.0.2', dialled: true };
-    expect(decodeMessage(JSON.stringify({ type: 'dialect', dialect: 'channels', event, origin: 'n2' })))
-      .toEqual({ origin: 'n2', event: { type: 'dialect', dialect: 'channels', event } });
-    expect(decodeMessage(JSON.stringify({ type: 'dialect', event, origin: 'n2' }))).toBeUndefined();
+    const event = { kind: 'linked', node: 'n2', server: 's2', host: '127.0.0.2', dialled: true };
+    expect(decodeMessage(JSON.stringify({ kind: 'dialect', dialect: 'channels', event, origin: 'n2' })))
+      .toEqual({ origin: 'n2', event: { kind: 'dialect', dialect: 'channels', event } });
+    expect(decodeMessage(JSON.stringify({ kind: 'dialect', event, origin: 'n2' }))).toBeUndefined();
   });
 
   it('one message is a batch of one', () => {
-    const text = JSON.stringify({ type: 'channel', channel: 'room', origin: 'n' });
+    const text = JSON.stringify({ kind: 'channel', channel: 'room', origin: 'n' });
     expect(splitBatch(text)).toEqual([text]);
   });
 });

@@ -88,10 +88,10 @@ describe('dialect detection', () => {
 describe('step', () => {
   it('queues a connection’s lines while it waits on an effect and answers them in order', () => {
     let { state, effects } = run([open('c1'), line('c1', 'REGISTER alice pw'), line('c1', 'CHANNELS')]);
-    expect(effects).toEqual([{ type: 'hashPassword', conn: 'c1', user: 'alice', password: 'pw', from: '127.0.0.1' }]);
+    expect(effects).toEqual([{ kind: 'hashPassword', conn: 'c1', user: 'alice', password: 'pw', from: '127.0.0.1' }]);
     expect(state.conns.get('c1')?.queue.size).toBe(1);
     const hashed = run([{ kind: 'passwordHashed', conn: 'c1', user: 'alice', hash: 'h', at }], state);
-    expect(hashed.effects).toEqual([{ type: 'storeAccount', conn: 'c1', user: 'alice', hash: 'h' }]);
+    expect(hashed.effects).toEqual([{ kind: 'storeAccount', conn: 'c1', user: 'alice', hash: 'h' }]);
     const stored = run([{ kind: 'accountStored', conn: 'c1', user: 'alice', hash: 'h', ok: true, at }], hashed.state);
     expect(stored.lines.c1).toEqual(['RESULT REGISTER 1', 'RESULT CHANNELS']);
     expect(stored.state.accounts.get('alice')).toBe('h');
@@ -100,14 +100,14 @@ describe('step', () => {
   it('stops reading a connection that queued as many lines as it may, keeps every line, and reads again once it drained', () => {
     const stored = initialState({ ...LIMITS, maxQueued: 2 }, { accounts: [['alice', 'h']], channels: [] });
     const queued = run([open('c1'), line('c1', 'LOGIN alice pw'), line('c1', 'CHANNELS'), line('c1', 'CHANNELS')], stored);
-    expect(queued.effects.map((e) => e.type)).toEqual(['checkPassword', 'pause']);
+    expect(queued.effects.map((e) => e.kind)).toEqual(['checkPassword', 'pause']);
     // lines split from the chunk already read still arrive after the pause: they queue too, none is dropped
     const more = run([line('c1', 'CHANNELS'), line('c1', 'CHANNELS')], queued.state);
     expect(more.effects).toEqual([]);
     expect(more.state.conns.get('c1')?.queue.size).toBe(4);
     const answered = run([{ kind: 'passwordChecked', conn: 'c1', user: 'alice', ok: true, at }], more.state);
     expect(answered.lines.c1).toEqual(['RESULT LOGIN 1', ...Array(4).fill('RESULT CHANNELS')]);
-    expect(answered.effects).toEqual([{ type: 'resume', conn: 'c1' }]);
+    expect(answered.effects).toEqual([{ kind: 'resume', conn: 'c1' }]);
   });
 
   it('answers REGISTER with 0 when the store fails, and frees the name', () => {
@@ -121,7 +121,7 @@ describe('step', () => {
     const stored = initialState(LIMITS, { accounts: [['alice', 'h']], channels: [] });
     // without the password no dialect takes an account's name; another node of a cluster can, a moment before
     const { state, lines } = run([open('c1'), line('c1', 'LOGIN alice pw'), open('c2'), line('c2', 'HELLO-FROM alice'),
-      { kind: 'cluster', event: { type: 'online', node: 'n2', user: 'alice', seq: 7, can: [] }, at }], stored);
+      { kind: 'cluster', event: { kind: 'online', node: 'n2', user: 'alice', seq: 7, can: [] }, at }], stored);
     expect(lines.c2).toEqual(['IN-USE']);
     const checked = run([{ kind: 'passwordChecked', conn: 'c1', user: 'alice', ok: true, at }], state);
     expect(checked.lines.c1).toEqual(['RESULT LOGIN 0']);

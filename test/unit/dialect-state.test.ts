@@ -21,7 +21,7 @@ function run(commands: Command[], state = initialState({ maxUsers: 16, maxQueued
 }
 
 const line = (conn: string, text: string): Command => ({ kind: 'line', conn, text, at });
-const told = (node: string, here: number): Command => ({ kind: 'cluster', event: { type: 'dialect', dialect: 'tally', event: { node, here } }, at });
+const told = (node: string, here: number): Command => ({ kind: 'cluster', event: { kind: 'dialect', dialect: 'tally', event: { node, here } }, at });
 const start: Command[] = [
   { kind: 'connected', conn: 't', remote, listener: 'tally', at },
   line('t', 'IAM tess'),
@@ -32,23 +32,23 @@ describe('a dialect that owns state', () => {
   it('keeps a per-connection and a server-wide slice, and tells the other nodes through a dialect event', () => {
     const { lines, effects } = run([...start, line('t', 'TICK'), line('t', 'TICK'), line('t', 'TOTAL')]);
     expect(lines.t).toEqual(['TOTAL 2 2']);
-    expect(effects.filter((e) => e.type === 'announce')).toEqual([
-      { type: 'announce', event: { type: 'dialect', dialect: 'tally', event: { node: 'n1', here: 1 } } },
-      { type: 'announce', event: { type: 'dialect', dialect: 'tally', event: { node: 'n1', here: 2 } } },
+    expect(effects.filter((e) => e.kind === 'announce')).toEqual([
+      { kind: 'announce', event: { kind: 'dialect', dialect: 'tally', event: { node: 'n1', here: 1 } } },
+      { kind: 'announce', event: { kind: 'dialect', dialect: 'tally', event: { node: 'n1', here: 2 } } },
     ]);
   });
 
   it('hears other nodes through onCluster, and forgets a node that goes away through onNodeGone', () => {
     const counted = run([...start, line('t', 'TICK'), told('n2', 5), told('n3', 7), line('t', 'TOTAL')]);
     expect(counted.lines.t).toEqual(['TOTAL 13 1']);
-    const gone = run([{ kind: 'cluster', event: { type: 'nodeGone', node: 'n2' }, at }, line('t', 'TOTAL')], counted.state);
+    const gone = run([{ kind: 'cluster', event: { kind: 'nodeGone', node: 'n2' }, at }, line('t', 'TOTAL')], counted.state);
     expect(gone.lines.t).toEqual(['TOTAL 8 1']);
     expect(gone.log.map((l) => l.event)).toContain('tallyGone');
   });
 
   it('a malformed event of its own is logged, and another dialect’s never reaches it', () => {
-    const { lines, log } = run([...start, { kind: 'cluster', event: { type: 'dialect', dialect: 'tally', event: 'junk' }, at },
-      { kind: 'cluster', event: { type: 'dialect', dialect: 'channels', event: { type: 'remoteChannel', server: 'B', channel: 'x' } }, at },
+    const { lines, log } = run([...start, { kind: 'cluster', event: { kind: 'dialect', dialect: 'tally', event: 'junk' }, at },
+      { kind: 'cluster', event: { kind: 'dialect', dialect: 'channels', event: { kind: 'remoteChannel', server: 'B', channel: 'x' } }, at },
       line('t', 'TOTAL')]);
     expect(lines.t).toEqual(['TOTAL 0 0']);
     expect(log.map((l) => l.event)).toContain('tallyIgnored');

@@ -17,9 +17,9 @@ describe('the effect registry', () => {
       driver('sockets', { effects: { close: (e) => void ran.push(`close ${e.conn}`) } }),
       driver('store', { effects: { storeChannel: async ({ conn, channel }) => ({ kind: 'channelStored', conn, channel, ok: true }) } }),
     ]);
-    wiring.handler('close')?.({ type: 'close', conn: 'c1' });
+    wiring.handler('close')?.({ kind: 'close', conn: 'c1' });
     expect(ran).toEqual(['close c1']);
-    expect(await wiring.handler('storeChannel')?.({ type: 'storeChannel', conn: 'c2', channel: 'lobby' })).toEqual({ kind: 'channelStored', conn: 'c2', channel: 'lobby', ok: true });
+    expect(await wiring.handler('storeChannel')?.({ kind: 'storeChannel', conn: 'c2', channel: 'lobby' })).toEqual({ kind: 'channelStored', conn: 'c2', channel: 'lobby', ok: true });
     expect(wiring.handler('claimName')).toBeUndefined();
   });
 
@@ -40,9 +40,9 @@ describe('the effect registry', () => {
   });
 
   it('knows which effects run at once and which come back with a result', () => {
-    expect(runsAtOnce({ type: 'timer', conn: 'c1', at: 5 })).toBe(true);
-    expect(runsAtOnce({ type: 'announce', event: { type: 'nodeGone', node: 'n' } })).toBe(true);
-    expect(runsAtOnce({ type: 'storeChannel', conn: 'c1', channel: 'x' })).toBe(false);
+    expect(runsAtOnce({ kind: 'timer', conn: 'c1', at: 5 })).toBe(true);
+    expect(runsAtOnce({ kind: 'announce', event: { kind: 'nodeGone', node: 'n' } })).toBe(true);
+    expect(runsAtOnce({ kind: 'storeChannel', conn: 'c1', channel: 'x' })).toBe(false);
   });
 });
 

@@ -22,7 +22,7 @@ const at = 0;
 const accepted = (conn: string, nonce: string, address = S1.address): Command => ({ kind: 'connected', conn, remote: { address, port: 40000 }, listener: 'auto', nonce, at });
 const dialled = (conn: string, nonce: string): Command => ({ kind: 'connected', conn, remote: S1, listener: 'channels', dialled: S1, nonce, at });
 const line = (conn: string, text: string, when = at): Command => ({ kind: 'line', conn, text, at: when });
-const closedBy = (r: Run, conn: string) => r.effects.some((e) => e.type === 'close' && e.conn === conn);
+const closedBy = (r: Run, conn: string) => r.effects.some((e) => e.kind === 'close' && e.conn === conn);
 const refusal = (r: Run) => r.log.find((l) => l.event === 'linkRefused')?.msg;
 const x = (dialNonce: string, acceptNonce: string, dialName = 's1', acceptName = 's2') => ({ dialNonce, acceptNonce, dialName, acceptName });
 

@@ -24,7 +24,7 @@ function run(commands: Command[], state: State): { state: State; lines: Record<s
 }
 
 const cluster = (event: ClusterEvent): Command => ({ kind: 'cluster', event, at });
-const federation = (event: FederationEvent): Command => cluster({ type: 'dialect', dialect: 'channels', event });
+const federation = (event: FederationEvent): Command => cluster({ kind: 'dialect', dialect: 'channels', event });
 const line = (text: string): Command => ({ kind: 'line', conn: 'c', text, at });
 
 /** Node n1 (this one) with alice logged in; node n2 holds the link to server B, which has `room`. */
@@ -35,15 +35,15 @@ function aliceWithLinkOnN2(): State {
     line('LOGIN alice pw'),
     { kind: 'passwordChecked', conn: 'c', user: 'alice', ok: true, at },
     { kind: 'nameClaimed', conn: 'c', user: 'alice', outcome: 'granted', seq: 0, at },
-    federation({ type: 'linked', node: 'n2', server: 'B', host: '127.0.0.2', dialled: true }),
-    federation({ type: 'remoteChannel', server: 'B', channel: 'room' }),
+    federation({ kind: 'linked', node: 'n2', server: 'B', host: '127.0.0.2', dialled: true }),
+    federation({ kind: 'remoteChannel', server: 'B', channel: 'room' }),
   ], state).state;
 }
 
 /** The lines for B this node handed to the node holding the link. */
 function toB(effects: Effect[]): string[] {
-  return effects.flatMap((e) => (e.type === 'announce' && e.event.type === 'dialect' ? [(e.event.event as FederationEvent)] : []))
-    .flatMap((e) => (e.type === 'toPeer' && e.server === 'B' ? [e.line] : []));
+  return effects.flatMap((e) => (e.kind === 'announce' && e.event.kind === 'dialect' ? [(e.event.event as FederationEvent)] : []))
+    .flatMap((e) => (e.kind === 'toPeer' && e.server === 'B' ? [e.line] : []));
 }
 
 describe('a cluster node holding a federation link dies', () => {
@@ -52,26 +52,26 @@ describe('a cluster node holding a federation link dies', () => {
     expect(toB(asked.effects)).toEqual(['FEDJOIN alice@A room']);
     expect(asked.lines.c).toBeUndefined();
 
-    const gone = run([cluster({ type: 'nodeGone', node: 'n2' })], asked.state);
+    const gone = run([cluster({ kind: 'nodeGone', node: 'n2' })], asked.state);
     expect(gone.lines.c).toEqual(['RESULT JOIN room:B 0']);
     expect(run([line('CHANNELS')], gone.state).lines.c).toEqual(['RESULT CHANNELS']);
   });
 
   it('a later JOIN, once another node links to B again, asks B again instead of failing', () => {
-    const asked = run([line('JOIN room:B'), cluster({ type: 'nodeGone', node: 'n2' })], aliceWithLinkOnN2());
+    const asked = run([line('JOIN room:B'), cluster({ kind: 'nodeGone', node: 'n2' })], aliceWithLinkOnN2());
     const relinked = run([
-      federation({ type: 'linked', node: 'n3', server: 'B', host: '127.0.0.2', dialled: true }),
-      federation({ type: 'remoteChannel', server: 'B', channel: 'room' }),
+      federation({ kind: 'linked', node: 'n3', server: 'B', host: '127.0.0.2', dialled: true }),
+      federation({ kind: 'remoteChannel', server: 'B', channel: 'room' }),
       line('JOIN room:B'),
     ], asked.state);
     expect(relinked.lines.c).toBeUndefined();
     expect(toB(relinked.effects)).toEqual(['FEDJOIN alice@A room']);
-    const answered = run([federation({ type: 'fedResult', user: 'alice', server: 'B', rest: 'JOIN room:B 1' })], relinked.state);
+    const answered = run([federation({ kind: 'fedResult', user: 'alice', server: 'B', rest: 'JOIN room:B 1' })], relinked.state);
     expect(answered.lines.c).toEqual(['RESULT JOIN room:B 1']);
   });
 
   it('leaves links other nodes hold alone', () => {
-    const asked = run([line('JOIN room:B'), cluster({ type: 'nodeGone', node: 'n9' })], aliceWithLinkOnN2());
+    const asked = run([line('JOIN room:B'), cluster({ kind: 'nodeGone', node: 'n9' })], aliceWithLinkOnN2());
     expect(asked.lines.c).toBeUndefined();
   });
 });

@@ -90,7 +90,7 @@ function play(actions: readonly Action[]): void {
       forEachDelivery(DIALECTS, sent, (conn, line) => {
         // messages never carry control characters other than tab
         expect(line).not.toMatch(/[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/);
-        if (sent.msg.type === 'reply') replies.set(conn, (replies.get(conn) ?? 0) + 1);
+        if (sent.msg.kind === 'reply') replies.set(conn, (replies.get(conn) ?? 0) + 1);
         seen.replies++;
       });
       if (sent.ack !== undefined) pending.push({ kind: 'delivered', conn: sent.ack, ok: forEachDelivery(DIALECTS, sent, () => {}) > 0, at: now });
@@ -107,7 +107,7 @@ function play(actions: readonly Action[]): void {
   };
 
   const run = (e: Effect) => {
-    switch (e.type) {
+    switch (e.kind) {
       case 'pause': paused.set(e.conn, AFTER_PAUSE); return;
       case 'resume': paused.delete(e.conn); return;
       case 'timer': timers.set(e.conn, e.at); return;

@@ -16,15 +16,15 @@ describe('rate limit', () => {
     for (let i = 0; i < 7; i++) s.run(line('c1', 'USERS', 0));
     // NAME and 4 USERS fill the burst of 5; the 6th line waits 100 ms, the 7th 200 ms, the 8th 300 ms
     expect(s.lines.c1).toHaveLength(5);
-    expect(s.effects).toContainEqual({ type: 'pause', conn: 'c1' });
-    expect(s.effects).toContainEqual({ type: 'timer', conn: 'c1', at: 100 });
+    expect(s.effects).toContainEqual({ kind: 'pause', conn: 'c1' });
+    expect(s.effects).toContainEqual({ kind: 'timer', conn: 'c1', at: 100 });
     s.run(timer('c1', 100));
     expect(s.lines.c1).toHaveLength(6);
-    expect(s.effects).toContainEqual({ type: 'timer', conn: 'c1', at: 200 });
+    expect(s.effects).toContainEqual({ kind: 'timer', conn: 'c1', at: 200 });
     s.run(timer('c1', 200), timer('c1', 300));
     expect(s.lines.c1).toHaveLength(8);
     expect(s.lines.c1.slice(1)).toEqual(Array(7).fill('USERS ann'));
-    expect(s.effects.at(-1)).toEqual({ type: 'resume', conn: 'c1' });
+    expect(s.effects.at(-1)).toEqual({ kind: 'resume', conn: 'c1' });
     expect(s.state.conns.get('c1')?.queue.size).toBe(0);
   });
 
@@ -32,12 +32,12 @@ describe('rate limit', () => {
     const s = server({ rate: RATE });
     s.run(open('c1'));
     for (let i = 0; i < 8; i++) s.run(line('c1', '', 0));
-    expect(s.effects).toEqual([{ type: 'pause', conn: 'c1' }, { type: 'timer', conn: 'c1', at: 100 }]);
+    expect(s.effects).toEqual([{ kind: 'pause', conn: 'c1' }, { kind: 'timer', conn: 'c1', at: 100 }]);
     // three lines over: read again once three tokens have refilled
     s.run(timer('c1', 100));
-    expect(s.effects.at(-1)).toEqual({ type: 'timer', conn: 'c1', at: 300 });
+    expect(s.effects.at(-1)).toEqual({ kind: 'timer', conn: 'c1', at: 300 });
     s.run(timer('c1', 300));
-    expect(s.effects.at(-1)).toEqual({ type: 'resume', conn: 'c1' });
+    expect(s.effects.at(-1)).toEqual({ kind: 'resume', conn: 'c1' });
     expect(s.lines.c1).toBeUndefined();
   });
 
@@ -49,7 +49,7 @@ describe('rate limit', () => {
     for (; at <= 4000 && !s.state.conns.get('c1')?.closing; at += 100) s.run(line('c1', 'BROADCAST x', at), line('c1', 'BROADCAST x', at), timer('c1', at));
     expect(at).toBeGreaterThan(3000);
     expect(s.lines.c1.at(-1)).toBe('ERROR SLOW-DOWN more than 10 lines a second for too long; closing');
-    expect(s.effects.at(-1)).toEqual({ type: 'close', conn: 'c1' });
+    expect(s.effects.at(-1)).toEqual({ kind: 'close', conn: 'c1' });
     expect(s.lines.c2.at(-1)).toBe('LEFT ann lost');
     expect(s.log.filter((e) => e.event === 'flooded')).toHaveLength(1);
   });
@@ -81,10 +81,10 @@ describe('login timeout', () => {
   it('closes a connection nobody logged in on, with the dialect’s notice; a logged-in one stays', () => {
     const s = server({ loginTimeoutMs: 60_000 });
     s.run(open('idle'), open('named'), open('silent'), line('idle', 'USERS', 10), line('named', 'NAME ann', 20));
-    expect(s.effects).toContainEqual({ type: 'timer', conn: 'idle', at: 60_000 });
+    expect(s.effects).toContainEqual({ kind: 'timer', conn: 'idle', at: 60_000 });
     s.run(timer('idle', 60_000), timer('named', 60_000), timer('silent', 60_000));
     expect(s.lines.idle).toEqual(['ERROR NAME-REQUIRED send NAME username first', 'ERROR LOGIN-TIMEOUT no NAME in time; closing']);
-    expect(s.effects.filter((e) => e.type === 'close').map((e) => e.conn)).toEqual(['idle', 'silent']);
+    expect(s.effects.filter((e) => e.kind === 'close').map((e) => e.conn)).toEqual(['idle', 'silent']);
     expect(s.state.conns.get('named')?.closing).toBeUndefined();
     expect(s.log.filter((e) => e.event === 'loginTimeout')).toHaveLength(2);
   });
@@ -106,13 +106,13 @@ describe('login throttling', () => {
     for (let attempt = 0; attempt < 9; attempt++) {
       let t = go(line('c1', 'LOGIN alice wrong', at));
       let waited = 0;
-      const timer = t.effects.find((e) => e.type === 'timer');
-      if (timer && timer.type === 'timer') {
+      const timer = t.effects.find((e) => e.kind === 'timer');
+      if (timer && timer.kind === 'timer') {
         waited = timer.at - at;
         at = timer.at;
         t = go({ kind: 'timer', conn: 'c1', at });
       }
-      expect(t.effects).toContainEqual({ type: 'checkPassword', conn: 'c1', user: 'alice', password: 'wrong', hash: 'h', from: remote.address });
+      expect(t.effects).toContainEqual({ kind: 'checkPassword', conn: 'c1', user: 'alice', password: 'wrong', hash: 'h', from: remote.address });
       delays.push(waited);
       go({ kind: 'passwordChecked', conn: 'c1', user: 'alice', ok: false, at });
     }
@@ -142,7 +142,7 @@ describe('login throttling', () => {
     go(line('c1', 'LOGIN nobody x', 0), line('c1', 'LOGIN noone x', 1), line('c1', 'LOGIN alice x', 2), { kind: 'passwordChecked', conn: 'c1', user: 'alice', ok: false, at: 3 });
     effects.length = 0;
     go(line('c1', 'LOGIN bob pw', 4));
-    expect(effects).toEqual([{ type: 'timer', conn: 'c1', at: 503 }]); // no password check before then
+    expect(effects).toEqual([{ kind: 'timer', conn: 'c1', at: 503 }]); // no password check before then
     // ten times the longest delay later, a new failure finds the old counts forgotten
     go({ kind: 'timer', conn: 'c1', at: 503 }, { kind: 'passwordChecked', conn: 'c1', user: 'bob', ok: false, at: 504 });
     go(line('c1', 'LOGIN nobody x', 100_000));

@@ -24,7 +24,7 @@ const yell: DialectModule = {
       }],
       ['YELL', {
         from: USERS, arity: 1, text: true,
-        handler: ({ state, conn, args: [text] }) => send(state, { kind: 'capable', capability: 'broadcast' }, { type: 'broadcast', from: conn.user!, text }),
+        handler: ({ state, conn, args: [text] }) => send(state, { kind: 'capable', capability: 'broadcast' }, { kind: 'broadcast', from: conn.user!, text }),
         fail: ({ state, conn }) => reply(state, conn.id, 'NOPE'),
       }],
     ]),
@@ -34,7 +34,7 @@ const yell: DialectModule = {
     flooded: ({ state }) => none(state),
     loginTimedOut: ({ state }) => none(state),
   },
-  encode: (msg) => (msg.type === 'reply' ? msg.line : msg.type === 'broadcast' ? `${msg.from.toUpperCase()}: ${msg.text.toUpperCase()}!` : msg.type === 'joined' ? `+${msg.user}` : undefined),
+  encode: (msg) => (msg.kind === 'reply' ? msg.line : msg.kind === 'broadcast' ? `${msg.from.toUpperCase()}: ${msg.text.toUpperCase()}!` : msg.kind === 'joined' ? `+${msg.user}` : undefined),
   capabilities: new Set(['broadcast', 'presence']),
   cleanCloseIsQuit: true,
   onResult: {},

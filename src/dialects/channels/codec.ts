@@ -26,7 +26,7 @@ export function channelList(names: readonly string[]): string {
 }
 
 export function encodeChannels(msg: Msg): string | undefined {
-  switch (msg.type) {
+  switch (msg.kind) {
     case 'reply':
       return msg.line;
     case 'recv':

@@ -8,7 +8,7 @@ import { fed, remoteMembersOf, splitUser } from './federation/state.js';
 
 /** `from` is named as this server names it: bare for its own users, `user@server` for others. */
 export function deliverToChannel(state: State, channel: string, from: string, text: string): Step {
-  const steps: Step[] = [send(state, { kind: 'channel', channel }, { type: 'recv', from, channel, text })];
+  const steps: Step[] = [send(state, { kind: 'channel', channel }, { kind: 'recv', from, channel, text })];
   remoteMembersOf(state, channel)?.forEach((member, server) => {
     steps.push(toPeer(state, server, fedRecv(splitUser(member).user, from, channel, text)));
   });

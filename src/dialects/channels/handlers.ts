@@ -54,7 +54,7 @@ export function register({ state, conn, args: [raw, password], at }: Ctx): Step 
   const counted = withRegistration(state, conn.remote.address, at);
   if (!counted) return refuseRegister(state, conn, user, `${conn.remote.address} registered its hourly allowance (CHAT_REGISTER_PER_HOUR)`, 'warn');
   const next = withReindexed({ ...wait(counted, conn.id), registering: counted.registering.add(user) }, user);
-  return effect(next, { type: 'hashPassword', conn: conn.id, user, password, from: conn.remote.address });
+  return effect(next, { kind: 'hashPassword', conn: conn.id, user, password, from: conn.remote.address });
 }
 
 /** RESULT LOGIN 0, and a log line with why and from where. */
@@ -90,7 +90,7 @@ export function login(ctx: Ctx): Step {
   const lookalike = onlineLookalike(state, user);
   if (lookalike !== undefined) return refuseLogin(state, conn, user, `looks like ${lookalike}, who is online`);
   if (isFull(state)) return refuseLogin(state, conn, user, 'the server is full');
-  return effect(withLoginAttempt(wait(state, conn.id), user, conn.remote.address, at), { type: 'checkPassword', conn: conn.id, user, password, hash, from: conn.remote.address });
+  return effect(withLoginAttempt(wait(state, conn.id), user, conn.remote.address, at), { kind: 'checkPassword', conn: conn.id, user, password, hash, from: conn.remote.address });
 }
 
 // channels: CREATE → 0 if the name is invalid or the channel exists; the creator is not joined
@@ -109,7 +109,7 @@ export function create({ state, conn, args: [raw] }: Ctx): Step {
     );
   }
   const next = { ...wait(withChannelCounted(state, owner), conn.id), creating: state.creating.add(channel) };
-  return effect(next, { type: 'storeChannel', conn: conn.id, channel, owner });
+  return effect(next, { kind: 'storeChannel', conn: conn.id, channel, owner });
 }
 
 /** A channel named `channel:server` lives on a federated server, unless `server` is this one. */

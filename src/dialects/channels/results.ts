@@ -26,7 +26,7 @@ export const passwordHashed: ResultHandler<'passwordHashed'> = (state, { conn, u
     );
   }
   // still waiting: the answer comes once the account is stored
-  return effect(updateConn(state, conn, { waiting: true }), { type: 'storeAccount', conn, user, hash });
+  return effect(updateConn(state, conn, { waiting: true }), { kind: 'storeAccount', conn, user, hash });
 };
 
 // channels: reply only once the account is on disk, so a crash after `RESULT REGISTER 1` loses nothing

@@ -15,7 +15,7 @@ export function listOk(names: readonly string[]): string {
 }
 
 export function encodeDirect(msg: Msg): string | undefined {
-  switch (msg.type) {
+  switch (msg.kind) {
     case 'reply':
       return msg.line;
     case 'private':

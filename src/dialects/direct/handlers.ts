@@ -16,7 +16,7 @@ export function refuse(state: State, conn: ConnId, code: Refusal): Step {
 export function refuseAndClose(state: State, conn: ConnId, code: Refusal): Step {
   return chain(updateConn(state, conn, { closing: 'refused' }),
     (s) => refuse(s, conn, code),
-    (s) => effect(s, { type: 'close', conn }),
+    (s) => effect(s, { kind: 'close', conn }),
   );
 }
 
@@ -63,7 +63,7 @@ export function sendTo({ state, conn, args: [to, body] }: Ctx): Step {
   const from = conn.user!;
   // direct: SEND-OK waits for the DELIVERY write to complete; the router reports it as `delivered`
   return chain(updateConn(state, conn.id, { waiting: true }),
-    (s) => send(s, target, { type: 'private', from, to: name, text }, conn.id),
+    (s) => send(s, target, { kind: 'private', from, to: name, text }, conn.id),
     (s) => note(s, 'info', 'message', `${from} to ${name}: ${text}`, { conn: conn.id, user: from, to: name, text }),
   );
 }

@@ -26,7 +26,7 @@ export function userList(names: readonly string[]): string {
 }
 
 export function encodeMessenger(msg: Msg): string | undefined {
-  switch (msg.type) {
+  switch (msg.kind) {
     case 'reply':
       return msg.line;
     case 'joined':

@@ -57,7 +57,7 @@ export function broadcast({ state, conn, args: [text] }: Ctx): Step {
   if (text.trim() === '') return fail(state, conn.id, 'BAD-ARGUMENTS', 'usage: BROADCAST text');
   const from = conn.user!;
   return chain(state,
-    (s) => send(s, { kind: 'capable', capability: 'broadcast' }, { type: 'broadcast', from, text }),
+    (s) => send(s, { kind: 'capable', capability: 'broadcast' }, { kind: 'broadcast', from, text }),
     (s) => note(s, 'info', 'message', `${from} to everyone: ${text}`, { conn: conn.id, user: from, to: '*', text }),
   );
 }
@@ -69,7 +69,7 @@ export function whisper({ state, conn, args: [raw, text] }: Ctx): Step {
   const target = reachable(state, to, 'private');
   if (target === undefined) return fail(state, conn.id, 'NO-SUCH-USER', `${quoted(to)} is not online`);
   const from = conn.user!;
-  const msg = { type: 'private', from, to, text } as const;
+  const msg = { kind: 'private', from, to, text } as const;
   return chain(state,
     (s) => send(s, target, msg),
     (s) => (target.kind === 'conn' && target.conn === conn.id ? none(s) : send(s, { kind: 'conn', conn: conn.id }, msg)),
@@ -94,6 +94,6 @@ export function quit({ state, conn }: Ctx): Step {
   return chain(updateConn(state, conn.id, { closing: 'quit' }),
     (s) => reply(s, conn.id, bye(text)),
     (s) => logOut(s, conn.id, 'quit'),
-    (s) => effect(s, { type: 'close', conn: conn.id }),
+    (s) => effect(s, { kind: 'close', conn: conn.id }),
   );
 }

@@ -38,7 +38,7 @@ function tick({ state, conn }: Ctx): Step {
   const mine = connSlice(conn, TALLY);
   const next = withConnSlice(withServerSlice(state, TALLY, { ...server, here: server.here + 1 }), conn.id, TALLY, { ticks: mine.ticks + 1 });
   const told: Told = { node: state.cluster ?? '', here: server.here + 1 };
-  return announce(next, { type: 'dialect', dialect: 'tally', event: told });
+  return announce(next, { kind: 'dialect', dialect: 'tally', event: told });
 }
 
 function isTold(event: unknown): event is Told {
@@ -56,7 +56,7 @@ const table = new Map<string, Row>([
 export const tally: DialectModule = {
   name: 'tally',
   rules: { table, unknownVerb: nope, notAllowed: nope, tooLong: nope, flooded: ({ state }) => none(state), loginTimedOut: ({ state }) => none(state) },
-  encode: (msg) => (msg.type === 'reply' ? msg.line : undefined),
+  encode: (msg) => (msg.kind === 'reply' ? msg.line : undefined),
   capabilities: new Set(),
   cleanCloseIsQuit: true,
   onResult: {},

@@ -47,7 +47,7 @@ function linkUp(state: State, conn: Conn, server: string, confirm: boolean, prov
   let next = withLink(state, server, conn.id);
   if (existing !== undefined && existing !== conn.id) {
     next = updateConn(next, existing, { closing: 'refused' });
-    steps.push(effect(next, { type: 'close', conn: existing }));
+    steps.push(effect(next, { kind: 'close', conn: existing }));
   }
   const name = serverName(next);
   if (confirm) steps.push(reply(next, conn.id, federateConfirm(name)));
@@ -55,7 +55,7 @@ function linkUp(state: State, conn: Conn, server: string, confirm: boolean, prov
   for (const { user, channel } of membershipsOn(next, server)) steps.push(reply(next, conn.id, fedJoin(`${user}@${name}`, channel)));
   steps.push(note(next, 'info', 'linkUp', `linked with ${server} (${dialled ? 'dialled' : 'accepted'}, ${proved ? 'key proved' : 'trusted by address'}, ${conn.id})`,
     { conn: conn.id, peer: server, remote: conn.remote, proved }));
-  if (next.cluster !== undefined) steps.push(tell(next, { type: 'linked', node: next.cluster, server, host: plain(conn.remote.address), dialled }));
+  if (next.cluster !== undefined) steps.push(tell(next, { kind: 'linked', node: next.cluster, server, host: plain(conn.remote.address), dialled }));
   return join(steps, next);
 }
 

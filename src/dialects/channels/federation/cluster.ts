@@ -13,7 +13,7 @@ import {
 export function onCluster(state: State, raw: unknown): Step {
   const event = decodeFederationEvent(raw);
   if (!event) return note(state, 'warn', 'clusterEventIgnored', 'ignored a malformed federation event from another node');
-  switch (event.type) {
+  switch (event.kind) {
     // another node linked with `server`: its channels come again, and this node's users rejoin theirs there
     case 'linked': {
       const { node, server, host, dialled } = event;
@@ -39,11 +39,11 @@ export function onNodeJoined(state: State, node: string): Step {
   links.forEach((id, server) => {
     const conn = state.conns.get(id);
     const host = plain(conn?.remote.address ?? '');
-    steps.push(tell(state, { type: 'linked', node: state.cluster!, server, host, dialled: conn !== undefined && dialledOf(conn) !== undefined }, node));
-    for (const channel of remoteChannels.get(server) ?? []) steps.push(tell(state, { type: 'remoteChannel', server, channel }, node));
+    steps.push(tell(state, { kind: 'linked', node: state.cluster!, server, host, dialled: conn !== undefined && dialledOf(conn) !== undefined }, node));
+    for (const channel of remoteChannels.get(server) ?? []) steps.push(tell(state, { kind: 'remoteChannel', server, channel }, node));
   });
   remoteMembers.forEach((members, channel) => members.forEach((member, server) => {
-    if (links.has(server)) steps.push(tell(state, { type: 'remoteMember', channel, member, server }, node));
+    if (links.has(server)) steps.push(tell(state, { kind: 'remoteMember', channel, member, server }, node));
   }));
   return steps.length ? join(steps, state) : none(state);
 }

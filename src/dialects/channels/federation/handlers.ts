@@ -18,7 +18,7 @@ import {
 export function refuseLink(state: State, conn: Conn, why: string): Step {
   return chain(updateConn(state, conn.id, { closing: 'refused' }),
     (s) => note(s, 'warn', 'linkRefused', `refused a federation link from ${conn.remote.address}:${conn.remote.port}: ${why}`, { conn: conn.id, remote: conn.remote }),
-    (s) => effect(s, { type: 'close', conn: conn.id }),
+    (s) => effect(s, { kind: 'close', conn: conn.id }),
   );
 }
 
@@ -36,7 +36,7 @@ export function fedChannelsLine({ state, conn, args: [list = ''] }: Ctx): Step {
   for (const name of list.split(',').map((n) => n.trim()).filter((n) => n !== '')) {
     if (!isChannelsName(name)) continue;
     next = withRemoteChannel(next, server, name);
-    steps.push(tell(next, { type: 'remoteChannel', server, channel: name }));
+    steps.push(tell(next, { kind: 'remoteChannel', server, channel: name }));
   }
   return steps.length ? join(steps, next) : none(next);
 }
@@ -44,7 +44,7 @@ export function fedChannelsLine({ state, conn, args: [list = ''] }: Ctx): Step {
 export function fedNewLine({ state, conn, args: [channel] }: Ctx): Step {
   if (!isChannelsName(channel)) return ignored(state, conn, `FEDNEW of a bad channel name`);
   const server = peerOf(conn)!;
-  return tell(withRemoteChannel(state, server, channel), { type: 'remoteChannel', server, channel });
+  return tell(withRemoteChannel(state, server, channel), { kind: 'remoteChannel', server, channel });
 }
 
 /** `user@server` where server is this link's peer: a peer may speak only for its own users. */
@@ -71,7 +71,7 @@ export function fedJoinLine({ state, conn, args: [member, channel] }: Ctx): Step
   return chain(ok ? withRemoteMember(state, channel, member, server) : state,
     (s) => toPeer(s, server, fedResult(user, outcome('JOIN', ok, `${channel}:${serverName(s)}`))),
     (s) => (ok ? note(s, 'info', 'join', `${member} joined ${channel}`, { conn: conn.id, user: member, channel }) : none(s)),
-    (s) => (ok ? tell(s, { type: 'remoteMember', channel, member, server }) : none(s)),
+    (s) => (ok ? tell(s, { kind: 'remoteMember', channel, member, server }) : none(s)),
   );
 }
 
@@ -111,9 +111,9 @@ export function fedRecvLine({ state, conn, args: [to, from, channel, text] }: Ct
   const target = localUser(state, to);
   const name = `${channel}:${server}`;
   // a user on another node of the cluster: that node delivers it
-  if (!target && state.remoteUsers.has(to)) return send(state, { kind: 'user', user: to }, { type: 'recv', from: asSeenHere(state, from, server), channel: name, text });
+  if (!target && state.remoteUsers.has(to)) return send(state, { kind: 'user', user: to }, { kind: 'recv', from: asSeenHere(state, from, server), channel: name, text });
   if (!target?.channels.has(name)) return note(state, 'debug', 'recvDropped', `a message in ${name} for ${to}, who is not a member here`, { conn: conn.id, user: to, channel: name });
-  return send(state, { kind: 'conn', conn: target.id }, { type: 'recv', from: asSeenHere(state, from, server), channel: name, text });
+  return send(state, { kind: 'conn', conn: target.id }, { kind: 'recv', from: asSeenHere(state, from, server), channel: name, text });
 }
 
 // federation: FEDRESULT user TYPE … → RESULT TYPE … for our user
@@ -124,7 +124,7 @@ export function fedResultLine({ state, conn, args: [to, rest] }: Ctx): Step {
   if (verb === 'JOIN' && splitChannel(subject ?? '').server !== server) return ignored(state, conn, `FEDRESULT about ${subject}, which is not a channel of ${server}`);
   // a user on another node of the cluster: that node answers them
   const home = localUser(state, to) ? undefined : state.remoteUsers.get(to)?.node;
-  if (home !== undefined) return tell(state, { type: 'fedResult', user: to, server, rest }, home);
+  if (home !== undefined) return tell(state, { kind: 'fedResult', user: to, server, rest }, home);
   return fedResultFor(state, to, server, rest);
 }
 
@@ -156,7 +156,7 @@ function linkClosed(state: State, conn: Conn): Step {
   return chain(state,
     (s) => linkGone(s, server),
     (s) => note(s, 'warn', 'linkDown', `the link with ${server} is down`, { conn: conn.id, peer: server }),
-    (s) => (s.cluster !== undefined ? tell(s, { type: 'unlinked', node: s.cluster, server }) : none(s)),
+    (s) => (s.cluster !== undefined ? tell(s, { kind: 'unlinked', node: s.cluster, server }) : none(s)),
   );
 }
 
