@@ -3,7 +3,7 @@
 // connections like an accepted socket; the core greets the peer and decides everything else.
 import { connect } from 'node:net';
 import { combineLatest, filter, map, merge, Observable, of, retry, switchMap, take, timer } from 'rxjs';
-import { usesLinkFrom } from '../../src/dialects/channels/federation/state.js';
+import { usesLinkFrom } from '../../src/dialects/channels/federation/links.js';
 import type { State } from '../../src/core/state.js';
 import type { HostPort } from '../../src/core/types.js';
 import type { Connection } from '../pipeline.js';

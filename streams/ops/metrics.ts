@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import type { State } from '../../src/core/state.js';
 import type { ServerStats } from './stats.js';
-import { linkCount } from '../../src/dialects/channels/federation/state.js';
+import { linkCount } from '../../src/dialects/channels/federation/links.js';
 
 /** The server's state stream: read for its current state when scraped. */
 export type StateSource = { readonly value: State };

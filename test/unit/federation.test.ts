@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { initialState, step } from '../../src/server-step.js';
-import { keepsExisting, splitChannel, splitUser, usesLinkFrom, withDialled, withLink } from '../../src/dialects/channels/federation/state.js';
+import { keepsExisting, usesLinkFrom, withLink } from '../../src/dialects/channels/federation/links.js';
+import { splitChannel, splitUser } from '../../src/dialects/channels/federation/names.js';
+import { withDialled } from '../../src/dialects/channels/federation/state.js';
 import { newConn, withConn, type State } from '../../src/core/state.js';
 import { fedChannels } from '../../src/dialects/channels/federation/codec.js';
 

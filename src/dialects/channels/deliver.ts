@@ -4,7 +4,9 @@ import { join, none, send, type Step } from '../../core/steps.js';
 import type { State } from '../../core/state.js';
 import { fedRecv } from './federation/codec.js';
 import { toPeer } from './federation/route.js';
-import { fed, remoteMembersOf, splitUser } from './federation/state.js';
+import { splitUser } from './federation/names.js';
+import { remoteMembersOf } from './federation/remote.js';
+import { fed } from './federation/state.js';
 
 /** `from` is named as this server names it: bare for its own users, `user@server` for others. */
 export function deliverToChannel(state: State, channel: string, from: string, text: string): Step {

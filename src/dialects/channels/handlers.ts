@@ -6,7 +6,10 @@ import { updateConn, withMember, type Conn, type State } from '../../core/state.
 import type { ConnId } from '../../core/types.js';
 import { fedJoin, fedSay } from './federation/codec.js';
 import { toPeer } from './federation/route.js';
-import { hasRemoteChannel, isLinked, joiningOf, serverName, splitChannel, withJoining } from './federation/state.js';
+import { joiningOf, withJoining } from './federation/joins.js';
+import { hasRemoteChannel, isLinked } from './federation/links.js';
+import { splitChannel } from './federation/names.js';
+import { serverName } from './federation/state.js';
 import { channelList, result, type Verb } from './codec.js';
 import { deliverToChannel } from './deliver.js';
 import { canonicalName, quoted } from '../../core/names.js';

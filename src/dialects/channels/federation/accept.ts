@@ -8,17 +8,16 @@
 // A link that proves nothing, or the wrong thing, is refused and logged with its address.
 import { chain, effect, join, note, reply, type Step } from '../../../core/steps.js';
 import type { Ctx } from '../../../core/dispatch.js';
-import { isServerName } from './names.js';
+import { isServerName, plain } from './names.js';
 import { updateConn, type Conn, type State } from '../../../core/state.js';
 import type { HostPort } from '../../../core/types.js';
 import { fedChannels, federateChallenge, federateConfirm, federateOut, federateProof, fedJoin } from './codec.js';
 import { ignored, refuseLink } from './handlers.js';
 import { entryDialled, entryFrom, expectedName, isNonce, proof, sameProof, type Exchange } from './handshake.js';
 import { tell } from './route.js';
-import {
-  dialledOf, fed, fedConn, isPeerAddress, keepsExisting, keepsLinkDialledBy, linkConn, membershipsOn, plain, serverName, withDialled,
-  withHandshake, withLink,
-} from './state.js';
+import { keepsExisting, keepsLinkDialledBy, linkConn, withLink } from './links.js';
+import { membershipsOn } from './remote.js';
+import { dialledOf, fed, fedConn, isPeerAddress, serverName, withDialled, withHandshake } from './state.js';
 
 /** An outgoing link opened: remember what we dialled, and say who we are (with a nonce, when its entry has a key). */
 export function greet({ state, conn }: Ctx, to: HostPort): Step {

@@ -5,9 +5,10 @@ import type { State } from '../../../core/state.js';
 import { fedJoin } from './codec.js';
 import { fedResultFor, linkGone } from './handlers.js';
 import { decodeFederationEvent, tell, toPeer } from './route.js';
-import {
-  dialledOf, fed, membershipsOn, plain, serverName, withoutRemoteChannels, withRemoteChannel, withRemoteLink, withRemoteMember,
-} from './state.js';
+import { withRemoteLink } from './links.js';
+import { plain } from './names.js';
+import { membershipsOn, withoutRemoteChannels, withRemoteChannel, withRemoteMember } from './remote.js';
+import { dialledOf, fed, serverName } from './state.js';
 
 /** What another node's channels dialect told this one. */
 export function onCluster(state: State, raw: unknown): Step {

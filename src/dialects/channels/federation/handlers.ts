@@ -9,10 +9,11 @@ import { deliverToChannel } from '../deliver.js';
 import { isChannelsName } from '../names.js';
 import { fedResult } from './codec.js';
 import { tell, toPeer } from './route.js';
-import {
-  fed, isLinked, isRemoteMember, joiningOf, joiningOn, linkConn, membersFrom, peerOf, serverName, splitChannel, splitUser, withoutJoining,
-  withoutJoinsOf, withoutLink, withRemoteChannel, withRemoteMember,
-} from './state.js';
+import { joiningOf, joiningOn, withoutJoining, withoutJoinsOf } from './joins.js';
+import { isLinked, linkConn, withoutLink } from './links.js';
+import { splitChannel, splitUser } from './names.js';
+import { isRemoteMember, membersFrom, withRemoteChannel, withRemoteMember } from './remote.js';
+import { fed, peerOf, serverName } from './state.js';
 
 /** Closes a link that broke a rule, and says so in the log with where it came from. */
 export function refuseLink(state: State, conn: Conn, why: string): Step {

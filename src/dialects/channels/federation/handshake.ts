@@ -5,7 +5,8 @@
 import type { Peer } from '../../../config/peers.js';
 import type { State } from '../../../core/state.js';
 import type { HostPort } from '../../../core/types.js';
-import { fed, plain, type Hmac } from './state.js';
+import { plain } from './names.js';
+import { fed, type Hmac } from './state.js';
 
 /** Which end proves: the server that dialled, or the one that accepted. */
 export type Role = 'dial' | 'accept';
