@@ -7,8 +7,8 @@ export default defineConfig({
     // two cores vitest's default (one worker per core but one) ran the files one after another (see docs/testing.md)
     maxWorkers: 3,
     // bounds, not waits: generous, because process tests on a loaded machine (and with coverage on) run slowly
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     reporters: ['default', 'json'],
     outputFile: { json: 'coverage/test-results.json' },
     // with --coverage, the processes the tests start write their coverage too (see docs/testing.md)

@@ -59,7 +59,7 @@ describe.concurrent('chat-server check --with federation, the checker playing a 
     const { code, stdout } = await runCheck([`127.0.0.1:${server.port}`, '--dialect', 'channels', '--with', 'federation', '--only', 'federation/FEDERATE-confirm']);
     expect(stdout).toContain("not checked: it needs the server's federation name: pass --name NAME");
     expect(code).toBe(0);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe.concurrent('chat-server replay of a suite file', () => {
@@ -68,7 +68,7 @@ describe.concurrent('chat-server replay of a suite file', () => {
     const { code, stdout } = await runServerToExit(['replay', suite]);
     expect(stdout).toMatch(/^✓ .*messenger\.rec: (\d+) clauses, \1 passed, 0 failed, 0 skipped$/m);
     expect(code).toBe(0);
-  }, 30_000);
+  }, 120_000);
 });
 
 describe.concurrent('chat-server check against a broken server', () => {
@@ -117,7 +117,7 @@ describe.concurrent('chat-server check against a broken server', () => {
     } finally {
       await broken.stop();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('says when nothing answers, per rule, within --timeout', async () => {
     const broken = await startScriptServer(BROKEN_DIRECT, ['3']);
@@ -125,5 +125,5 @@ describe.concurrent('chat-server check against a broken server', () => {
     const { code, stdout } = await runCheck([`127.0.0.1:${broken.port}`, '--dialect', 'direct', '--only', 'direct/LIST-order', '--timeout', '500']);
     expect(stdout).toMatch(/✗ direct\/LIST-order[\s\S]*could not connect to 127\.0\.0\.1:\d+/);
     expect(code).toBe(1);
-  }, 30_000);
+  }, 120_000);
 });
