@@ -57,8 +57,8 @@ describe.skipIf(!HAS_REDIS)(redisSuite('federation from a cluster, when the node
         env: { CHAT_LINK_RETRY_MAX_MS: '500' },
       }),
     ]);
-    await until(() => far.stdout().includes('linked with hub '), 'the link');
-  }, 60_000);
+    await until(() => far.stdout().includes('linked with hub '), 'the link', 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     if (far) far.child.kill('SIGCONT');
@@ -91,7 +91,8 @@ describe.skipIf(!HAS_REDIS)(redisSuite('federation from a cluster, when the node
     const pid = Number(/-(\d+)-[0-9a-f]+$/.exec(holder)?.[1]);
     expect(pid).toBeGreaterThan(0);
     process.kill(pid, 'SIGKILL');
-    expect(await user!.next(LEASE_MS * 5)).toBe('RESULT JOIN farroom:far 0');
+    // a bound: the answer comes once the lease has run out, later on a busy machine
+    expect(await user!.next(LEASE_MS * 15)).toBe('RESULT JOIN farroom:far 0');
 
     // far reads again, finds its link gone, and links to the cluster anew: the same JOIN now reaches farroom
     far.child.kill('SIGCONT');
