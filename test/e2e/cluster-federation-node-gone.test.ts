@@ -47,16 +47,18 @@ describe.skipIf(!HAS_REDIS)(redisSuite('federation from a cluster, when the node
     const farDir = tempDir();
     writeFileSync(join(hubDir, 'peers'), `${FAR}:1\n`);
     writeFileSync(join(farDir, 'peers'), `${HUB}:${port}\n`);
-    [hub, far] = await Promise.all([
+    // both starts settle before either failure is thrown, so that afterAll stops the one that did start
+    const started = await Promise.allSettled([
       startServerProcess({
         dir: hubDir, portFlag: false, args: ['--address', HUB, '--port', String(port), '--peers', join(hubDir, 'peers'), '--name', 'hub', '--workers', '2'],
         env: { CHAT_CLUSTER: redis.url, CHAT_LINK_RETRY_MAX_MS: '500', CHAT_CLUSTER_LEASE_MS: String(LEASE_MS) },
-      }),
+      }).then((s) => { hub = s; }),
       startServerProcess({
         dir: farDir, portFlag: false, args: ['--address', FAR, '--port', String(port), '--peers', join(farDir, 'peers'), '--name', 'far'],
         env: { CHAT_LINK_RETRY_MAX_MS: '500' },
-      }),
+      }).then((s) => { far = s; }),
     ]);
+    for (const start of started) if (start.status === 'rejected') throw start.reason;
     await until(() => far.stdout().includes('linked with hub '), 'the link', 60_000);
   }, 120_000);
 
