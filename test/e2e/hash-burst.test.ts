@@ -45,7 +45,9 @@ it(`${PEOPLE} people sending REGISTER and LOGIN at once from one address at cost
   for (const pair of answers) tally[pair.join(' / ')] = (tally[pair.join(' / ')] ?? 0) + 1;
   expect(tally).toEqual({ 'RESULT REGISTER 1 / RESULT LOGIN 1': PEOPLE });
   console.log(`[figures] hash burst: ${PEOPLE} REGISTER+LOGIN from one address took ${(classTook / 1000).toFixed(1)} s; one hash alone took ${Math.round(oneHash)} ms; another address's LOGIN during the burst waited ${Math.round(outsiderWaited)} ms`);
-  // about one hash per worker, then its own: generous for a loaded machine, far below the class's seconds
-  expect(outsiderWaited).toBeLessThan(Math.max(2000, 10 * oneHash));
+  // about one hash per worker, then its own: generous for a loaded machine, far below the class's seconds. On a
+  // busy machine one hash alone measures fast while the burst runs slow, so a quarter of the class's time also
+  // passes: a queue served in arrival order would make the outsider wait nearly all of it
+  expect(outsiderWaited).toBeLessThan(Math.max(2000, 10 * oneHash, classTook / 4));
   expect(await s.stop('SIGTERM')).toBe(0);
 }, 480_000);
