@@ -125,6 +125,6 @@ describe.skipIf(!chromiumInstalled())('the web page in Chromium', () => {
     }
     expect([...alice.dialogs, ...carl.dialogs]).toEqual([]);
     expect([...alice.errors, ...carl.errors]).toEqual([]);
-  }, 90_000);
+  }, 240_000);
 });
 

@@ -1,5 +1,6 @@
 // `chat-server check` against live servers: this server passes every rule it can check; a deliberately broken
 // server fails exactly the rules it breaks; the JSON, the exit codes, --only/--skip and the not-checked rules.
+// Every test has servers of its own, and a check mostly waits on them: the tests run concurrently.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -20,7 +21,7 @@ async function ourServer(maxUsers: number): Promise<ServerProcess> {
   return server;
 }
 
-describe('chat-server check against this server', () => {
+describe.concurrent('chat-server check against this server', () => {
   it.each([
     ['direct', ['direct/SEND-ok-after-write']],
     ['channels', ['channels/CHANNELS-none']],
@@ -40,7 +41,7 @@ describe('chat-server check against this server', () => {
   }, 120_000);
 });
 
-describe('chat-server check --with federation, the checker playing a peer server', () => {
+describe.concurrent('chat-server check --with federation, the checker playing a peer server', () => {
   it('passes every federation rule against this server named s1 with 127.0.0.2 in its peers file', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'peers.txt'), '127.0.0.2:1\n');
@@ -58,19 +59,19 @@ describe('chat-server check --with federation, the checker playing a peer server
     const { code, stdout } = await runCheck([`127.0.0.1:${server.port}`, '--dialect', 'channels', '--with', 'federation', '--only', 'federation/FEDERATE-confirm']);
     expect(stdout).toContain("not checked: it needs the server's federation name: pass --name NAME");
     expect(code).toBe(0);
-  }, 60_000);
+  }, 120_000);
 });
 
-describe('chat-server replay of a suite file', () => {
+describe.concurrent('chat-server replay of a suite file', () => {
   it('plays each @clause case on its own, in-process, with the same matching as check', async () => {
     const suite = resolve(import.meta.dirname, '../../conformance/messenger.rec');
     const { code, stdout } = await runServerToExit(['replay', suite]);
     expect(stdout).toMatch(/^✓ .*messenger\.rec: (\d+) clauses, \1 passed, 0 failed, 0 skipped$/m);
     expect(code).toBe(0);
-  }, 30_000);
+  }, 120_000);
 });
 
-describe('chat-server check against a broken server', () => {
+describe.concurrent('chat-server check against a broken server', () => {
   it('fails exactly the rules it breaks (LIST-OK order, SEND-OK before the DELIVERY to oneself), with the exchange; exit 1', async () => {
     const broken = await startScriptServer(BROKEN_DIRECT, ['3']);
     try {
@@ -116,7 +117,7 @@ describe('chat-server check against a broken server', () => {
     } finally {
       await broken.stop();
     }
-  }, 60_000);
+  }, 120_000);
 
   it('says when nothing answers, per rule, within --timeout', async () => {
     const broken = await startScriptServer(BROKEN_DIRECT, ['3']);
@@ -124,5 +125,5 @@ describe('chat-server check against a broken server', () => {
     const { code, stdout } = await runCheck([`127.0.0.1:${broken.port}`, '--dialect', 'direct', '--only', 'direct/LIST-order', '--timeout', '500']);
     expect(stdout).toMatch(/✗ direct\/LIST-order[\s\S]*could not connect to 127\.0\.0\.1:\d+/);
     expect(code).toBe(1);
-  }, 30_000);
+  }, 120_000);
 });

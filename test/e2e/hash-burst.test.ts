@@ -2,7 +2,7 @@
 // in, and someone on another address logging in meanwhile waits about one hash, not the whole class's.
 import { afterAll, afterEach, expect, it } from 'vitest';
 import { until } from '../support/talk.js';
-import { ask, cleanup, cleanupAll, client, server } from './helpers.js';
+import { cleanup, cleanupAll, client, server } from './helpers.js';
 
 afterEach(cleanup);
 afterAll(cleanupAll);
@@ -17,9 +17,10 @@ it(`${PEOPLE} people sending REGISTER and LOGIN at once from one address at cost
   } });
   // the outsider registers first, alone, twice: the second answer's time is about one hash (the figure to compare with)
   const outsider = await client(s.port, '127.0.0.2');
-  expect(await ask(outsider, 'REGISTER outsider right')).toBe('RESULT REGISTER 1');
+  const answer = (line: string) => { outsider.send(line); return outsider.next(60_000); };
+  expect(await answer('REGISTER outsider right')).toBe('RESULT REGISTER 1');
   let started = performance.now();
-  expect(await ask(outsider, 'REGISTER outsider2 right')).toBe('RESULT REGISTER 1');
+  expect(await answer('REGISTER outsider2 right')).toBe('RESULT REGISTER 1');
   const oneHash = performance.now() - started;
 
   const class_ = await Promise.all(Array.from({ length: PEOPLE }, () => client(s.port)));
@@ -44,7 +45,9 @@ it(`${PEOPLE} people sending REGISTER and LOGIN at once from one address at cost
   for (const pair of answers) tally[pair.join(' / ')] = (tally[pair.join(' / ')] ?? 0) + 1;
   expect(tally).toEqual({ 'RESULT REGISTER 1 / RESULT LOGIN 1': PEOPLE });
   console.log(`[figures] hash burst: ${PEOPLE} REGISTER+LOGIN from one address took ${(classTook / 1000).toFixed(1)} s; one hash alone took ${Math.round(oneHash)} ms; another address's LOGIN during the burst waited ${Math.round(outsiderWaited)} ms`);
-  // about one hash per worker, then its own: generous for a loaded machine, far below the class's seconds
-  expect(outsiderWaited).toBeLessThan(Math.max(2000, 10 * oneHash));
+  // about one hash per worker, then its own: generous for a loaded machine, far below the class's seconds. On a
+  // busy machine one hash alone measures fast while the burst runs slow, so a quarter of the class's time also
+  // passes: a queue served in arrival order would make the outsider wait nearly all of it
+  expect(outsiderWaited).toBeLessThan(Math.max(2000, 10 * oneHash, classTook / 4));
   expect(await s.stop('SIGTERM')).toBe(0);
 }, 480_000);

@@ -34,11 +34,18 @@ describe('chat-server replay', () => {
 
   it('gives up on a line that never comes after --timeout', async () => {
     const file = recordingFile('a > HELLO-FROM ann$\na < HELLO ann$\na < A LINE THAT NEVER COMES\n');
-    const started = Date.now();
-    const { code, stdout } = await runServerToExit(['replay', file, '--timeout', '300']);
-    expect(stdout).toContain(`✗ ${file}: line 3 (a): timed out waiting for a line`);
-    expect(code).toBe(1);
-    expect(Date.now() - started).toBeLessThan(5000);
+    const passing = recordingFile('a > HELLO-FROM ann$\na < HELLO ann$\n');
+    const timed = async (args: string[]) => {
+      const started = Date.now();
+      return { ...(await runServerToExit(args)), ms: Date.now() - started };
+    };
+    // side by side with a replay that passes, so that a slow start on a busy machine is in both times
+    const [gaveUp, passed] = await Promise.all([timed(['replay', file, '--timeout', '300']), timed(['replay', passing])]);
+    expect(gaveUp.stdout).toContain(`✗ ${file}: line 3 (a): timed out waiting for a line`);
+    expect(gaveUp.code).toBe(1);
+    expect(passed.code).toBe(0);
+    // 300 ms more than a passing replay, well below the default 3000 ms
+    expect(gaveUp.ms - passed.ms).toBeLessThan(2500);
   });
 
   it('against a live server (--port): passes what it can and skips, with the reason, what needs settings', async () => {

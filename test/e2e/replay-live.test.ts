@@ -69,7 +69,8 @@ describe('recordings without settings, on one shared server', () => {
   });
 });
 
-describe('recordings with settings, each on a server started to match', () => {
+// each has a server of its own and mostly waits on it: they run concurrently
+describe.concurrent('recordings with settings, each on a server started to match', () => {
   it.each(configured)('%s', async (file) => {
     const recording = load(file);
     expect(liveSkipReason(recording, false)).toMatch(/^it needs @/);

@@ -10,6 +10,8 @@ afterEach(() => { for (const child of running.splice(0)) child.kill('SIGKILL'); 
 afterAll(removeTempDirs);
 
 const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+/** How long tail may take to say or print something: a bound, not a wait (a busy machine starts node slowly). */
+const SHOW_MS = 30_000;
 const record = (fields: Record<string, unknown>) => `${JSON.stringify({ level: 30, time: new Date().toISOString(), ...fields })}\n`;
 
 /** `chat-server tail …` following a file: what it printed so far, and a way to wait for more. */
@@ -22,17 +24,17 @@ function follow(args: readonly string[]) {
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => { err += chunk; });
   return {
     output: () => out,
-    /** Resolves once tail said it waits for `file` (at most 5 s); fails if it exited instead. */
+    /** Resolves once tail said it waits for `file` (at most SHOW_MS); fails if it exited instead. */
     waitsFor: (file: string) => new Promise<void>((done, fail) => {
-      const timer = setTimeout(() => fail(new Error(`tail never said it waits; stderr:\n${err}`)), 5000);
+      const timer = setTimeout(() => fail(new Error(`tail never said it waits; stderr:\n${err}`)), SHOW_MS);
       child.once('exit', (code) => fail(new Error(`tail exited ${code}: ${err}`)));
       const look = () => { if (err.includes(`no log at ${file} yet; waiting for it`)) { clearTimeout(timer); child.stderr.off('data', look); done(); } };
       child.stderr.on('data', look);
       look();
     }),
-    /** Resolves once the output holds `text` (at most 5 s). */
+    /** Resolves once the output holds `text` (at most SHOW_MS). */
     shows: (text: string) => new Promise<void>((done, fail) => {
-      const timer = setTimeout(() => fail(new Error(`tail never printed ${JSON.stringify(text)}; it printed:\n${out}`)), 5000);
+      const timer = setTimeout(() => fail(new Error(`tail never printed ${JSON.stringify(text)}; it printed:\n${out}`)), SHOW_MS);
       const look = () => { if (out.includes(text)) { clearTimeout(timer); child.stdout.off('data', look); done(); } };
       child.stdout.on('data', look);
       look();

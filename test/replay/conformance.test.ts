@@ -14,11 +14,13 @@ import { loadSuite } from '../../streams/cli/check/suites.js';
 const dir = mkdtempSync(join(tmpdir(), 'chat-conformance-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let serial = 0;
+/** How long each expected line may take: a bound, not a wait; a hash on a busy machine has taken more than 3 s. */
+const WAIT_MS = 15_000;
 
 describe.each([...DIALECTS, ...EXTENSIONS])('the %s suite, in-process', (suite) => {
   it.each(loadSuite(suite).map((c) => [c.id, c] as const))('%s', async (_id, c) => {
     const result = await runCase(c, {
-      dialect: suite === 'federation' ? 'channels' : suite, waitMs: 3000, only: [], skip: [], inProcess: true,
+      dialect: suite === 'federation' ? 'channels' : suite, waitMs: WAIT_MS, only: [], skip: [], inProcess: true,
       transport: async (recording) => memoryTransport({ dbFile: join(dir, `case${++serial}.db`), ...inProcessServer(recording.settings) }),
     });
     expect(result.difference ?? '', [result.source, ...(result.exchange ?? [])].join('\n')).toBe('');

@@ -62,8 +62,11 @@ export async function openPage(browser: Browser, url: string, viewport: { width:
 
 // Polling on DOM changes rather than animation frames: a page in a background tab gets no frames.
 
+/** How long a page may take to show something: a bound, not a wait (Chromium on a busy machine is slow). */
+const BROWSER_WAIT_MS = 20_000;
+
 /** Waits until the conversation on the page shows `text`. */
-export async function shows(page: Page, text: string, timeoutMs = 5000): Promise<void> {
+export async function shows(page: Page, text: string, timeoutMs = BROWSER_WAIT_MS): Promise<void> {
   await page.waitForFunction((wanted: string) => document.getElementById('log')?.textContent?.includes(wanted), { timeout: timeoutMs, polling: 'mutation' }, text)
     .catch(async () => {
       const log = await page.$eval('#log', (element) => (element as HTMLElement).innerText).catch(() => '(no log)');
@@ -72,7 +75,7 @@ export async function shows(page: Page, text: string, timeoutMs = 5000): Promise
 }
 
 /** Waits until the element's text contains `text`. */
-export async function hasText(page: Page, selector: string, text: string, timeoutMs = 5000): Promise<void> {
+export async function hasText(page: Page, selector: string, text: string, timeoutMs = BROWSER_WAIT_MS): Promise<void> {
   await page.waitForFunction((sel: string, wanted: string) => document.querySelector(sel)?.textContent?.includes(wanted), { timeout: timeoutMs, polling: 'mutation' }, selector, text)
     .catch(async () => {
       const seen = await page.$eval(selector, (element) => element.textContent).catch(() => '(missing)');

@@ -8,10 +8,18 @@ export interface CheckOutput {
   readonly stderr: string;
 }
 
+/**
+ * How long check waits for each expected line unless a test says `--timeout`: a bound, not a wait (a passing
+ * rule never waits it out), longer than check's own 3 s because the tests run several servers at once on a
+ * machine that may be busy.
+ */
+const CHECK_WAIT_MS = '15000';
+
 /** `chat-server check ARGS`; killed after `limitMs` (a suite of ~30 rules takes seconds on a live server). */
 export function runCheck(args: readonly string[], limitMs = 90_000, env: Readonly<Record<string, string>> = {}): Promise<CheckOutput> {
+  const patient = args.includes('--timeout') ? args : [...args, '--timeout', CHECK_WAIT_MS];
   return new Promise((done) => {
-    const child = spawn(process.execPath, [SERVER_ENTRY, 'check', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [SERVER_ENTRY, 'check', ...patient], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c: string) => { stdout += c; });

@@ -6,7 +6,8 @@
 // test starts writes its V8 coverage there when it exits (normally or by process.exit; not when killed with
 // SIGKILL). After the run, the raw coverage of dist/ files is merged across processes, mapped back to the
 // TypeScript sources through the source maps tsc writes next to dist/ (sourceMap: true), and added to
-// vitest's coverage map, so the one report counts both.
+// vitest's coverage map, so the one report counts both: each child hit lands on vitest's own structure of the
+// file (test/support/coverage-projection.ts says why istanbul's merge would count every statement twice).
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,6 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { mergeProcessCovs, type ProcessCov } from '@bcoe/v8-coverage';
 import convert from 'ast-v8-to-istanbul';
 import v8 from '@vitest/coverage-v8';
+import { addChildHits, type FileCoverageData } from './coverage-projection.js';
 import type { CoverageProvider, CoverageProviderModule } from 'vitest/node';
 import { parseAstAsync } from 'vitest/node';
 
@@ -39,8 +41,8 @@ function mergedChildCoverage(dir: string): ProcessCov {
 }
 
 /** Istanbul coverage of the TypeScript sources, from the merged coverage of their dist/ builds. */
-async function childCoverageMap(dir: string): Promise<Record<string, unknown>> {
-  const map: Record<string, unknown> = {};
+async function childCoverageMap(dir: string): Promise<Record<string, FileCoverageData>> {
+  const map: Record<string, FileCoverageData> = {};
   for (const script of mergedChildCoverage(dir).result) {
     const file = fileURLToPath(script.url);
     let code: string;
@@ -63,6 +65,30 @@ async function childCoverageMap(dir: string): Promise<Record<string, unknown>> {
   return map;
 }
 
+/** The part of istanbul's coverage map the merge below uses. */
+interface CoverageMap {
+  files(): string[];
+  fileCoverageFor(file: string): { data: FileCoverageData };
+  merge(data: Record<string, unknown>): void;
+}
+
+/** Adds the children's hits to vitest's map, on vitest's structure of each file; prints how many found a place. */
+function addChildCoverage(map: CoverageMap, child: Record<string, FileCoverageData>): void {
+  const known = new Set(map.files());
+  let placed = 0;
+  let unplaced = 0;
+  for (const [file, data] of Object.entries(child)) {
+    if (!known.has(file)) {
+      map.merge({ [file]: data }); // a file vitest does not list: its own structure is the only one
+      continue;
+    }
+    const counts = addChildHits(map.fileCoverageFor(file).data, data);
+    placed += counts.placed;
+    unplaced += counts.unplaced;
+  }
+  console.log(`child-process coverage: ${placed} statements placed on vitest's map, ${unplaced} without a counterpart (not counted)`);
+}
+
 const provider: CoverageProviderModule = {
   ...v8,
   async getProvider(): Promise<CoverageProvider> {
@@ -73,8 +99,8 @@ const provider: CoverageProviderModule = {
     process.env.CHILD_V8_COVERAGE = dir;
     const generate = inner.generateCoverage.bind(inner);
     inner.generateCoverage = async (context) => {
-      const map = (await generate(context)) as { merge(data: Record<string, unknown>): void };
-      map.merge(await childCoverageMap(dir));
+      const map = (await generate(context)) as CoverageMap;
+      addChildCoverage(map, await childCoverageMap(dir));
       rmSync(dir, { recursive: true, force: true });
       return map;
     };

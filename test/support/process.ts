@@ -100,9 +100,10 @@ export async function ask(c: LineClient, line: string): Promise<string> {
 
 /**
  * Waits until `check` holds: tries it, then again every 50 ms, for at most `ms`. The check looks at the state
- * a test is about to assert (a reply, a log line, a count), so no test waits for a moment instead.
+ * a test is about to assert (a reply, a log line, a count), so no test waits for a moment instead. The default
+ * bound is generous: with three test files at once on a busy machine, a link or a log line has taken over 10 s.
  */
-export async function until(check: () => boolean | Promise<boolean>, what: string | (() => string), ms = 10_000): Promise<void> {
+export async function until(check: () => boolean | Promise<boolean>, what: string | (() => string), ms = 30_000): Promise<void> {
   const deadline = Date.now() + ms;
   for (;;) {
     if (await check()) return;
