@@ -29,6 +29,8 @@ export async function checkMain(argv: readonly string[]): Promise<number> {
   const { options } = parsed;
   const cases = options.suites.flatMap((suite) => loadSuite(suite)).filter((c) => selected(c, options));
   if (options.list) {
+    // a reader that stops early (`check --list | head`) is not an error
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => { if (error.code === 'EPIPE') process.exit(0); throw error; });
     for (const c of cases) process.stdout.write(`${c.id}  ${c.title}\n`);
     return 0;
   }
