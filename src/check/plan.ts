@@ -29,7 +29,7 @@ export const FILLERS: Readonly<Record<CheckDialect, Filler | undefined>> = {
 
 export type Planned =
   | { readonly run: true; readonly fillers: number; readonly maxLine?: number; readonly serverName?: string }
-  | { readonly run: false; readonly reason: string };
+  | { readonly run: false; readonly reason: string; /** The flag that would let it run, if any. */ readonly flag?: string };
 
 export function selected(c: Case, options: PlanOptions): boolean {
   return (options.only.length === 0 || selects(options.only, c.id)) && !selects(options.skip, c.id);
@@ -43,16 +43,16 @@ export function plan({ settings, events }: Recording, options: PlanOptions): Pla
   for (const [key, value] of Object.entries(settings)) {
     if (key === 'max-users') {
       const wanted = Number(value);
-      if (options.maxUsers === undefined) return { run: false, reason: `it needs the server's user limit: pass --max-users N` };
+      if (options.maxUsers === undefined) return { run: false, reason: `it needs the server's user limit: pass --max-users N`, flag: '--max-users N' };
       if (options.maxUsers < wanted) return { run: false, reason: `it needs a user limit of at least ${wanted}` };
       fillers = options.maxUsers - wanted;
     } else if (key === 'max-line') {
-      if (options.maxLine === undefined) return { run: false, reason: `it needs the server's line limit: pass --max-line N` };
+      if (options.maxLine === undefined) return { run: false, reason: `it needs the server's line limit: pass --max-line N`, flag: '--max-line N' };
       maxLine = options.maxLine;
     } else if (key === 'name') {
-      if (options.serverName === undefined) return { run: false, reason: "it needs the server's federation name: pass --name NAME" };
+      if (options.serverName === undefined) return { run: false, reason: "it needs the server's federation name: pass --name NAME", flag: '--name NAME' };
     } else if (key === 'peers') {
-      if (!options.federation) return { run: false, reason: 'it plays a peer server: pass --with federation' };
+      if (!options.federation) return { run: false, reason: 'it plays a peer server: pass --with federation', flag: '--with federation' };
     } else if (key !== 'protocol') {
       return { run: false, reason: `it needs @${key}${value ? ' ' + value : ''}, which a server cannot be told from here` };
     }

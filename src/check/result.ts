@@ -11,6 +11,8 @@ export interface RuleResult {
   readonly source: string;
   /** Why it was not checked. */
   readonly reason?: string;
+  /** For a rule not checked: the flag that would check it (none when only the in-process server can stage it). */
+  readonly flag?: string;
   /** For a failure: the lines exchanged up to it (`a > …` sent, `a < …` received), the last of them last. */
   readonly exchange?: readonly string[];
   /** For a failure: what was expected at the point of failure, and what happened instead. */
@@ -21,7 +23,10 @@ export interface RuleResult {
 
 export interface CheckRun {
   readonly target: string;
-  readonly dialect: string;
+  /** The dialect of --dialect; absent when only an extension's suite ran. */
+  readonly dialect?: string;
+  /** The suites that ran (the dialect's, then the extensions'); the report's title names them. */
+  readonly suites?: readonly string[];
   readonly rules: readonly RuleResult[];
 }
 
@@ -30,7 +35,9 @@ export function counts(run: CheckRun): { readonly pass: number; readonly fail: n
   return { pass: of('pass'), fail: of('fail'), notChecked: of('not-checked'), total: run.rules.length };
 }
 
-/** 0 when no rule failed (a rule not checked is reported, not failed), else 1. */
+/** 0 only when every selected rule ran and passed; 1 when one failed or was not checked (the issue's "0 only if
+ * every rule passed", taken literally: a rule not checked did not pass). */
 export function exitCode(run: CheckRun): number {
-  return counts(run).fail === 0 ? 0 : 1;
+  const { pass, total } = counts(run);
+  return pass === total ? 0 : 1;
 }

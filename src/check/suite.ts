@@ -12,8 +12,9 @@ import { parseRecording, type Recording } from '../recording/parse.js';
 export const DIALECTS = ['channels', 'direct', 'messenger'] as const;
 export type CheckDialect = (typeof DIALECTS)[number];
 /** Suites of extensions a plain implementation need not have, run with `--with`. */
-export const EXTENSIONS = ['federation'] as const;
+export const EXTENSIONS = ['federation', 'cross-dialect'] as const;
 export type Extension = (typeof EXTENSIONS)[number];
+export type SuiteName = CheckDialect | Extension;
 
 export interface Case {
   readonly id: string;
@@ -29,12 +30,18 @@ export interface Case {
 
 const CLAUSE = /^@clause\s+(\S+)\s*(.*)$/;
 /** A clause id: dialect, slash, an upper-case verb or topic (dashes allowed), then lower-case words. */
-export const CLAUSE_ID = /^(channels|direct|messenger|federation)\/([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*)(?:-[a-z0-9][A-Za-z0-9]*)*$/;
+export const CLAUSE_ID = /^(channels|direct|messenger|federation|cross-dialect)\/([A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*)(?:-[a-z0-9][A-Za-z0-9]*)*$/;
 /** How a spec names a clause in its text: the id in square brackets. */
-export const SPEC_CLAUSE = /\[((?:channels|direct|messenger|federation)\/[A-Za-z0-9-]+)\]/g;
+export const SPEC_CLAUSE = /\[((?:channels|direct|messenger|federation|cross-dialect)\/[A-Za-z0-9-]+)\]/g;
 
 export function verbOf(id: string): string {
   return CLAUSE_ID.exec(id)?.[2] ?? id;
+}
+
+/** The suite a clause id belongs to: the part before the slash (`cross-dialect/LIST-everyone` → cross-dialect). */
+export function suiteOf(id: string): SuiteName | undefined {
+  const name = CLAUSE_ID.exec(id)?.[1];
+  return name as SuiteName | undefined;
 }
 
 /** Every clause id a spec's text names, in order of first mention. */

@@ -5,7 +5,9 @@ import { CHECK_USAGE, parseCheckArgs } from '../../src/check/args.js';
 import { selected } from '../../src/check/plan.js';
 import { formatReport, jsonReport } from '../../src/check/report.js';
 import { exitCode, type CheckRun } from '../../src/check/result.js';
-import { tcpTransport } from './replay/tcp.js';
+import { portOf } from '../../src/check/ports.js';
+import { suiteOf } from '../../src/check/suite.js';
+import { routedTransport } from './check/route.js';
 import { runSuite } from './check/run.js';
 import { loadSuite } from './check/suites.js';
 
@@ -25,24 +27,26 @@ export async function checkMain(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const { options } = parsed;
-  const cases = [options.dialect, ...options.with].flatMap((suite) => loadSuite(suite)).filter((c) => selected(c, options));
+  const cases = options.suites.flatMap((suite) => loadSuite(suite)).filter((c) => selected(c, options));
   if (options.list) {
+    // a reader that stops early (`check --list | head`) is not an error
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => { if (error.code === 'EPIPE') process.exit(0); throw error; });
     for (const c of cases) process.stdout.write(`${c.id}  ${c.title}\n`);
     return 0;
   }
   if (cases.length === 0) {
-    process.stderr.write('check: --only/--skip leave no rule to run (see check --dialect D --list)\n');
+    process.stderr.write(`check: --only/--skip leave no rule to run (see check ${options.dialect ? `--dialect ${options.dialect}` : '--with cross-dialect'} --list)\n`);
     return 2;
   }
   const target = `${options.host}:${options.port}`;
   const rules = await runSuite(cases, {
     ...options,
     waitMs: options.timeoutMs,
-    transport: async () => tcpTransport(options.host, options.port, options.timeoutMs),
+    transport: async (recording, c) => routedTransport(options.host, (conn) => portOf(recording, conn, suiteOf(c.id) ?? options.suites[0], options.port, options.ports), options.timeoutMs),
     onResult: (r) => { if (process.stderr.isTTY) process.stderr.write(`\r${r.status === 'fail' ? '✗' : '·'} ${r.id}\x1b[K`); },
   });
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
-  const run: CheckRun = { target, dialect: options.dialect, rules };
+  const run: CheckRun = { target, ...(options.dialect ? { dialect: options.dialect } : {}), suites: options.suites, rules };
   process.stdout.write(formatReport(run, { color: useColor(process.stdout, process.env) }));
   if (options.json) {
     try {

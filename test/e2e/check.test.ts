@@ -1,6 +1,11 @@
 // `chat-server check` against live servers: this server passes every rule it can check; a deliberately broken
+<<<<<<< HEAD
 // server fails exactly the rules it breaks; the JSON, the exit codes, --only/--skip and the not-checked rules.
 // Every test has servers of its own, and a check mostly waits on them: the tests run concurrently.
+=======
+// server fails exactly the rules it breaks; the JSON, the exit codes, --only/--skip and the not-checked rules;
+// the cross-dialect suite against this server with its defaults and against one whose dialects keep separate names.
+>>>>>>> check
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,6 +14,7 @@ import { removeTempDirs, runServerToExit, startServerProcess, tempDir, type Serv
 
 const BROKEN_DIRECT = resolve(import.meta.dirname, '../support/broken-direct-server.mjs');
 const BROKEN_CHANNELS = resolve(import.meta.dirname, '../support/broken-channels-server.mjs');
+const BROKEN_CROSS = resolve(import.meta.dirname, '../support/broken-cross-dialect-server.mjs');
 const started: ServerProcess[] = [];
 afterAll(async () => {
   await Promise.all(started.map((s) => s.stop()));
@@ -26,7 +32,7 @@ describe.concurrent('chat-server check against this server', () => {
     ['direct', ['direct/SEND-ok-after-write']],
     ['channels', ['channels/CHANNELS-none']],
     ['messenger', []],
-  ])('passes every %s rule it can check, and says why it leaves the others', async (dialect, notChecked) => {
+  ])('passes every %s rule it can check, says why it leaves the others, and exits 1 while any is not checked', async (dialect, notChecked) => {
     const server = await ourServer(3);
     const json = join(tempDir(), 'report.json');
     const { code, stdout, stderr } = await runCheck([`127.0.0.1:${server.port}`, '--dialect', dialect, '--max-users', '3', '--max-line', '8192', '--json', json]);
@@ -36,12 +42,42 @@ describe.concurrent('chat-server check against this server', () => {
     const report = JSON.parse(readFileSync(json, 'utf8')) as { pass: number; fail: number; total: number };
     expect(report.fail).toBe(0);
     expect(report.pass).toBe(report.total - notChecked.length);
-    expect(stdout).toContain(`${report.pass} of ${report.total} rules pass${notChecked.length ? `, ${notChecked.length} not checked` : ''}\n`);
-    expect(code).toBe(0);
+    expect(stdout).toContain(`${report.pass} of ${report.total} rules pass${notChecked.length ? `, ${notChecked.length} not checked (--skip ${notChecked.join(',')} leaves it out)` : ''}\n`);
+    expect(code).toBe(notChecked.length ? 1 : 0);
   }, 120_000);
 });
 
+<<<<<<< HEAD
 describe.concurrent('chat-server check --with federation, the checker playing a peer server', () => {
+=======
+describe('chat-server check --with cross-dialect', () => {
+  it('passes every rule against this server started with its defaults (one auto port), exit 0', async () => {
+    const server = await startServerProcess();
+    started.push(server);
+    const { code, stdout } = await runCheck([`127.0.0.1:${server.port}`, '--with', 'cross-dialect']);
+    expect(rulesMarked(stdout, '✗'), stdout).toEqual([]);
+    expect(rulesMarked(stdout, '✓')).toHaveLength(11);
+    expect(stdout).toContain('11 of 11 rules pass\n');
+    expect(code).toBe(0);
+  }, 60_000);
+
+  it('a server whose dialects keep separate name lists fails exactly the name rules, each dialect on its own port', async () => {
+    const broken = await startScriptServer(BROKEN_CROSS);
+    try {
+      const port = (dialect: string) => new RegExp(`:(\\d+) ${dialect}`).exec(broken.line)![1];
+      const { code, stdout } = await runCheck([`127.0.0.1:${port('direct')}`, '--with', 'cross-dialect', '--messenger-port', port('messenger'), '--channels-port', port('channels')]);
+      expect(rulesMarked(stdout, '✗'), stdout).toEqual(['cross-dialect/NAMES-channels', 'cross-dialect/NAMES-direct-messenger']);
+      expect(stdout).toMatch(/^ {6}x < WELCOME dora(\w+) .*\n {6}line \d+ \(x\): expected the line to start with "ERROR NAME-TAKEN"/m);
+      expect(stdout).toContain('9 of 11 rules pass, 2 fail\n');
+      expect(code).toBe(1);
+    } finally {
+      await broken.stop();
+    }
+  }, 60_000);
+});
+
+describe('chat-server check --with federation, the checker playing a peer server', () => {
+>>>>>>> check
   it('passes every federation rule against this server named s1 with 127.0.0.2 in its peers file', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'peers.txt'), '127.0.0.2:1\n');
@@ -58,8 +94,14 @@ describe.concurrent('chat-server check --with federation, the checker playing a 
     const server = await ourServer(3);
     const { code, stdout } = await runCheck([`127.0.0.1:${server.port}`, '--dialect', 'channels', '--with', 'federation', '--only', 'federation/FEDERATE-confirm']);
     expect(stdout).toContain("not checked: it needs the server's federation name: pass --name NAME");
+<<<<<<< HEAD
     expect(code).toBe(0);
   }, 120_000);
+=======
+    expect(stdout).toContain('0 of 1 rules pass, 1 not checked (--name NAME checks it; --skip federation/FEDERATE-confirm leaves it out)\n');
+    expect(code).toBe(1);
+  }, 60_000);
+>>>>>>> check
 });
 
 describe.concurrent('chat-server replay of a suite file', () => {
@@ -80,7 +122,7 @@ describe.concurrent('chat-server check against a broken server', () => {
       expect(rulesMarked(stdout, '✗')).toEqual(['direct/LIST-order', 'direct/SEND-self']);
       expect(stdout).toMatch(/^ {6}b < LIST-OK Bob(\w+),amy\1,zed\1$/m);
       expect(stdout).toMatch(/^ {6}line \d+ \(b\): expected the line to be "LIST-OK zed(\w+),Bob\1,amy\1"; after "LIST-OK " it has "Bob/m);
-      expect(stdout).toContain('21 of 24 rules pass, 2 fail, 1 not checked\n');
+      expect(stdout).toContain('21 of 24 rules pass, 2 fail, 1 not checked (--skip direct/SEND-ok-after-write leaves it out)\n');
       expect(stdout).not.toContain('\x1b[');
       const report = JSON.parse(readFileSync(json, 'utf8')) as { rules: { id: string; status: string; exchange?: string[] }[] };
       expect(report.rules.filter((r) => r.status === 'fail').map((r) => r.id)).toEqual(['direct/LIST-order', 'direct/SEND-self']);
@@ -104,16 +146,20 @@ describe.concurrent('chat-server check against a broken server', () => {
     }
   }, 120_000);
 
-  it('--only and --skip pick rules by id or by its beginning; a wrong command line exits 2', async () => {
+  it('--only and --skip pick rules by id or by its beginning; every selected rule passing exits 0; a wrong command line exits 2', async () => {
     const broken = await startScriptServer(BROKEN_DIRECT, ['3']);
     try {
-      const only = await runCheck([`127.0.0.1:${broken.port}`, '--dialect', 'direct', '--only', 'direct/SEND', '--skip', 'direct/SEND-self,direct/SEND-long']);
+      const only = await runCheck([`127.0.0.1:${broken.port}`, '--dialect', 'direct', '--only', 'direct/SEND', '--skip', 'direct/SEND-self,direct/SEND-long,direct/SEND-ok-after-write']);
       expect([...rulesMarked(only.stdout, '✓'), ...rulesMarked(only.stdout, '✗'), ...rulesMarked(only.stdout, '-')].sort())
-        .toEqual(['direct/SEND-body-first', 'direct/SEND-delivery', 'direct/SEND-ok-after-write', 'direct/SEND-trim', 'direct/SEND-unknown']);
+        .toEqual(['direct/SEND-body-first', 'direct/SEND-delivery', 'direct/SEND-trim', 'direct/SEND-unknown']);
+      expect(only.stdout).toContain('4 of 4 rules pass\n');
       expect(only.code).toBe(0);
       const bad = await runCheck(['127.0.0.1', '--dialect', 'direct']);
       expect(bad.stderr).toContain('HOST:PORT');
       expect(bad.code).toBe(2);
+      const badPort = await runCheck([`127.0.0.1:${broken.port}`, '--with', 'cross-dialect', '--messenger-port', 'none']);
+      expect(badPort.stderr).toContain('--messenger-port');
+      expect(badPort.code).toBe(2);
     } finally {
       await broken.stop();
     }

@@ -20,7 +20,7 @@ const WAIT_MS = 15_000;
 describe.each([...DIALECTS, ...EXTENSIONS])('the %s suite, in-process', (suite) => {
   it.each(loadSuite(suite).map((c) => [c.id, c] as const))('%s', async (_id, c) => {
     const result = await runCase(c, {
-      dialect: suite === 'federation' ? 'channels' : suite, waitMs: WAIT_MS, only: [], skip: [], inProcess: true,
+      waitMs: WAIT_MS, only: [], skip: [], inProcess: true,
       transport: async (recording) => memoryTransport({ dbFile: join(dir, `case${++serial}.db`), ...inProcessServer(recording.settings) }),
     });
     expect(result.difference ?? '', [result.source, ...(result.exchange ?? [])].join('\n')).toBe('');

@@ -34,8 +34,9 @@ export function rulesMarked(report: string, mark: '✓' | '✗' | '-'): string[]
   return [...report.matchAll(new RegExp(`^  ${mark} (\\S+)`, 'gm'))].map((m) => m[1]).sort();
 }
 
-/** Starts a small script server from test/support (it prints `listening on HOST:PORT`); resolves with its port and a stop. */
-export function startScriptServer(script: string, args: readonly string[] = []): Promise<{ port: number; stop: () => Promise<void> }> {
+/** Starts a small script server from test/support (it prints `listening on HOST:PORT…` in one line); resolves with its
+ * first port, that line, and a stop. */
+export function startScriptServer(script: string, args: readonly string[] = []): Promise<{ port: number; line: string; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   return new Promise((resolve, reject) => {
@@ -43,10 +44,10 @@ export function startScriptServer(script: string, args: readonly string[] = []):
     const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${script} did not start: ${out}`)); }, 10_000);
     child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
       out += chunk;
-      const port = /listening on [^\s]+:(\d+)/.exec(out)?.[1];
-      if (!port) return;
+      const started = /listening on [^\s]+:(\d+).*\n/.exec(out);
+      if (!started) return;
       clearTimeout(timer);
-      resolve({ port: Number(port), stop: async () => { child.kill('SIGTERM'); await exited; } });
+      resolve({ port: Number(started[1]), line: started[0].trim(), stop: async () => { child.kill('SIGTERM'); await exited; } });
     });
   });
 }

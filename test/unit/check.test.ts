@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCheckArgs, selects } from '../../src/check/args.js';
 import { difference } from '../../src/check/match.js';
 import { plan } from '../../src/check/plan.js';
+import { dialectOf, portOf } from '../../src/check/ports.js';
 import { formatReport, jsonReport } from '../../src/check/report.js';
 import { exitCode, type CheckRun } from '../../src/check/result.js';
 import { clausesOfSpec, instantiate, parseSuite, verbOf } from '../../src/check/suite.js';
@@ -12,7 +13,7 @@ import { parseRecording } from '../../src/recording/parse.js';
 import { loadSuite } from '../../streams/cli/check/suites.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const SPECS = { channels: 'docs/protocols/channels.md', direct: 'docs/protocols/direct.md', messenger: 'protocol.txt', federation: 'docs/protocols/channels.md' } as const;
+const SPECS = { channels: 'docs/protocols/channels.md', direct: 'docs/protocols/direct.md', messenger: 'protocol.txt', federation: 'docs/protocols/channels.md', 'cross-dialect': 'docs/protocols/cross-dialect.md' } as const;
 
 describe('the suites are the specs', () => {
   it.each(Object.entries(SPECS))('every clause of the %s spec has a case, and every case a clause', (dialect, spec) => {
@@ -82,8 +83,16 @@ describe('matching a line', () => {
 describe('the command line', () => {
   it('reads HOST:PORT, the dialect and the options', () => {
     expect(parseCheckArgs(['127.0.0.1:5378', '--dialect', 'direct', '--only', 'direct/SEND,direct/LIST-order', '--skip', 'direct/SEND-self', '--max-users', '16', '--timeout', '500', '--json', 'out.json']))
-      .toEqual({ options: { host: '127.0.0.1', port: 5378, dialect: 'direct', json: 'out.json', timeoutMs: 500, only: ['direct/SEND', 'direct/LIST-order'], skip: ['direct/SEND-self'], maxUsers: 16, list: false, with: [], federation: false } });
-    expect(parseCheckArgs(['h:1', '--dialect', 'channels', '--with', 'federation', '--name', 's1'])).toMatchObject({ options: { with: ['federation'], federation: true, serverName: 's1' } });
+      .toEqual({ options: { host: '127.0.0.1', port: 5378, dialect: 'direct', suites: ['direct'], ports: {}, json: 'out.json', timeoutMs: 500, only: ['direct/SEND', 'direct/LIST-order'], skip: ['direct/SEND-self'], maxUsers: 16, list: false, with: [], federation: false } });
+    expect(parseCheckArgs(['h:1', '--dialect', 'channels', '--with', 'federation', '--name', 's1'])).toMatchObject({ options: { suites: ['channels', 'federation'], with: ['federation'], federation: true, serverName: 's1' } });
+  });
+
+  it('needs no --dialect for the cross-dialect suite alone, and reads the ports of dialects spoken elsewhere', () => {
+    expect(parseCheckArgs(['h:1', '--with', 'cross-dialect', '--direct-port', '7001', '--channels-port', '7003'])).toMatchObject({ options: { suites: ['cross-dialect'], ports: { direct: 7001, channels: 7003 } } });
+    expect(parseCheckArgs(['h:1', '--with', 'cross-dialect'])).not.toHaveProperty('options.dialect');
+    expect(parseCheckArgs(['h:1', '--dialect', 'direct', '--with', 'cross-dialect'])).toMatchObject({ options: { suites: ['direct', 'cross-dialect'] } });
+    expect(parseCheckArgs(['h:1', '--with', 'cross-dialect', '--messenger-port', '70000'])).toMatchObject({ error: expect.stringContaining('--messenger-port') });
+    expect(parseCheckArgs(['h:1', '--with', 'cross-dialect', '--direct-port', 'x'])).toMatchObject({ error: expect.stringContaining('--direct-port') });
   });
 
   it('says what is wrong with a bad command line', () => {
@@ -112,7 +121,7 @@ describe('planning a case for a live server', () => {
   const none = { only: [], skip: [] };
 
   it('a user limit comes from --max-users, as filler users', () => {
-    expect(plan(recording('@max-users 2\na > LIST\n'), none)).toEqual({ run: false, reason: "it needs the server's user limit: pass --max-users N" });
+    expect(plan(recording('@max-users 2\na > LIST\n'), none)).toEqual({ run: false, reason: "it needs the server's user limit: pass --max-users N", flag: '--max-users N' });
     expect(plan(recording('@max-users 2\na > LIST\n'), { ...none, maxUsers: 16 })).toEqual({ run: true, fillers: 14 });
     expect(plan(recording('@max-users 2\na > LIST\n'), { ...none, maxUsers: 1 })).toMatchObject({ run: false });
   });
@@ -128,6 +137,27 @@ describe('planning a case for a live server', () => {
     expect(plan(peer, { ...none, serverName: 'x' })).toMatchObject({ run: false, reason: expect.stringContaining('--with federation') });
     expect(plan(peer, { ...none, federation: true })).toMatchObject({ run: false, reason: expect.stringContaining('--name') });
     expect(plan(peer, { ...none, federation: true, serverName: 'hub' })).toEqual({ run: true, fillers: 0, serverName: 'hub' });
+  });
+});
+
+describe('which port a connection goes to', () => {
+  const recording = (text: string) => {
+    const parsed = parseRecording(text);
+    if ('error' in parsed) throw new Error(parsed.error);
+    return parsed;
+  };
+  const mixed = recording('d > HELLO-FROM dora\nm > NAME mia\nc > REGISTER carl pw\nz > GARBAGE\n');
+
+  it('in the cross-dialect suite, the port of the dialect its first line picks, else HOST:PORT', () => {
+    expect(['d', 'm', 'c', 'z'].map((conn) => dialectOf(mixed, conn, 'cross-dialect'))).toEqual(['direct', 'messenger', 'channels', undefined]);
+    const ports = { direct: 7001, messenger: 7002 };
+    expect(['d', 'm', 'c', 'z'].map((conn) => portOf(mixed, conn, 'cross-dialect', 5378, ports))).toEqual([7001, 7002, 5378, 5378]);
+  });
+
+  it('in a dialect\'s suite, that dialect\'s port whatever the line (federation links: the channels port)', () => {
+    expect(portOf(mixed, 'm', 'direct', 5378, { direct: 7001, messenger: 7002 })).toBe(7001);
+    expect(portOf(mixed, 'd', 'federation', 5378, { channels: 7003 })).toBe(7003);
+    expect(portOf(mixed, 'd', 'messenger', 5378, {})).toBe(5378);
   });
 });
 
@@ -156,7 +186,7 @@ describe('the report', () => {
       '  - channels/SAY-fail    fails',
       '      not checked: it needs @fresh',
       '',
-      '1 of 3 rules pass, 1 fail, 1 not checked',
+      '1 of 3 rules pass, 1 fail, 1 not checked (--skip channels/SAY-fail leaves it out)',
       '',
     ].join('\n'));
   });
@@ -166,9 +196,25 @@ describe('the report', () => {
     expect(formatReport(run, { color: true })).toContain('\x1b[31m✗\x1b[0m');
   });
 
-  it('as JSON carries the same rows and counts; the exit code is 1 only when a rule failed', () => {
+  it('as JSON carries the same rows and counts', () => {
     expect(JSON.parse(jsonReport(run))).toMatchObject({ pass: 1, fail: 1, notChecked: 1, total: 3, rules: run.rules });
+  });
+
+  it('exits 0 only when every selected rule ran and passed: a failure or a rule not checked is 1', () => {
     expect(exitCode(run)).toBe(1);
-    expect(exitCode({ ...run, rules: run.rules.filter((r) => r.status !== 'fail') })).toBe(0);
+    expect(exitCode({ ...run, rules: run.rules.filter((r) => r.status !== 'fail') })).toBe(1);
+    expect(exitCode({ ...run, rules: run.rules.filter((r) => r.status !== 'not-checked') })).toBe(1);
+    expect(exitCode({ ...run, rules: run.rules.filter((r) => r.status === 'pass') })).toBe(0);
+  });
+
+  it('says which flags check the rules not checked, and how --skip leaves them out (a whole suite by its name)', () => {
+    const left = (id: string, flag?: string) => ({ id, verb: verbOf(id), title: 't', status: 'not-checked' as const, source: 's', reason: 'r', ...(flag ? { flag } : {}) });
+    const rules = [
+      { ...run.rules[0], id: 'direct/LIST-order', verb: 'LIST' }, left('direct/BUSY-full', '--max-users N'), left('direct/SEND-ok-after-write'),
+      left('federation/FEDSAY-a', '--name NAME'), left('federation/FEDSAY-b', '--name NAME'),
+    ];
+    expect(formatReport({ target: 'h:1', suites: ['direct', 'federation'], rules }, { color: false }).split('\n').filter(Boolean).at(-1))
+      .toBe('1 of 5 rules pass, 4 not checked (--max-users N and --name NAME check 3 of them; --skip direct/BUSY-full,direct/SEND-ok-after-write,federation leaves them out)');
+    expect(formatReport({ target: 'h:1', suites: ['direct', 'federation'], rules }, { color: false })).toMatch(/^direct and federation rules against h:1\n/);
   });
 });

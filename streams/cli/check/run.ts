@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { FILLERS, plan, type PlanOptions } from '../../../src/check/plan.js';
 import type { RuleResult } from '../../../src/check/result.js';
-import { instantiate, type Case, type CheckDialect } from '../../../src/check/suite.js';
+import { DIALECTS, instantiate, suiteOf, type Case, type CheckDialect } from '../../../src/check/suite.js';
 import { parseRecording, type Recording } from '../../../src/recording/parse.js';
 import type { Transport } from '../replay/transport.js';
 import { play } from './play.js';
@@ -13,10 +13,9 @@ export function caseTag(): string {
 }
 
 export interface SuiteRun extends PlanOptions {
-  readonly dialect: CheckDialect;
   readonly waitMs: number;
-  /** A transport for one case; in-process, built from the case's own @ settings. */
-  readonly transport: (recording: Recording) => Promise<Transport>;
+  /** A transport for one case (live: which port each connection goes to; in-process: built from its @ settings). */
+  readonly transport: (recording: Recording, c: Case) => Promise<Transport>;
   /** In-process: the case's @ settings are the server's, so every case runs as written. */
   readonly inProcess?: boolean;
   /** Called after each rule, for progress output. */
@@ -30,17 +29,19 @@ export async function runCase(c: Case, run: SuiteRun): Promise<RuleResult> {
   const planned = run.inProcess
     ? { run: true as const, fillers: 0, maxLine: written.settings['max-line'] ? Number(written.settings['max-line']) : undefined, serverName: written.settings.name }
     : plan(written, run);
-  if (!planned.run) return { ...base, status: 'not-checked', reason: planned.reason };
+  if (!planned.run) return { ...base, status: 'not-checked', reason: planned.reason, ...(planned.flag ? { flag: planned.flag } : {}) };
   const tag = caseTag();
   const recording = instantiate(c, { tag, ...(planned.maxLine !== undefined ? { maxLine: planned.maxLine } : {}), ...(planned.serverName !== undefined ? { serverName: planned.serverName } : {}) });
   let transport: Transport;
   try {
-    transport = await run.transport(recording);
+    transport = await run.transport(recording, c);
   } catch (error) {
     return { ...base, status: 'fail', difference: (error as Error).message };
   }
   try {
-    const played = await play(recording, transport, { waitMs: run.waitMs, fillers: { count: planned.fillers, filler: FILLERS[run.dialect], tag } });
+    const suite = suiteOf(c.id);
+    const filler = (DIALECTS as readonly string[]).includes(suite ?? '') ? FILLERS[suite as CheckDialect] : undefined;
+    const played = await play(recording, transport, { waitMs: run.waitMs, fillers: { count: planned.fillers, filler, tag } });
     return played.ok ? { ...base, status: 'pass' } : {
       ...base, status: 'fail', exchange: played.exchange,
       ...(played.expected !== undefined ? { expected: played.expected } : {}),
