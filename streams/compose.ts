@@ -74,13 +74,15 @@ export async function composeServer({ store, log, maxUsers, limits, federation, 
     // framed up to the longest line any dialect allows (a federation link's); each dialect's limit is applied in the core
     maxLineLength: limits.maxLineLength + DIALECTS.maxLineSlack,
     ...(connPrefix ? { connPrefix } : {}),
-    sink: { maxSendQueue: limits.maxSendQueue, closeGraceMs: limits.closeGraceMs, sendTimeoutMs: limits.sendTimeoutMs },
+    sink: {
+      maxSendQueue: limits.maxSendQueue, closeGraceMs: limits.closeGraceMs, sendTimeoutMs: limits.sendTimeoutMs,
+      // another server's connection carries a whole server's traffic
+      maxSendQueueOf: (conn, state) => { const c = state.conns.get(conn); return c && isServer(c) ? limits.linkMaxSendQueue : limits.maxSendQueue; },
+    },
     router: ({ sink, ack, tap, relay }) => createRouter({
       registry: DIALECTS,
       sink,
       ack,
-      // another server's connection carries a whole server's traffic
-      maxSendQueue: (conn, state) => { const c = state.conns.get(conn); return c && isServer(c) ? limits.linkMaxSendQueue : limits.maxSendQueue; },
       ...(tap ? { tap } : {}),
       ...(relay ? { relay } : {}),
       ...(stats ? { stats } : {}),

@@ -46,7 +46,7 @@ export interface PipelineParts {
   readonly maxLineLength: number;
   /** Put before every connection id (`n2.` makes `n2.c7`), so the ids of a cluster's workers differ. */
   readonly connPrefix?: string;
-  readonly sink: Pick<SinkOptions, 'maxSendQueue' | 'closeGraceMs' | 'sendTimeoutMs'>;
+  readonly sink: Pick<SinkOptions, 'maxSendQueue' | 'maxSendQueueOf' | 'closeGraceMs' | 'sendTimeoutMs'>;
   /** Delivers outbound messages: builds the router over the sink. */
   readonly router: (parts: RouterParts) => (sent: Sent) => void;
   /** Counts lines in, closes and lines the rate limit delays, for the metrics. */
