@@ -44,78 +44,13 @@ export function commandsOf({ conn, socket, remote, listener, dialled, transport,
     let cause: CloseCause = 'ended';
     // fresh randomness for a handshake that must not replay (a federation link's nonce): the core makes none
     subscriber.next({ kind: 'connected', conn, remote, listener, ...(dialled ? { dialled } : {}), ...(transport ? { transport } : {}), nonce: randomBytes(16).toString('hex'), at: clock() });
-    const framer = new LineFramer(maxLineLength);
-    /** Lines read and not yet handed on, from `next`. */
-    let waiting: Framed[] = [];
-    let next = 0;
-    /** Lines this connection may still hand on in this turn. */
-    let budget = LINES_PER_TURN;
-    // reading stops while the core says so (flow control), and for the rest of a turn once this one's share is used
-    let held = false;
-    let yielding: NodeJS.Immediate | undefined;
-    let reading = true;
-    let inputDone = false;
-
-    const nextTurn = () => {
-      yielding = undefined;
-      budget = LINES_PER_TURN;
-      handOn();
-    };
-    /** Hands on what waits, within this turn's share; reads again once nothing waits. */
-    const handOn = () => {
-      while (!held && next < waiting.length) {
-        if (budget === 0) {
-          yielding ??= setImmediate(nextTurn);
-          break;
-        }
-        if (waiting[next] === TOO_LONG) {
-          next++;
-          budget--;
-          subscriber.next({ kind: 'tooLong', conn, at: clock() });
-          continue;
-        }
-        let end = next;
-        const last = Math.min(waiting.length, next + budget);
-        while (end < last && waiting[end] !== TOO_LONG) end++;
-        // the whole read (the usual case) is handed on as it is; a part of it as a copy
-        let texts: string[];
-        if (next === 0 && end === waiting.length) {
-          texts = waiting as string[];
-          waiting = [];
-          next = 0;
-        } else {
-          texts = waiting.slice(next, end) as string[];
-          next = end;
-        }
-        budget -= texts.length;
-        subscriber.next({ kind: 'lines', conn, texts, at: clock() });
-      }
-      if (next >= waiting.length) {
-        if (waiting.length) waiting = [];
-        next = 0;
-        // caught up with what was read: the next read starts a new share
-        if (!yielding) budget = LINES_PER_TURN;
-        if (inputDone && !held) {
-          inputDone = false;
-          subscriber.next({ kind: 'inputEnded', conn, at: clock() });
-        }
-      }
-      const read = !held && !yielding && next >= waiting.length;
-      if (read !== reading) {
-        reading = read;
-        if (read) socket.resume();
-        else socket.pause();
-      }
-    };
-    const onData = (chunk: Buffer) => {
-      framer.push(chunk, waiting);
-      handOn();
-    };
-    // the input ends once every line read before it was handed on, however long a pause lasts
-    const onEnd = () => {
-      inputDone = true;
-      handOn();
-    };
+    const pacer = new Pacer(socket, new LineFramer(maxLineLength), {
+      lines: (texts) => subscriber.next({ kind: 'lines', conn, texts, at: clock() }),
+      tooLong: () => subscriber.next({ kind: 'tooLong', conn, at: clock() }),
+      ended: () => subscriber.next({ kind: 'inputEnded', conn, at: clock() }),
+    });
+    const onData = (chunk: Buffer) => pacer.read(chunk);
+    const onEnd = () => pacer.end();
     const onError = () => { cause = 'error'; };
     const onClose = () => {
       subscriber.next({ kind: 'closed', conn, cause, at: clock() });
@@ -125,22 +60,9 @@ export function commandsOf({ conn, socket, remote, listener, dialled, transport,
     socket.on('end', onEnd);
     socket.on('error', onError);
     socket.once('close', onClose);
-    // called while the pipeline handles a command: they only set what happens next, never hand on at once
-    intake.add(conn, {
-      pause() {
-        held = true;
-        if (reading) {
-          reading = false;
-          socket.pause();
-        }
-      },
-      resume() {
-        held = false;
-        yielding ??= setImmediate(nextTurn);
-      },
-    });
+    intake.add(conn, pacer);
     return () => {
-      clearImmediate(yielding);
+      pacer.stop();
       intake.delete(conn);
       socket.off('data', onData);
       socket.off('end', onEnd);
@@ -148,4 +70,113 @@ export function commandsOf({ conn, socket, remote, listener, dialled, transport,
       socket.off('close', onClose);
     };
   });
+}
+
+/** Where a Pacer hands on what a socket sent. */
+interface Handed {
+  lines(texts: string[]): void;
+  tooLong(): void;
+  /** The input ended, after every line read before its end. */
+  ended(): void;
+}
+
+/**
+ * The lines read from one socket and not yet handed on: handed on at most LINES_PER_TURN a turn, none while the
+ * core holds the connection (flow control); the socket is read again once nothing waits.
+ */
+class Pacer {
+  /** Lines read and not yet handed on, from `next`. */
+  private waiting: Framed[] = [];
+  private next = 0;
+  /** Lines this connection may still hand on in this turn. */
+  private budget = LINES_PER_TURN;
+  private held = false;
+  private yielding: NodeJS.Immediate | undefined;
+  private reading = true;
+  private inputDone = false;
+  private readonly nextTurn = () => {
+    this.yielding = undefined;
+    this.budget = LINES_PER_TURN;
+    this.handOn();
+  };
+
+  constructor(private readonly socket: Duplex, private readonly framer: LineFramer, private readonly handed: Handed) {}
+
+  read(chunk: Buffer): void {
+    this.framer.push(chunk, this.waiting);
+    this.handOn();
+  }
+
+  /** The input ends once every line read before it was handed on, however long a pause lasts. */
+  end(): void {
+    this.inputDone = true;
+    this.handOn();
+  }
+
+  // pause and resume are called while the pipeline handles a command: they only set what happens next, never hand on at once
+  pause(): void {
+    this.held = true;
+    this.readSocket(false);
+  }
+
+  resume(): void {
+    this.held = false;
+    this.yielding ??= setImmediate(this.nextTurn);
+  }
+
+  stop(): void {
+    clearImmediate(this.yielding);
+  }
+
+  /** Hands on what waits, within this turn's share; reads again once nothing waits. */
+  private handOn(): void {
+    while (!this.held && this.next < this.waiting.length) {
+      if (this.budget === 0) {
+        this.yielding ??= setImmediate(this.nextTurn);
+        break;
+      }
+      if (this.waiting[this.next] === TOO_LONG) {
+        this.next++;
+        this.budget--;
+        this.handed.tooLong();
+        continue;
+      }
+      this.handed.lines(this.take());
+    }
+    if (this.next >= this.waiting.length) {
+      if (this.waiting.length) this.waiting = [];
+      this.next = 0;
+      // caught up with what was read: the next read starts a new share
+      if (!this.yielding) this.budget = LINES_PER_TURN;
+      if (this.inputDone && !this.held) {
+        this.inputDone = false;
+        this.handed.ended();
+      }
+    }
+    this.readSocket(!this.held && !this.yielding && this.next >= this.waiting.length);
+  }
+
+  /** The next run of lines up to an over-long one, within the budget: the whole read (the usual case) as it is, a part of it as a copy. */
+  private take(): string[] {
+    const last = Math.min(this.waiting.length, this.next + this.budget);
+    let end = this.next;
+    while (end < last && this.waiting[end] !== TOO_LONG) end++;
+    let texts: string[];
+    if (this.next === 0 && end === this.waiting.length) {
+      texts = this.waiting as string[];
+      this.waiting = [];
+    } else {
+      texts = this.waiting.slice(this.next, end) as string[];
+      this.next = end;
+    }
+    this.budget -= texts.length;
+    return texts;
+  }
+
+  private readSocket(read: boolean): void {
+    if (read === this.reading) return;
+    this.reading = read;
+    if (read) this.socket.resume();
+    else this.socket.pause();
+  }
 }
