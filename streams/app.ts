@@ -58,7 +58,7 @@ export async function startServer(config: Config, { worker }: { readonly worker?
     // acquired before the edges that feed it, so it stops only after they stopped taking anything in
     const pipeline = await drivers.acquire(composeServer({
       store, log: log.log, maxUsers: config.maxUsers, limits: config.limits, federation: { name: config.name, peers, hmac: hmacSha256, maxRemoteMembers: config.limits.maxRemoteMembers }, ...(stats ? { stats } : {}), ...(cluster ? { cluster } : {}),
-      ...(label ? { connPrefix: `${label}.` } : {}),
+      ...(label ? { connPrefix: `${label}.` } : {}), logLevel: config.logLevel,
     }));
     const metrics = stats && config.metricsPort !== undefined ? await drivers.acquire(metricsDriver(config, config.metricsPort, stats, pipeline.state$)) : undefined;
     // one admission for every listener; who has logged in is the core's knowledge

@@ -6,7 +6,7 @@ import type { Limits } from '../src/config/limits.js';
 import { isServer } from '../src/core/flow.js';
 import type { CoreLimits } from '../src/core/state.js';
 import type { Federation } from '../src/server-step.js';
-import type { LogEvent } from '../src/core/types.js';
+import type { LogEvent, LogLevel } from '../src/core/types.js';
 import type { Backplane } from './cluster/backplane.js';
 import { createPipeline, type Pipeline } from './pipeline.js';
 import { createRouter } from './router.js';
@@ -27,6 +27,8 @@ export interface ServerParts {
   readonly cluster?: Backplane;
   /** Before every connection id (a worker's `n2.`), so ids are unique across the workers sharing one log. */
   readonly connPrefix?: string;
+  /** The log's level (LOG_LEVEL): the core builds no event below it. Every event when unset. */
+  readonly logLevel?: string;
 }
 
 /** The limits the pure core enforces, from the configured ones (0 turns the rate limit and the login timeout off). */
@@ -46,9 +48,24 @@ export function coreLimits(maxUsers: number, limits: Limits): CoreLimits {
   };
 }
 
+/** The lowest level of event the core builds for a configured LOG_LEVEL (trace and debug: every event). */
+function coreLogLevel(level: string | undefined): { logLevel?: LogLevel } {
+  switch (level) {
+    case 'info':
+    case 'warn':
+    case 'error':
+      return { logLevel: level };
+    case 'fatal':
+    case 'silent':
+      return { logLevel: 'error' };
+    default:
+      return {};
+  }
+}
+
 /** The server's pipeline, from what the store and the cluster hold now; it runs once given its drivers. */
-export async function composeServer({ store, log, maxUsers, limits, federation, clock = Date.now, stats, cluster, connPrefix }: ServerParts): Promise<Pipeline> {
-  const initial = initialState(coreLimits(maxUsers, limits), await store.load(), federation, cluster ? { node: cluster.node, users: await cluster.users() } : undefined);
+export async function composeServer({ store, log, maxUsers, limits, federation, clock = Date.now, stats, cluster, connPrefix, logLevel }: ServerParts): Promise<Pipeline> {
+  const initial = initialState({ ...coreLimits(maxUsers, limits), ...coreLogLevel(logLevel) }, await store.load(), federation, cluster ? { node: cluster.node, users: await cluster.users() } : undefined);
   const pipeline = createPipeline({
     initial,
     step,
@@ -57,13 +74,15 @@ export async function composeServer({ store, log, maxUsers, limits, federation, 
     // framed up to the longest line any dialect allows (a federation link's); each dialect's limit is applied in the core
     maxLineLength: limits.maxLineLength + DIALECTS.maxLineSlack,
     ...(connPrefix ? { connPrefix } : {}),
-    sink: { maxSendQueue: limits.maxSendQueue, closeGraceMs: limits.closeGraceMs, sendTimeoutMs: limits.sendTimeoutMs },
+    sink: {
+      maxSendQueue: limits.maxSendQueue, closeGraceMs: limits.closeGraceMs, sendTimeoutMs: limits.sendTimeoutMs,
+      // another server's connection carries a whole server's traffic
+      maxSendQueueOf: (conn, state) => { const c = state.conns.get(conn); return c && isServer(c) ? limits.linkMaxSendQueue : limits.maxSendQueue; },
+    },
     router: ({ sink, ack, tap, relay }) => createRouter({
       registry: DIALECTS,
       sink,
       ack,
-      // another server's connection carries a whole server's traffic
-      maxSendQueue: (conn, state) => { const c = state.conns.get(conn); return c && isServer(c) ? limits.linkMaxSendQueue : limits.maxSendQueue; },
       ...(tap ? { tap } : {}),
       ...(relay ? { relay } : {}),
       ...(stats ? { stats } : {}),

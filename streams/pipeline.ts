@@ -46,7 +46,7 @@ export interface PipelineParts {
   readonly maxLineLength: number;
   /** Put before every connection id (`n2.` makes `n2.c7`), so the ids of a cluster's workers differ. */
   readonly connPrefix?: string;
-  readonly sink: Pick<SinkOptions, 'maxSendQueue' | 'closeGraceMs' | 'sendTimeoutMs'>;
+  readonly sink: Pick<SinkOptions, 'maxSendQueue' | 'maxSendQueueOf' | 'closeGraceMs' | 'sendTimeoutMs'>;
   /** Delivers outbound messages: builds the router over the sink. */
   readonly router: (parts: RouterParts) => (sent: Sent) => void;
   /** Counts lines in, closes and lines the rate limit delays, for the metrics. */
@@ -80,12 +80,18 @@ export interface Pipeline extends Driver {
   close(): Promise<void>;
 }
 
-/** What the metrics learn from a command and the state it left: a line in (and whether the rate limit queued it for later), a close. */
+/** What the metrics learn from a command and the state it left: lines in (and how many the rate limit queued for later), a close. */
 function count(stats: ServerStats, command: Command, after: State): void {
-  if (command.kind === 'line') {
-    stats.linesIn++;
-    const queued = after.conns.get(command.conn)?.queue.last();
-    if (queued?.notBefore !== undefined && queued.notBefore > command.at && queued.at === command.at) stats.rateLimitDelays++;
+  if (command.kind === 'line' || command.kind === 'lines') {
+    const lines = command.kind === 'line' ? 1 : command.texts.length;
+    stats.linesIn += lines;
+    // this command's lines that wait for the rate are the last in the queue, with its time
+    const queue = after.conns.get(command.conn)?.queue;
+    for (let i = 1; queue && i <= Math.min(lines, queue.size); i++) {
+      const queued = queue.get(queue.size - i)!;
+      if (queued.at !== command.at) break;
+      if (queued.notBefore !== undefined && queued.notBefore > command.at) stats.rateLimitDelays++;
+    }
   } else if (command.kind === 'inputEnded') stats.clientEnds(command.conn);
   else if (command.kind === 'closed') stats.closed(command.conn, command.cause);
 }
@@ -203,7 +209,7 @@ export function createPipeline(parts: PipelineParts): Pipeline {
       admitted?.bind(conn);
       sink.add(conn, socket);
       subscriptions++;
-      const command$ = commandsOf({ conn, socket, remote, listener, dialled, transport, maxLineLength: parts.maxLineLength, clock, log, intake }).pipe(
+      const command$ = commandsOf({ conn, socket, remote, listener, dialled, transport, maxLineLength: parts.maxLineLength, clock, intake }).pipe(
         finalize(() => {
           subscriptions--;
           wiring.forget(conn);

@@ -5,7 +5,6 @@
 import { forEachDelivery } from '../src/core/audience.js';
 import type { Sent } from '../src/core/steps.js';
 import type { Registry } from '../src/core/dialect.js';
-import type { State } from '../src/core/state.js';
 import type { ConnId } from '../src/core/types.js';
 import type { Relay, TrafficTap } from './drivers.js';
 import type { SocketSink } from './net/sink.js';
@@ -16,8 +15,6 @@ export interface RouterOptions {
   readonly sink: SocketSink;
   /** Reports whether an acknowledged message reached its recipient's socket. */
   readonly ack: (conn: ConnId, ok: boolean) => void;
-  /** Bytes a connection may leave unread (as of the state the message was sent in) before it is dropped. */
-  readonly maxSendQueue: (conn: ConnId, state: State) => number;
   /** Learns each line handed to a connection (the --record recorder). */
   readonly tap?: Pick<TrafficTap, 'wrote'>;
   readonly stats?: ServerStats;
@@ -25,7 +22,7 @@ export interface RouterOptions {
   readonly relay?: Relay;
 }
 
-export function createRouter({ registry, sink, ack, maxSendQueue, tap, stats, relay }: RouterOptions): (sent: Sent) => void {
+export function createRouter({ registry, sink, ack, tap, stats, relay }: RouterOptions): (sent: Sent) => void {
   return (sent) => {
     const done = sent.ack !== undefined ? (ok: boolean) => ack(sent.ack!, ok)
       : sent.remoteAck && relay ? (ok: boolean) => relay.acked(sent.remoteAck!, ok) : undefined;
@@ -37,7 +34,8 @@ export function createRouter({ registry, sink, ack, maxSendQueue, tap, stats, re
         lastLine = line;
         lastBytes = Buffer.from(`${line}\n`);
       }
-      sink.write(conn, lastBytes!, done, maxSendQueue(conn, sent.state));
+      // the sink asks the connection's cap (as of this state) once a flush, not once a line
+      sink.write(conn, lastBytes!, done, sent.state);
       tap?.wrote(conn, line);
     });
     // a message another node forwarded here is never forwarded again

@@ -6,7 +6,7 @@ import type { Meter, RateLimit } from './rate-limit.js';
 import { NO_FAILURES, type LoginFailures, type LoginThrottle } from './login-throttle.js';
 import { SortedMap, sortedNames, type SortedNames } from './sorted.js';
 import { NO_SLICES, type Slices } from './slices.js';
-import type { Capability, Command, ConnId, DialectName, HostPort, ListenerMode, RemoteUser, Transport } from './types.js';
+import type { Capability, Command, ConnId, DialectName, HostPort, ListenerMode, LogLevel, RemoteUser, Transport } from './types.js';
 import { lookalikesOf, withReindexed, type Lookalikes } from './name-policy.js';
 import { quotaCountsOf, type QuotaCounts, type QuotaLimits } from './quotas.js';
 
@@ -77,6 +77,8 @@ export interface CoreLimits {
   readonly loginThrottle?: LoginThrottle;
   /** Channels per account and in all, registrations per address an hour (src/core/quotas.ts); none when unset. */
   readonly quotas?: QuotaLimits;
+  /** Log events below this level are not built at all (the log would drop them); every event is built when unset. */
+  readonly logLevel?: LogLevel;
 }
 
 /** This process as one node of a cluster: names are claimed across the cluster, and other nodes' users are known. */

@@ -6,7 +6,7 @@ import { flowControl } from './flow.js';
 import { reportExcess } from './rate-limit.js';
 import { applyClusterEvent, nodeGone } from './cluster.js';
 import { logOut, release } from './presence.js';
-import { kindOf, newConn, updateConn, withConn, withoutConn, type Conn, type QueuedInput, type State } from './state.js';
+import { kindOf, newConn, updateConn, withConn, withoutConn, type Conn, type State } from './state.js';
 import { createTurns } from './turns.js';
 import type { LeaveHow } from './messages.js';
 import type { CloseCause, ClusterEvent, Command, ConnId, EffectResult } from './types.js';
@@ -27,8 +27,11 @@ export function createStep(registry: Registry): StepFn {
       case 'connected':
         return connected(registry, state, command);
       case 'line':
+        return turns.arrive(state, command.conn, command.text, command.at);
+      case 'lines':
+        return turns.arriveAll(state, command.conn, command.texts, command.at);
       case 'tooLong':
-        return turns.arrive(state, command);
+        return turns.arrive(state, command.conn, undefined, command.at);
       case 'timer':
         return turns.woke(state, command);
       case 'inputEnded':
@@ -68,30 +71,29 @@ export function createStep(registry: Registry): StepFn {
     return [...registry.dialects.values()].map((module) => (s: State) => hook(module, s) ?? none(s));
   }
 
-  /** A line (or an over-long one) whose turn has come (src/core/turns.ts): dispatched to its dialect. */
-  function input(state: State, command: QueuedInput, now: number): Step {
-    const conn = state.conns.get(command.conn);
+  /** A line (or an over-long one: `text` undefined) whose turn has come (src/core/turns.ts): dispatched to its dialect. */
+  function input(state: State, id: ConnId, text: string | undefined, now: number): Step {
+    const conn = state.conns.get(id);
     if (!conn || conn.closing) return none(state);
     let module = dialectOf(conn);
     let current = conn;
     if (!module) {
       // auto: the first line's verb picks the dialect; one no dialect knows gets the fallback dialect's answer
-      const detected = command.kind === 'line' ? registry.detect(command.text) : undefined;
+      const detected = text !== undefined ? registry.detect(text) : undefined;
       module = detected ?? registry.fallback;
       current = { ...conn, dialect: module.name, can: module.capabilities };
       if (!detected) {
         return chain(withConn(state, current),
           (s) => note(s, 'info', 'unknownDialect', 'first line matches no dialect', { conn: conn.id }),
-          (s) => module!.rules.unknownVerb(ctxOf(s, current, now), command.kind === 'line' ? shownVerb(command.text) : ''),
+          (s) => module!.rules.unknownVerb(ctxOf(s, current, now), text !== undefined ? shownVerb(text) : ''),
         );
       }
     }
     const next = current === conn ? state : withConn(state, current);
     // the edge frames lines up to the longest any dialect allows; each dialect's own limit is kept here
-    const tooLong = command.kind === 'tooLong' || command.text.length > state.limits.maxLineLength + (module.lineSlack?.[kindOf(current)] ?? 0);
-    return tooLong
+    return text === undefined || text.length > state.limits.maxLineLength + (module.lineSlack?.[kindOf(current)] ?? 0)
       ? module.rules.tooLong(ctxOf(next, current, now))
-      : dispatch(module.rules, next, current, command.text, now);
+      : dispatch(module.rules, next, current, text, now);
   }
 
   const turns = createTurns({ handle: input, finishIfDone, rulesOf: (conn) => dialectOf(conn)?.rules });

@@ -15,13 +15,18 @@ export interface Step {
   readonly log: readonly LogEvent[];
 }
 
+// shared by every step that produced nothing of a kind (most of them): never written to, so never copied
+const NO_OUT: readonly Sent[] = Object.freeze([]);
+const NO_EFFECTS: readonly Effect[] = Object.freeze([]);
+const NO_LOG: readonly LogEvent[] = Object.freeze([]);
+
 export function none(state: State): Step {
-  return { state, out: [], effects: [], log: [] };
+  return { state, out: NO_OUT, effects: NO_EFFECTS, log: NO_LOG };
 }
 
 export function send(state: State, to: Audience, msg: Msg, ack?: ConnId): Step {
   const out: Sent = ack ? { to, msg, ack, state } : { to, msg, state };
-  return { state, out: [out], effects: [], log: [] };
+  return { state, out: [out], effects: NO_EFFECTS, log: NO_LOG };
 }
 
 /** A line of the connection's own dialect, for that connection only. */
@@ -30,11 +35,21 @@ export function reply(state: State, conn: ConnId, line: string): Step {
 }
 
 export function effect(state: State, e: Effect): Step {
-  return { state, out: [], effects: [e], log: [] };
+  return { state, out: NO_OUT, effects: [e], log: NO_LOG };
 }
 
-export function note(state: State, level: LogLevel, event: string, msg: string, fields: Record<string, unknown> = {}): Step {
-  return { state, out: [], effects: [], log: [{ level, event, msg, ...fields }] };
+const LEVEL_RANK: Readonly<Record<LogLevel, number>> = { debug: 0, info: 1, warn: 2, error: 3 };
+
+/** Whether an event at `level` would be logged: a handler on a per-line path asks before it builds the message. */
+export function logs(state: State, level: LogLevel): boolean {
+  const threshold = state.limits.logLevel;
+  return threshold === undefined || LEVEL_RANK[level] >= LEVEL_RANK[threshold];
+}
+
+/** A log event; below the configured level (`limits.logLevel`) none is built, as the log would drop it. */
+export function note(state: State, level: LogLevel, event: string, msg: string, fields?: Record<string, unknown>): Step {
+  if (!logs(state, level)) return none(state);
+  return { state, out: NO_OUT, effects: NO_EFFECTS, log: [fields ? { level, event, msg, ...fields } : { level, event, msg }] };
 }
 
 /** (Not named `then`: a module exporting `then` is a thenable, and `await import()` would call it.)
@@ -55,15 +70,29 @@ export function chain(state: State, ...parts: ReadonlyArray<(state: State) => St
   return join(steps, current);
 }
 
-/** Joins steps taken one after the other into one: the last state, everything produced in order. Linear in the total. */
+/**
+ * Joins steps taken one after the other into one: the last state, everything produced in order. Linear in the
+ * total; a kind only one step produced is that step's own (read-only) array, not a copy.
+ */
 export function join(steps: readonly Step[], state: State = steps[steps.length - 1].state): Step {
-  const out: Sent[] = [];
-  const effects: Effect[] = [];
-  const log: LogEvent[] = [];
+  return { state, out: gather(steps, outOf, NO_OUT), effects: gather(steps, effectsOf, NO_EFFECTS), log: gather(steps, logOf, NO_LOG) };
+}
+
+const outOf = (s: Step) => s.out;
+const effectsOf = (s: Step) => s.effects;
+const logOf = (s: Step) => s.log;
+
+function gather<T>(steps: readonly Step[], part: (s: Step) => readonly T[], empty: readonly T[]): readonly T[] {
+  let all: readonly T[] = empty;
+  let owned: T[] | undefined;
   for (const s of steps) {
-    for (const o of s.out) out.push(o);
-    for (const e of s.effects) effects.push(e);
-    for (const l of s.log) log.push(l);
+    const items = part(s);
+    if (items.length === 0) continue;
+    if (all.length === 0) all = items;
+    else {
+      if (!owned) all = owned = all.slice();
+      for (const item of items) owned.push(item);
+    }
   }
-  return { state, out, effects, log };
+  return all;
 }

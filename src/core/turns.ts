@@ -11,8 +11,8 @@ import { updateConn, withConn, type Conn, type QueuedInput, type State } from '.
 import type { Command, ConnId } from './types.js';
 
 export interface TurnParts {
-  /** Handles one line now (the connection waits on nothing). */
-  readonly handle: (state: State, line: QueuedInput, now: number) => Step;
+  /** Handles one line now (the connection waits on nothing); `text` is undefined for a line over the limit. */
+  readonly handle: (state: State, conn: ConnId, text: string | undefined, now: number) => Step;
   /** Closes a connection whose input ended, once it has nothing left to answer. */
   readonly finishIfDone: (state: State, conn: ConnId) => Step;
   /** The connection's dialect's rules, once it has one. */
@@ -20,8 +20,10 @@ export interface TurnParts {
 }
 
 export interface Turns {
-  /** A line arrives: charged against the rate, then handled now or queued behind what came before. */
-  arrive(state: State, line: QueuedInput): Step;
+  /** A line arrives (`text` undefined: one over the limit): charged against the rate, then handled now or queued behind what came before. */
+  arrive(state: State, conn: ConnId, text: string | undefined, at: number): Step;
+  /** The lines of one read arrive: the same as each arriving in turn, in one step. */
+  arriveAll(state: State, conn: ConnId, texts: readonly string[], at: number): Step;
   /** Handles the queued lines whose turn has come, as of `now`. */
   pump(state: State, conn: ConnId, now: number): Step;
   /** The connection's timer fired: its login deadline, or a delayed line's turn. */
@@ -29,33 +31,46 @@ export interface Turns {
 }
 
 export function createTurns({ handle, finishIfDone, rulesOf }: TurnParts): Turns {
-  function arrive(state: State, line: QueuedInput): Step {
-    const conn = state.conns.get(line.conn);
+  function arrive(state: State, id: ConnId, text: string | undefined, at: number): Step {
+    const conn = state.conns.get(id);
     if (!conn || conn.closing) return none(state);
-    const { at } = line;
     // another server's connection carries a whole server's lines: it has a rate of its own
     const limit = rateOf(state, conn);
     let current = conn;
     let notBefore = at;
-    let report = none(state);
+    let report: Step | undefined;
     if (limit) {
       const charged = charge(conn.meter, at, limit);
       if (charged.flooding) return flooded(state, conn, at, limit);
       current = { ...conn, meter: charged.meter };
       notBefore = charged.notBefore;
-      report = reportExcess(withConn(state, current), conn.id, at);
-      current = report.state.conns.get(conn.id)!;
+      report = reportExcess(withConn(state, current), id, at);
+      current = report.state.conns.get(id)!;
     }
+    const base = report ? report.state : state;
     // empty lines are ignored unless the dialect answers them; they are charged all the same, so a flood of them is slowed too
-    if (line.kind === 'line' && line.text === '' && !rulesOf(conn)?.answersEmptyLines) return join([report, flowControl(report.state, conn.id, at)]);
+    if (text === '' && !rulesOf(conn)?.answersEmptyLines) return after(report, flowControl(base, id, at));
     if (!current.waiting && !current.paused && current.queue.size === 0 && notBefore <= at) {
-      const handled = handle(report.state, line, at);
+      const handled = handle(base, id, text, at);
       // a handler that handed its line back to wait (retryAt) needs the timer for it
-      const after = handled.state.conns.get(conn.id);
-      return join(after && after.queue.size > 0 ? [report, handled, flowControl(handled.state, conn.id, at)] : [report, handled]);
+      const left = handled.state.conns.get(id);
+      return left && left.queue.size > 0 ? after(report, handled, flowControl(handled.state, id, at)) : after(report, handled);
     }
-    const queued = withConn(report.state, { ...current, queue: current.queue.push(notBefore > at ? { ...line, notBefore } : line) });
-    return join([report, pump(queued, conn.id, at)]);
+    const line: QueuedInput = text === undefined ? { kind: 'tooLong', conn: id, at } : { kind: 'line', conn: id, text, at };
+    const queued = withConn(base, { ...current, queue: current.queue.push(notBefore > at ? { ...line, notBefore } : line) });
+    return after(report, pump(queued, id, at));
+  }
+
+  function arriveAll(state: State, id: ConnId, texts: readonly string[], at: number): Step {
+    if (texts.length === 1) return arrive(state, id, texts[0], at);
+    const steps: Step[] = [];
+    let current = state;
+    for (const text of texts) {
+      const step = arrive(current, id, text, at);
+      steps.push(step);
+      current = step.state;
+    }
+    return steps.length ? join(steps, current) : none(state);
   }
 
   function pump(state: State, id: ConnId, now: number): Step {
@@ -71,7 +86,7 @@ export function createTurns({ handle, finishIfDone, rulesOf }: TurnParts): Turns
         break;
       }
       if (next.notBefore !== undefined && next.notBefore > now) break;
-      const taken = handle(withConn(current, { ...conn, queue: conn.queue.shift() }), next, now);
+      const taken = handle(withConn(current, { ...conn, queue: conn.queue.shift() }), id, next.kind === 'line' ? next.text : undefined, now);
       steps.push(taken);
       current = taken.state;
     }
@@ -114,7 +129,12 @@ export function createTurns({ handle, finishIfDone, rulesOf }: TurnParts): Turns
     );
   }
 
-  return { arrive, pump, woke };
+  return { arrive, arriveAll, pump, woke };
+}
+
+/** What a line's rate report (if any) and its handling produced, in order; no copy when there is no report. */
+function after(report: Step | undefined, ...steps: Step[]): Step {
+  return report ? join([report, ...steps]) : steps.length === 1 ? steps[0] : join(steps);
 }
 
 /** Hands the line being handled back to the head of its connection's queue, to be handled again at `until`. */

@@ -31,6 +31,11 @@ export type Command =
   | { readonly kind: 'connected'; readonly conn: ConnId; readonly remote: HostPort; readonly listener: ListenerMode; readonly dialled?: HostPort; readonly transport?: Transport; readonly nonce?: string; readonly at: number }
   | { readonly kind: 'line'; readonly conn: ConnId; readonly text: string; readonly at: number }
   | { readonly kind: 'tooLong'; readonly conn: ConnId; readonly at: number }
+  /**
+   * The lines of one socket read, in order, all at `at`: handled exactly as that many `line` commands at `at`
+   * would be (a line after a QUIT is not handled, each is charged to the rate, each may queue), in one step.
+   */
+  | { readonly kind: 'lines'; readonly conn: ConnId; readonly texts: readonly string[]; readonly at: number }
   /** The client finished sending (half-close): answer what it sent, then close. */
   | { readonly kind: 'inputEnded'; readonly conn: ConnId; readonly at: number }
   | { readonly kind: 'closed'; readonly conn: ConnId; readonly cause: CloseCause; readonly at: number }

@@ -2,12 +2,18 @@
 // many sockets; the sink gathers what each socket gets during one turn of the event loop and writes it
 // in one call, checks the send-queue cap, and reports write outcomes.
 import type { Duplex } from 'node:stream';
+import type { State } from '../../src/core/state.js';
 import type { ConnId, LogEvent } from '../../src/core/types.js';
 import type { ServerStats } from '../ops/stats.js';
 
 export interface SinkOptions {
-  /** Bytes a connection may have queued before it counts as a slow reader and is dropped (unless a write says otherwise). */
+  /** Bytes a connection may have queued before it counts as a slow reader and is dropped (unless `maxSendQueueOf` says otherwise). */
   readonly maxSendQueue: number;
+  /**
+   * A connection's own cap (another server's is larger), from the state its latest message was sent in; asked once
+   * a socket a flush rather than once a line, as most lines go to sockets with the default cap.
+   */
+  readonly maxSendQueueOf?: (conn: ConnId, state: State) => number;
   /** How long a connection we close may take to drain before it is destroyed. */
   readonly closeGraceMs: number;
   /** How long output may wait in the server, unread by its client, before the client counts as a slow reader. */
@@ -31,7 +37,8 @@ interface Output {
   readonly socket: Duplex;
   pending: Buffer[];
   done: Done[];
-  maxSendQueue: number;
+  /** The state the latest line for it was sent in, for its cap. */
+  sentIn: State | undefined;
   /** End the socket once the pending bytes are written. */
   ending: boolean;
 }
@@ -46,7 +53,7 @@ export class SocketSink {
   constructor(private readonly options: SinkOptions) {}
 
   add(conn: ConnId, socket: Duplex): void {
-    this.outputs.set(conn, { conn, socket, pending: [], done: [], maxSendQueue: this.options.maxSendQueue, ending: false });
+    this.outputs.set(conn, { conn, socket, pending: [], done: [], sentIn: undefined, ending: false });
     socket.once('close', () => {
       this.outputs.delete(conn);
       clearTimeout(this.backlogged.get(socket));
@@ -59,8 +66,8 @@ export class SocketSink {
     return { sockets: this.outputs.size, backlogged: this.backlogged.size };
   }
 
-  /** Queues bytes for a socket; `done` (if given) learns whether they reached it. Past `maxSendQueue` unread bytes the reader is dropped. */
-  write(conn: ConnId, bytes: Buffer, done?: Done, maxSendQueue = this.options.maxSendQueue): void {
+  /** Queues bytes for a socket; `done` (if given) learns whether they reached it. Past its cap of unread bytes the reader is dropped. */
+  write(conn: ConnId, bytes: Buffer, done?: Done, sentIn?: State): void {
     const output = this.outputs.get(conn);
     if (!output || output.socket.destroyed || output.socket.writableEnded) {
       done?.(false);
@@ -69,7 +76,7 @@ export class SocketSink {
     if (output.pending.length === 0) this.mark(output);
     output.pending.push(bytes);
     if (done) output.done.push(done);
-    output.maxSendQueue = maxSendQueue;
+    output.sentIn = sentIn;
   }
 
   /** Ends a connection after what was written to it has gone out. */
@@ -132,8 +139,10 @@ export class SocketSink {
           for (const report of done) report(false);
           return;
         }
-        if (socket.writableLength > output.maxSendQueue) {
-          this.options.log({ level: 'warn', event: 'slowReader', msg: `dropped connection ${conn}: more than ${output.maxSendQueue} bytes unread`, conn });
+        const cap = output.sentIn && this.options.maxSendQueueOf ? this.options.maxSendQueueOf(conn, output.sentIn) : this.options.maxSendQueue;
+        output.sentIn = undefined;
+        if (socket.writableLength > cap) {
+          this.options.log({ level: 'warn', event: 'slowReader', msg: `dropped connection ${conn}: more than ${cap} bytes unread`, conn });
           this.options.observer?.closing(conn);
           if (this.options.stats) {
             this.options.stats.sendQueueDrops++;

@@ -30,6 +30,11 @@ export function openRecorder(file: string, header: readonly string[], maxLineLen
   let stopped = false;
   const put = (line: string) => { if (!stopped) out.write(line + '\n'); };
   for (const line of header) put(line);
+  const sent = (conn: ConnId, line: string) => {
+    const text = withoutPasswords(line, placeholders);
+    fresh.learn(text);
+    put(sentLine(conn, fresh.mark(text)));
+  };
 
   return {
     command(command) {
@@ -44,12 +49,12 @@ export function openRecorder(file: string, header: readonly string[], maxLineLen
       const conn = 'conn' in command ? open.get(command.conn) : undefined;
       if (!conn) return;
       switch (command.kind) {
-        case 'line': {
-          const text = withoutPasswords(command.text, placeholders);
-          fresh.learn(text);
-          put(sentLine(command.conn, fresh.mark(text)));
+        case 'line':
+          sent(command.conn, command.text);
           break;
-        }
+        case 'lines':
+          for (const text of command.texts) sent(command.conn, text);
+          break;
         case 'tooLong': put(sentLine(command.conn, 'x'.repeat(maxLineLength + 1))); break;
         case 'inputEnded':
           conn.ended = true;

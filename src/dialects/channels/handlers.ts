@@ -1,5 +1,5 @@
 // The channels dialect's verbs: accounts, channels and channel messages.
-import { andThen, chain, effect, note, reply, type Step } from '../../core/steps.js';
+import { andThen, chain, effect, logs, none, note, reply, type Step } from '../../core/steps.js';
 import type { Ctx } from '../../core/dispatch.js';
 import { isFull, isOnline } from '../../core/presence.js';
 import { updateConn, withMember, type Conn, type State } from '../../core/state.js';
@@ -162,7 +162,7 @@ export function say({ state, conn, args: [raw, text] }: Ctx): Step {
     (s) => (far
       ? toPeer(s, far.server, fedSay(`${from}@${serverName(s)}`, far.channel, text))
       : deliverToChannel(s, channel, from, text)),
-    (s) => note(s, 'info', 'message', `${from} in ${channel}: ${text}`, { conn: conn.id, user: from, channel, text }),
+    (s) => (logs(s, 'info') ? note(s, 'info', 'message', `${from} in ${channel}: ${text}`, { conn: conn.id, user: from, channel, text }) : none(s)),
   );
 }
 

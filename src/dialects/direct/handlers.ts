@@ -1,5 +1,5 @@
 // The direct dialect's verbs: HELLO-FROM, LIST, SEND.
-import { chain, effect, note, reply, send, type Step } from '../../core/steps.js';
+import { chain, effect, logs, none, note, reply, send, type Step } from '../../core/steps.js';
 import type { Ctx } from '../../core/dispatch.js';
 import { canonicalName, isName } from '../../core/names.js';
 import { CLAIM_REFUSALS, claim, isFull, logIn, reachable } from '../../core/presence.js';
@@ -64,7 +64,7 @@ export function sendTo({ state, conn, args: [to, body] }: Ctx): Step {
   // direct: SEND-OK waits for the DELIVERY write to complete; the router reports it as `delivered`
   return chain(updateConn(state, conn.id, { waiting: true }),
     (s) => send(s, target, { kind: 'private', from, to: name, text }, conn.id),
-    (s) => note(s, 'info', 'message', `${from} to ${name}: ${text}`, { conn: conn.id, user: from, to: name, text }),
+    (s) => (logs(s, 'info') ? note(s, 'info', 'message', `${from} to ${name}: ${text}`, { conn: conn.id, user: from, to: name, text }) : none(s)),
   );
 }
 

@@ -1,5 +1,5 @@
 // The messenger dialect's verbs: NAME, BROADCAST, WHISPER, USERS, QUIT.
-import { chain, effect, none, note, reply, send, type Step } from '../../core/steps.js';
+import { chain, effect, logs, none, note, reply, send, type Step } from '../../core/steps.js';
 import type { Ctx } from '../../core/dispatch.js';
 import { MAX_NAME_LENGTH, canonicalName, isName, quoted } from '../../core/names.js';
 import { CLAIM_REFUSALS, claim, isFull, logIn, logOut, reachable, rename, userCount } from '../../core/presence.js';
@@ -58,7 +58,7 @@ export function broadcast({ state, conn, args: [text] }: Ctx): Step {
   const from = conn.user!;
   return chain(state,
     (s) => send(s, { kind: 'capable', capability: 'broadcast' }, { kind: 'broadcast', from, text }),
-    (s) => note(s, 'info', 'message', `${from} to everyone: ${text}`, { conn: conn.id, user: from, to: '*', text }),
+    (s) => (logs(s, 'info') ? note(s, 'info', 'message', `${from} to everyone: ${text}`, { conn: conn.id, user: from, to: '*', text }) : none(s)),
   );
 }
 
@@ -73,7 +73,7 @@ export function whisper({ state, conn, args: [raw, text] }: Ctx): Step {
   return chain(state,
     (s) => send(s, target, msg),
     (s) => (target.kind === 'conn' && target.conn === conn.id ? none(s) : send(s, { kind: 'conn', conn: conn.id }, msg)),
-    (s) => note(s, 'info', 'message', `${from} to ${to}: ${text}`, { conn: conn.id, user: from, to, text }),
+    (s) => (logs(s, 'info') ? note(s, 'info', 'message', `${from} to ${to}: ${text}`, { conn: conn.id, user: from, to, text }) : none(s)),
   );
 }
 

@@ -1,6 +1,6 @@
 // What one server does with the lines another sends over a federation link (channels.md, "Federation").
 // A peer is trusted only for what it says about its own users and channels; anything else is refused.
-import { chain, effect, join, none, note, reply, send, type Step } from '../../../core/steps.js';
+import { chain, effect, join, logs, none, note, reply, send, type Step } from '../../../core/steps.js';
 import type { Ctx } from '../../../core/dispatch.js';
 import { isName } from '../../../core/names.js';
 import { updateConn, type Conn, type State } from '../../../core/state.js';
@@ -89,7 +89,7 @@ export function fedSayLine({ state, conn, args: [member, channel, text] }: Ctx):
   }
   return chain(state,
     (s) => deliverToChannel(s, channel, member, text),
-    (s) => note(s, 'info', 'message', `${member} in ${channel}: ${text}`, { conn: conn.id, user: member, channel, text }),
+    (s) => (logs(s, 'info') ? note(s, 'info', 'message', `${member} in ${channel}: ${text}`, { conn: conn.id, user: member, channel, text }) : none(s)),
   );
 }
 
