@@ -24,16 +24,19 @@ export interface SinkObserver {
 }
 
 type Done = (ok: boolean) => void;
+const NO_DONE: readonly Done[] = [];
 
-/** One socket and what it gets at the next flush. */
-interface Output {
-  readonly conn: ConnId;
-  readonly socket: Duplex;
-  pending: Buffer[];
-  done: Done[];
-  maxSendQueue: number;
+/**
+ * One socket and what it gets at the next flush. A chat server holds many idle sockets: the queues exist only
+ * while something waits in them, and the class keeps one shape for every entry.
+ */
+class Output {
+  pending: Buffer[] | undefined = undefined;
+  done: Done[] | undefined = undefined;
   /** End the socket once the pending bytes are written. */
-  ending: boolean;
+  ending = false;
+
+  constructor(readonly conn: ConnId, readonly socket: Duplex, public maxSendQueue: number) {}
 }
 
 export class SocketSink {
@@ -45,13 +48,18 @@ export class SocketSink {
 
   constructor(private readonly options: SinkOptions) {}
 
+  /** Writes to `conn` go to `socket` until `forget(conn)`, which its owner calls once the socket has closed. */
   add(conn: ConnId, socket: Duplex): void {
-    this.outputs.set(conn, { conn, socket, pending: [], done: [], maxSendQueue: this.options.maxSendQueue, ending: false });
-    socket.once('close', () => {
-      this.outputs.delete(conn);
-      clearTimeout(this.backlogged.get(socket));
-      this.backlogged.delete(socket);
-    });
+    this.outputs.set(conn, new Output(conn, socket, this.options.maxSendQueue));
+  }
+
+  /** The socket of `conn` has closed: nothing more goes to it (a listener of its own per socket would cost each idle one). */
+  forget(conn: ConnId): void {
+    const output = this.outputs.get(conn);
+    if (!output) return;
+    this.outputs.delete(conn);
+    clearTimeout(this.backlogged.get(output.socket));
+    this.backlogged.delete(output.socket);
   }
 
   /** Open sockets and the watches on slow ones, for the leak counts. */
@@ -66,9 +74,12 @@ export class SocketSink {
       done?.(false);
       return;
     }
-    if (output.pending.length === 0) this.mark(output);
+    if (output.pending === undefined) {
+      output.pending = [];
+      this.mark(output);
+    }
     output.pending.push(bytes);
-    if (done) output.done.push(done);
+    if (done) (output.done ??= []).push(done);
     output.maxSendQueue = maxSendQueue;
   }
 
@@ -113,10 +124,11 @@ export class SocketSink {
   }
 
   private send(output: Output): void {
-    const { socket, pending, done, conn } = output;
-    if (pending.length > 0) {
-      output.pending = [];
-      output.done = [];
+    const { socket, pending, conn } = output;
+    const done = output.done ?? NO_DONE;
+    if (pending !== undefined) {
+      output.pending = undefined;
+      output.done = undefined;
       if (socket.destroyed || socket.writableEnded) {
         for (const report of done) report(false);
       } else {
