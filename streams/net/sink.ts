@@ -4,6 +4,7 @@
 import type { Duplex } from 'node:stream';
 import type { ConnId, LogEvent } from '../../src/core/types.js';
 import type { ServerStats } from '../ops/stats.js';
+import { Joins } from './joins.js';
 
 export interface SinkOptions {
   /** Bytes a connection may have queued before it counts as a slow reader and is dropped (unless a write says otherwise). */
@@ -45,6 +46,8 @@ export class SocketSink {
   private flushing = false;
   /** Sockets with output the kernel has not taken yet, and the watch on each. */
   private readonly backlogged = new Map<Duplex, NodeJS.Timeout>();
+  /** The joined output of this flush, shared by sockets that get the same lines. */
+  private readonly joins = new Joins();
 
   constructor(private readonly options: SinkOptions) {}
 
@@ -120,7 +123,11 @@ export class SocketSink {
     const dirty = this.dirty;
     this.dirty = [];
     this.flushing = false;
-    for (const output of dirty) this.send(output);
+    try {
+      for (const output of dirty) this.send(output);
+    } finally {
+      this.joins.clear();
+    }
   }
 
   private send(output: Output): void {
@@ -132,7 +139,7 @@ export class SocketSink {
       if (socket.destroyed || socket.writableEnded) {
         for (const report of done) report(false);
       } else {
-        const bytes = pending.length === 1 ? pending[0] : Buffer.concat(pending);
+        const bytes = this.joins.of(pending);
         try {
           socket.write(bytes, done.length ? (error) => { for (const report of done) report(!error); } : undefined);
         } catch (error) {
