@@ -18,6 +18,25 @@ const TOO_LONG = Symbol('line too long');
  */
 const LINES_PER_TURN = 16;
 
+type Splitter = ReturnType<typeof split2> & { overflow: boolean };
+
+/** split2's own transform (one function, shared by every splitter). */
+let splitTransform: Splitter['_transform'] | undefined;
+
+/**
+ * split2 skips a line whose unterminated part outgrows maxLength, silently; its `overflow` flag turns on at the
+ * end of the chunk where that starts (a chunk with a line break may end one skipped line and start another), so
+ * checking the flag there reports the dropped line, after the lines before it, instead of losing it unseen.
+ * One function for every splitter: a watch on the flag per splitter (an accessor) cost each socket ~1.2 KB.
+ */
+function reportingOverflow(this: Splitter, chunk: Buffer, encoding: BufferEncoding, done: (error?: Error | null) => void): void {
+  const was = this.overflow;
+  splitTransform!.call(this, chunk, encoding, (error?: Error | null) => {
+    if (this.overflow && (!was || chunk.includes(0x0a))) this.push(TOO_LONG);
+    done(error);
+  });
+}
+
 export interface SocketInput {
   readonly conn: ConnId;
   readonly socket: Duplex;
@@ -52,16 +71,8 @@ export function commandsOf({ conn, socket, remote, listener, dialled, transport,
     // skipOverflow is split2's documented option; its type definitions lag behind
     const options: split2.Options & { skipOverflow: boolean } = { maxLength: maxLineLength, skipOverflow: true };
     const splitter = split2(/\r?\n/, (line: string) => (ended ? undefined : line.length > maxLineLength ? TOO_LONG : line), options);
-    // split2 skips a line whose unterminated part outgrows maxLength, silently; its `overflow` flag turns on
-    // at that moment, so watching the flag lets us report the dropped line instead of losing it unseen.
-    let overflow = false;
-    Object.defineProperty(splitter, 'overflow', {
-      get: () => overflow,
-      set: (value: boolean) => {
-        if (value && !overflow) splitter.push(TOO_LONG);
-        overflow = value;
-      },
-    });
+    splitTransform ??= splitter._transform;
+    splitter._transform = reportingOverflow;
     // reading stops while the core says so (flow control), and for the rest of a turn once this one's share is used
     let held = false;
     let yielding: NodeJS.Immediate | undefined;
