@@ -20,6 +20,8 @@ export function socketsDriver(sink: SocketSink, clock: () => number): SocketsDri
     commands$: acks$,
     effects: { close: (effect) => sink.close(effect.conn) },
     ack: (conn, ok) => acks$.next({ kind: 'delivered', conn, ok, at: clock() }),
+    // the pipeline forgets a connection once its socket has closed
+    forget: (conn) => sink.forget(conn),
     counts: () => sink.counts(),
     async close() {
       sink.closeAll();

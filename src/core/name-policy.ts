@@ -34,8 +34,28 @@ function prototypeOf(char: string): string {
   return prototype;
 }
 
+/**
+ * The names held under one skeleton: nearly always one, kept as the plain string (a set for each name would
+ * cost every logged-in user some 200 bytes); a set only when two or more look alike.
+ */
+type Held = string | ISet<string>;
+
 /** Every name held (online in any dialect or on any node, registered, or being registered), by its skeleton. */
-export type Lookalikes = IMap<string, ISet<string>>;
+export type Lookalikes = IMap<string, Held>;
+
+const heldOf = (names: ReadonlySet<string>): Held => (names.size === 1 ? names.values().next().value as string : ISet(names));
+
+function withName(held: Held | undefined, name: string): Held {
+  if (held === undefined) return name;
+  if (typeof held === 'string') return held === name ? held : ISet([held, name]);
+  return held.add(name);
+}
+
+function withoutName(held: Held | undefined, name: string): Held | undefined {
+  if (held === undefined || typeof held === 'string') return held === name ? undefined : held;
+  const rest = held.delete(name);
+  return rest === held ? held : rest.size === 1 ? rest.first() as string : rest;
+}
 
 export const NO_LOOKALIKES: Lookalikes = IMap();
 
@@ -46,10 +66,10 @@ function isHeld(state: State, name: string): boolean {
 /** The index once `name`'s holding changed (it logged in or out, registered, was renamed): O(log n). */
 export function reindexed(state: State, name: string): Lookalikes {
   const key = skeleton(name);
-  const names = state.lookalikes.get(key) ?? ISet<string>();
-  const next = isHeld(state, name) ? names.add(name) : names.delete(name);
-  if (next === names) return state.lookalikes;
-  return next.size === 0 ? state.lookalikes.delete(key) : state.lookalikes.set(key, next);
+  const held = state.lookalikes.get(key);
+  const next = isHeld(state, name) ? withName(held, name) : withoutName(held, name);
+  if (next === held) return state.lookalikes;
+  return next === undefined ? state.lookalikes.delete(key) : state.lookalikes.set(key, next);
 }
 
 /** `state` with the index brought up to date for each of `names`. */
@@ -66,7 +86,7 @@ export function lookalikesOf(names: Iterable<string>): Lookalikes {
     const key = skeleton(name);
     index.set(key, (index.get(key) ?? new Set()).add(name));
   }
-  return IMap([...index].map(([key, held]): [string, ISet<string>] => [key, ISet(held)]));
+  return IMap([...index].map(([key, held]): [string, Held] => [key, heldOf(held)]));
 }
 
 /** Why a name is not free: someone is online as it, an account owns it, or it looks like a name held. */
@@ -78,8 +98,10 @@ export type Taken =
 /** The first held name other than `name` and `self` that looks like `name`: O(1) in the number of names. */
 function lookalikeOf(state: State, name: string, self: string | undefined, only?: (held: string) => boolean): string | undefined {
   const held = state.lookalikes.get(skeleton(name));
-  if (!held) return undefined;
-  for (const other of held) if (other !== name && other !== self && (!only || only(other))) return other;
+  if (held === undefined) return undefined;
+  const differs = (other: string) => other !== name && other !== self && (!only || only(other));
+  if (typeof held === 'string') return differs(held) ? held : undefined;
+  for (const other of held) if (differs(other)) return other;
   return undefined;
 }
 

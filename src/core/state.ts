@@ -163,8 +163,16 @@ export function initialState(limits: CoreLimits, stored: Stored = { accounts: []
   };
 }
 
+/** The one empty queue: a connection whose queue emptied holds this one, not an empty list of its own. */
+export const NO_QUEUE: List<QueuedInput> = List();
+
+/** `queue` without its first line; the shared empty queue once nothing is left (idle connections are many). */
+export function dequeued(queue: List<QueuedInput>): List<QueuedInput> {
+  return queue.size <= 1 ? NO_QUEUE : queue.shift();
+}
+
 export function newConn(id: ConnId, remote: HostPort, listener: ListenerMode): Conn {
-  return { id, remote, listener, can: NO_CAPABILITIES, channels: ISet(), slices: NO_SLICES, waiting: false, queue: List() };
+  return { id, remote, listener, can: NO_CAPABILITIES, channels: ISet(), slices: NO_SLICES, waiting: false, queue: NO_QUEUE };
 }
 
 /** What the connection is, for the command tables' guard. */

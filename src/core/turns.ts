@@ -1,13 +1,12 @@
 // Whose turn it is on a connection: its lines are handled one at a time, in the order they arrived. A line
 // waits while the connection waits on an effect (bcrypt, the disk, a delivery), or until the rate limit lets
 // it through; the queue it waits in is bounded by flow control (src/core/flow.ts), never by dropping.
-import { List } from 'immutable';
 import { chain, effect, join, none, note, type Step } from './steps.js';
 import type { Ctx, DialectRules } from './dispatch.js';
 import { flowControl, loggedIn } from './flow.js';
 import { charge, rateOf, reportExcess, type RateLimit } from './rate-limit.js';
 import { logOut } from './presence.js';
-import { updateConn, withConn, type Conn, type QueuedInput, type State } from './state.js';
+import { dequeued, NO_QUEUE, updateConn, withConn, type Conn, type QueuedInput, type State } from './state.js';
 import type { Command, ConnId } from './types.js';
 
 export interface TurnParts {
@@ -86,7 +85,7 @@ export function createTurns({ handle, finishIfDone, rulesOf }: TurnParts): Turns
         break;
       }
       if (next.notBefore !== undefined && next.notBefore > now) break;
-      const taken = handle(withConn(current, { ...conn, queue: conn.queue.shift() }), id, next.kind === 'line' ? next.text : undefined, now);
+      const taken = handle(withConn(current, { ...conn, queue: dequeued(conn.queue) }), id, next.kind === 'line' ? next.text : undefined, now);
       steps.push(taken);
       current = taken.state;
     }
@@ -109,7 +108,7 @@ export function createTurns({ handle, finishIfDone, rulesOf }: TurnParts): Turns
     const rules = rulesOf(conn);
     return chain(state,
       (s) => reportExcess(s, conn.id, at, true),
-      (s) => note(updateConn(s, conn.id, { closing: 'flooded', queue: List() }), 'warn', 'flooded',
+      (s) => note(updateConn(s, conn.id, { closing: 'flooded', queue: NO_QUEUE }), 'warn', 'flooded',
         `disconnected ${conn.id} from ${conn.remote.address}: over ${limit.perSecond} lines a second for ${Math.round(limit.floodMs / 1000)} s`,
         { conn: conn.id, user: conn.user, remote: conn.remote }),
       (s) => (rules ? rules.flooded({ state: s, conn, args: [], at }) : none(s)),
@@ -121,7 +120,7 @@ export function createTurns({ handle, finishIfDone, rulesOf }: TurnParts): Turns
   // nobody logged in within CHAT_LOGIN_TIMEOUT: the dialect's notice (if it has one), then close
   function loginTimedOut(state: State, conn: Conn, at: number): Step {
     const rules = rulesOf(conn);
-    return chain(updateConn(state, conn.id, { closing: 'timedOut', queue: List() }),
+    return chain(updateConn(state, conn.id, { closing: 'timedOut', queue: NO_QUEUE }),
       (s) => note(s, 'info', 'loginTimeout', `closing ${conn.id} from ${conn.remote.address}:${conn.remote.port}: no login within ${Math.round(s.limits.loginTimeoutMs! / 1000)} s`,
         { conn: conn.id, remote: conn.remote }),
       (s) => (rules ? rules.loginTimedOut({ state: s, conn, args: [], at }) : none(s)),

@@ -15,12 +15,24 @@ export interface Admitted {
   bind(conn: ConnId): void;
 }
 
-interface Entry extends Admitted {
-  readonly socket: Socket;
-  readonly address: string;
-  readonly key: string;
-  conn?: ConnId;
-  released: boolean;
+/** An admitted socket until it closes: one per open connection, so its methods live on the class, not in closures. */
+class Entry implements Admitted {
+  conn: ConnId | undefined = undefined;
+  released = false;
+
+  /** `key`: its four addresses, by which `found` finds it until it is bound. */
+  constructor(readonly socket: Socket, readonly address: string, public key: string | undefined, private readonly found: Map<string, Entry>) {}
+
+  /** Once bound, the socket is a connection and is not looked up by its addresses again. */
+  bind(conn: ConnId): void {
+    this.conn = conn;
+    this.unlist();
+  }
+
+  unlist(): void {
+    if (this.key !== undefined && this.found.get(this.key) === this) this.found.delete(this.key);
+    this.key = undefined;
+  }
 }
 
 export interface AdmissionOptions {
@@ -76,15 +88,14 @@ export class Admission {
     if (verdict === 'refusePerAddress' || verdict === 'refuseFull') return this.refuse(socket, address, what, verdict);
     if (verdict === 'admitEvictingOldest') this.evictOldest(what);
 
-    const entry: Entry = {
-      socket, address, key: keyOf(socket), released: false,
-      bind: (conn) => { entry.conn = conn; },
-    };
+    const key = keyOf(socket);
+    const entry = new Entry(socket, address, key, this.byKey);
     this.open++;
     this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
     this.preLogin.add(entry);
-    this.byKey.set(entry.key, entry);
-    socket.once('close', () => this.release(entry));
+    this.byKey.set(key, entry);
+    // `on`, not `once`: a socket closes once, and once's wrapper costs every idle socket ~200 bytes
+    socket.on('close', () => this.release(entry));
   }
 
   private tally(address: string) {
@@ -133,7 +144,7 @@ export class Admission {
     if (left > 0) this.perAddress.set(entry.address, left);
     else this.perAddress.delete(entry.address);
     this.preLogin.delete(entry);
-    if (this.byKey.get(entry.key) === entry) this.byKey.delete(entry.key);
+    entry.unlist();
   }
 }
 

@@ -59,7 +59,7 @@ export function commandsOf({ conn, socket, remote, listener, dialled, transport,
     socket.on('data', onData);
     socket.on('end', onEnd);
     socket.on('error', onError);
-    socket.once('close', onClose);
+    socket.on('close', onClose); // a socket closes once; once's wrapper would cost every idle socket ~200 bytes
     intake.add(conn, pacer);
     return () => {
       pacer.stop();

@@ -5,6 +5,7 @@ import type { Duplex } from 'node:stream';
 import type { State } from '../../src/core/state.js';
 import type { ConnId, LogEvent } from '../../src/core/types.js';
 import type { ServerStats } from '../ops/stats.js';
+import { Joins } from './joins.js';
 
 export interface SinkOptions {
   /** Bytes a connection may have queued before it counts as a slow reader and is dropped (unless `maxSendQueueOf` says otherwise). */
@@ -30,17 +31,21 @@ export interface SinkObserver {
 }
 
 type Done = (ok: boolean) => void;
+const NO_DONE: readonly Done[] = [];
 
-/** One socket and what it gets at the next flush. */
-interface Output {
-  readonly conn: ConnId;
-  readonly socket: Duplex;
-  pending: Buffer[];
-  done: Done[];
+/**
+ * One socket and what it gets at the next flush. A chat server holds many idle sockets: the queues exist only
+ * while something waits in them, and the class keeps one shape for every entry.
+ */
+class Output {
+  pending: Buffer[] | undefined = undefined;
+  done: Done[] | undefined = undefined;
   /** The state the latest line for it was sent in, for its cap. */
-  sentIn: State | undefined;
+  sentIn: State | undefined = undefined;
   /** End the socket once the pending bytes are written. */
-  ending: boolean;
+  ending = false;
+
+  constructor(readonly conn: ConnId, readonly socket: Duplex) {}
 }
 
 export class SocketSink {
@@ -49,16 +54,23 @@ export class SocketSink {
   private flushing = false;
   /** Sockets with output the kernel has not taken yet, and the watch on each. */
   private readonly backlogged = new Map<Duplex, NodeJS.Timeout>();
+  /** The joined output of this flush, shared by sockets that get the same lines. */
+  private readonly joins = new Joins();
 
   constructor(private readonly options: SinkOptions) {}
 
+  /** Writes to `conn` go to `socket` until `forget(conn)`, which its owner calls once the socket has closed. */
   add(conn: ConnId, socket: Duplex): void {
-    this.outputs.set(conn, { conn, socket, pending: [], done: [], sentIn: undefined, ending: false });
-    socket.once('close', () => {
-      this.outputs.delete(conn);
-      clearTimeout(this.backlogged.get(socket));
-      this.backlogged.delete(socket);
-    });
+    this.outputs.set(conn, new Output(conn, socket));
+  }
+
+  /** The socket of `conn` has closed: nothing more goes to it (a listener of its own per socket would cost each idle one). */
+  forget(conn: ConnId): void {
+    const output = this.outputs.get(conn);
+    if (!output) return;
+    this.outputs.delete(conn);
+    clearTimeout(this.backlogged.get(output.socket));
+    this.backlogged.delete(output.socket);
   }
 
   /** Open sockets and the watches on slow ones, for the leak counts. */
@@ -73,9 +85,12 @@ export class SocketSink {
       done?.(false);
       return;
     }
-    if (output.pending.length === 0) this.mark(output);
+    if (output.pending === undefined) {
+      output.pending = [];
+      this.mark(output);
+    }
     output.pending.push(bytes);
-    if (done) output.done.push(done);
+    if (done) (output.done ??= []).push(done);
     output.sentIn = sentIn;
   }
 
@@ -116,18 +131,23 @@ export class SocketSink {
     const dirty = this.dirty;
     this.dirty = [];
     this.flushing = false;
-    for (const output of dirty) this.send(output);
+    try {
+      for (const output of dirty) this.send(output);
+    } finally {
+      this.joins.clear();
+    }
   }
 
   private send(output: Output): void {
-    const { socket, pending, done, conn } = output;
-    if (pending.length > 0) {
-      output.pending = [];
-      output.done = [];
+    const { socket, pending, conn } = output;
+    const done = output.done ?? NO_DONE;
+    if (pending !== undefined) {
+      output.pending = undefined;
+      output.done = undefined;
       if (socket.destroyed || socket.writableEnded) {
         for (const report of done) report(false);
       } else {
-        const bytes = pending.length === 1 ? pending[0] : Buffer.concat(pending);
+        const bytes = this.joins.of(pending);
         try {
           socket.write(bytes, done.length ? (error) => { for (const report of done) report(!error); } : undefined);
         } catch (error) {
