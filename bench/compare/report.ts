@@ -1,26 +1,25 @@
-// One table per scenario: each server's figure side by side, and this server's ratio to each peer.
+// One table per scenario: each server's figure side by side, and this server's ratio to each peer
+// (report-runs.ts: the scenarios run several times, every run shown).
 import type { FanoutPlan, FanoutRun } from './scenarios/fanout.js';
-import type { LatencyRun } from './scenarios/latency.js';
-import { CARRIED } from './scenarios/latency.js';
 import type { MemoryRun } from './scenarios/memory.js';
 import type { StormRun } from './scenarios/storm.js';
 import { NAME_OF, type ServerKind } from './servers.js';
 import { duration, kilobytes, megabytes, percent, printTable, rate, ratio, seconds, type Row } from './table.js';
 
-type Peer = Exclude<ServerKind, 'ours'>;
+export type Peer = Exclude<ServerKind, 'ours'>;
 
-function columns(servers: readonly ServerKind[]): { header: string[]; peers: Peer[] } {
+export function columns(servers: readonly ServerKind[]): { header: string[]; peers: Peer[] } {
   const peers = servers.filter((s): s is Peer => s !== 'ours');
   return { header: [...servers.map((s) => NAME_OF[s]), ...peers.map((p) => `ours/${p}`)], peers };
 }
 
 /** A row of one figure per server, then ours ÷ each peer's. */
-function figureRow(label: string, servers: readonly ServerKind[], value: (s: ServerKind) => number | undefined, show: (v: number, s: ServerKind) => string): Row {
+export function figureRow(label: string, servers: readonly ServerKind[], value: (s: ServerKind) => number | undefined, show: (v: number, s: ServerKind) => string): Row {
   const peers = servers.filter((s) => s !== 'ours');
   return [label, ...servers.map((s) => { const v = value(s); return v === undefined ? 'failed' : show(v, s); }), ...peers.map((p) => ratio(value('ours'), value(p)))];
 }
 
-function textRow(label: string, servers: readonly ServerKind[], text: (s: ServerKind) => string | undefined): Row {
+export function textRow(label: string, servers: readonly ServerKind[], text: (s: ServerKind) => string | undefined): Row {
   return [label, ...servers.map((s) => text(s) ?? '—'), ...servers.filter((s) => s !== 'ours').map(() => '')];
 }
 
@@ -55,25 +54,6 @@ export function fanoutTables(servers: readonly ServerKind[], best: readonly Fano
   return tables;
 }
 
-export function latencyTable(servers: readonly ServerKind[], runs: readonly LatencyRun[]): string {
-  const { header } = columns(servers);
-  const loads = [...new Map(runs.map((r) => [`${r.offered.members}/${r.offered.messagesPerSecond}`, r.offered])).values()];
-  const rows: Row[] = [];
-  for (const load of loads) {
-    const find = (s: ServerKind) => runs.find((r) => r.server === s && r.offered === load);
-    rows.push([`${load.members} members × ${load.messagesPerSecond / 1000}k msg/s`, ...header.map(() => '')]);
-    rows.push(figureRow('  p50', servers, (s) => find(s)?.measured.window.p50Us, duration));
-    rows.push(figureRow('  p99', servers, (s) => find(s)?.measured.window.p99Us, duration));
-    rows.push(figureRow('  max', servers, (s) => find(s)?.measured.window.maxUs, duration));
-    rows.push(textRow('  carried', servers, (s) => { const r = find(s); return r && `${r.carriedShare >= CARRIED ? 'yes' : 'NO'} ${rate(r.deliveriesPerSecond)}`; }));
-    rows.push(textRow('  CPU server/generator', servers, (s) => { const r = find(s); return r && `${percent(r.measured.serverCpu)}/${percent(r.measured.generatorCpu)}`; }));
-  }
-  return printTable('(2) delivery latency at a fixed offered load', header, rows, [
-    'paced evenly over 10 senders, each message stamped with the time it was due; ratios: < 1 means this server is faster',
-    `carried: at least ${CARRIED * 100}% of the offered deliveries (messages/s × members that get each) arrived in the window`,
-  ]);
-}
-
 export function memoryTable(servers: readonly ServerKind[], runs: readonly MemoryRun[]): string {
   const { header } = columns(servers);
   const sizes = [...new Set(runs.map((r) => r.members))].sort((a, b) => a - b);
@@ -95,7 +75,8 @@ export function memoryTable(servers: readonly ServerKind[], runs: readonly Memor
   return printTable('(3) RSS per idle logged-in connection', header, rows, [
     '(RSS once settled − RSS before, after 10 members logged in and left) / N; this server: REGISTER+LOGIN (bcrypt cost 4),',
     'IRC: NICK/USER to 001, MQTT: CONNECT/CONNACK; no channel. marginal: (RSS at the larger N − RSS at the smaller) / ΔN, two fresh servers',
-    'ratios: < 1 means this server uses less',
+    'ratios: < 1 means this server uses less; bare node: a Node server that accepts sockets and only reads them (bench/compare/bare-reader.ts),',
+    'its members send one line each; ours/bare is the goal of issue 21 (≤ 1.5×)',
   ]);
 }
 
