@@ -19,8 +19,12 @@ const KIND_LABEL: Readonly<Record<string, string>> = {
   number: '(number)', 'heap number': '(number)', symbol: '(symbol)', bigint: '(bigint)', 'object shape': '(object shape)',
 };
 
-/** Count and self size of the nodes of each constructor (synthetic roots left out). */
-export function constructorTotals(heap: HeapSnapshotJson): Map<string, ConstructorTotal> {
+/** Kinds whose own names say where they come from: a closure's function, an internal array's role. */
+const NAMED_KINDS: ReadonlySet<string> = new Set(['closure', 'array']);
+
+/** Count and self size of the nodes of each constructor (synthetic roots left out). `named`: closures and
+ *  internal arrays by their own name too (`(closure) onData`, `(array) (object properties)`). */
+export function constructorTotals(heap: HeapSnapshotJson, named = false): Map<string, ConstructorTotal> {
   const fields = heap.snapshot.meta.node_fields;
   const types = heap.snapshot.meta.node_types[0] as readonly string[];
   const [typeAt, nameAt, sizeAt] = ['type', 'name', 'self_size'].map((field) => fields.indexOf(field));
@@ -29,7 +33,8 @@ export function constructorTotals(heap: HeapSnapshotJson): Map<string, Construct
   for (let at = 0; at + fields.length <= heap.nodes.length; at += fields.length) {
     const kind = types[heap.nodes[at + typeAt]];
     if (kind === 'synthetic') continue;
-    const label = KIND_LABEL[kind] ?? heap.strings[heap.nodes[at + nameAt]] ?? `(${kind})`;
+    const name = heap.strings[heap.nodes[at + nameAt]];
+    const label = named && NAMED_KINDS.has(kind) ? `${KIND_LABEL[kind]} ${name || '(anonymous)'}` : KIND_LABEL[kind] ?? name ?? `(${kind})`;
     const total = totals.get(label) ?? { count: 0, selfBytes: 0 };
     total.count++;
     total.selfBytes += heap.nodes[at + sizeAt];

@@ -111,6 +111,8 @@ export function heapTable(counts: HeapCounts | undefined, memory: readonly Memor
     ['JS heap per connection (live objects)', '', kilobytes(heapKb)],
     ['outside the JS heap', '', rss === undefined ? '—' : kilobytes(rss - heapKb)],
     ...counts.growth.slice(0, top).map((g): Row => [`  ${g.label}`, g.count.toFixed(2), `${g.bytes.toFixed(0)} B`]),
+    ['closures and internal arrays by name', '', ''],
+    ...counts.named.slice(0, top).map((g): Row => [`  ${g.label}`, g.count.toFixed(2), `${g.bytes.toFixed(0)} B`]),
   ];
   return printTable(`(3a) this server's memory per idle connection, ${counts.members.toLocaleString('en')} connections (--heap-counts)`, ['count/conn', 'size/conn'], rows, [
     'two heap snapshots (after a warm-up, and with the connections in), each constructor\'s growth over N, largest self size first;',

@@ -75,6 +75,11 @@ describe('heap snapshots summed by constructor', () => {
     ]);
   });
 
+  it('names closures and internal arrays by their own names when asked', () => {
+    const heap = snapshot([['closure', 'onData', 32], ['closure', '', 32], ['array', '(object properties)', 16], ['object', 'Socket', 200]]);
+    expect([...constructorTotals(heap, true).keys()]).toEqual(['(closure) onData', '(closure) (anonymous)', '(array) (object properties)', 'Socket']);
+  });
+
   it('refuses a file whose nodes lack a size', () => {
     const broken = { ...snapshot([]), snapshot: { meta: { node_fields: ['type', 'name'], node_types: [['object']] } } };
     expect(() => constructorTotals(broken)).toThrow(/not a V8 heap snapshot/);

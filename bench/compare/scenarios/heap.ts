@@ -17,6 +17,8 @@ export interface HeapCounts {
   readonly heapBytesPerConnection: number;
   /** Every constructor whose count or size changed, largest growth first. */
   readonly growth: readonly PerConnection[];
+  /** The same with closures and internal arrays by their own names. */
+  readonly named: readonly PerConnection[];
 }
 
 export const HEAP_MEMBERS = 1_000;
@@ -28,7 +30,8 @@ const SETTLE_MS = 1_000;
 async function totalsNow(server: RunningServer) {
   const file = await server.heapSnapshot();
   try {
-    return constructorTotals(JSON.parse(readFileSync(file, 'utf8')) as HeapSnapshotJson);
+    const heap = JSON.parse(readFileSync(file, 'utf8')) as HeapSnapshotJson;
+    return { coarse: constructorTotals(heap), named: constructorTotals(heap, true) };
   } finally {
     rmSync(file, { force: true });
   }
@@ -54,8 +57,9 @@ export async function heapCounts(bench: Bench, members = HEAP_MEMBERS): Promise<
         server.checkAlive();
         return {
           members,
-          heapBytesPerConnection: (heapBytes(after) - heapBytes(before)) / members,
-          growth: growthPerConnection(before, after, members).filter((row) => row.count !== 0 || row.bytes !== 0),
+          heapBytesPerConnection: (heapBytes(after.coarse) - heapBytes(before.coarse)) / members,
+          growth: growthPerConnection(before.coarse, after.coarse, members).filter((row) => row.count !== 0 || row.bytes !== 0),
+          named: growthPerConnection(before.named, after.named, members).filter((row) => row.label.startsWith('(') && (row.count !== 0 || row.bytes !== 0)),
         };
       } finally {
         await run.stop();
