@@ -8,15 +8,9 @@ import { CARRIED, type LatencyRun, type Offered } from './scenarios/latency.js';
 import type { MemoryRun } from './scenarios/memory.js';
 import { NAME_OF, type ServerKind } from './servers.js';
 import { median, showSpread, spread } from './stats.js';
-import { duration, kilobytes, percent, printTable, rate, ratio, type Row } from './table.js';
+import { duration, kilobytes, listCell, percent, printTable, rate, ratio, type Row } from './table.js';
 
 type Metric = (run: LatencyRun) => number | undefined;
-
-/** Numbers as one cell in one unit: `1.6 2.0 14 ms` (one decimal below 10). */
-export function listCell(values: readonly number[], unit: string): string {
-  if (!values.length) return '—';
-  return `${values.map((v) => v.toFixed(Math.abs(v) < 10 ? (Math.abs(v) < 1 ? 2 : 1) : 0)).join(' ')}${unit ? ` ${unit}` : ''}`;
-}
 
 /** The distinct loads of `runs`, in the order first run. */
 function loadsOf(runs: readonly LatencyRun[]): Offered[] {

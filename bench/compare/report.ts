@@ -4,7 +4,8 @@ import type { FanoutPlan, FanoutRun } from './scenarios/fanout.js';
 import type { MemoryRun } from './scenarios/memory.js';
 import type { StormRun } from './scenarios/storm.js';
 import { NAME_OF, type ServerKind } from './servers.js';
-import { duration, kilobytes, megabytes, percent, printTable, rate, ratio, seconds, type Row } from './table.js';
+import { median } from './stats.js';
+import { duration, kilobytes, listCell, megabytes, percent, printTable, rate, ratio, seconds, type Row } from './table.js';
 
 export type Peer = Exclude<ServerKind, 'ours'>;
 
@@ -23,6 +24,13 @@ export function textRow(label: string, servers: readonly ServerKind[], text: (s:
   return [label, ...servers.map((s) => text(s) ?? '—'), ...servers.filter((s) => s !== 'ours').map(() => '')];
 }
 
+/** A server's best deliveries/s over the K tried, in each round, in round order. */
+function roundBests(all: readonly FanoutRun[], server: ServerKind, members: number): number[] {
+  const best = new Map<number, number>();
+  for (const r of all) if (r.server === server && r.members === members) best.set(r.round, Math.max(best.get(r.round) ?? 0, r.deliveriesPerSecond));
+  return [...best].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
+}
+
 export function fanoutTables(servers: readonly ServerKind[], best: readonly FanoutRun[], all: readonly FanoutRun[], plan: FanoutPlan): string[] {
   const { inflights } = plan;
   const { header } = columns(servers);
@@ -34,6 +42,11 @@ export function fanoutTables(servers: readonly ServerKind[], best: readonly Fano
     rows.push(figureRow('  per server CPU-second', servers, (s) => { const r = find(s, n); return r && r.deliveriesPerSecond / r.measured.serverCpu; }, (v) => rate(v).replace('/s', '')));
     rows.push(textRow('  CPU server/generator', servers, (s) => { const r = find(s, n); return r && `${percent(r.measured.serverCpu)}/${percent(r.measured.generatorCpu)}`; }));
     rows.push(textRow('  latency p50/p99', servers, (s) => { const r = find(s, n); return r && `${duration(r.measured.window.p50Us)}/${duration(r.measured.window.p99Us)}`; }));
+    if (plan.rounds > 1) {
+      const rounds = (s: ServerKind) => roundBests(all, s, n);
+      rows.push(textRow('  each round (best K), M/s', servers, (s) => listCell(rounds(s).map((v) => v / 1e6), '')));
+      rows.push(figureRow('  median of the rounds', servers, (s) => median(rounds(s)), (v) => rate(v)));
+    }
   }
   const tables = [printTable('(1) fan-out at saturation, deliveries/s', header, rows, [
     `one channel (MQTT: one topic), 10 senders, 64-byte payloads, ${plan.seconds} s windows; best over K = ${inflights.join(', ')} messages in flight per sender${plan.rounds > 1 ? ` and ${plan.rounds} rounds` : ''}`,

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { constructorTotals, growthPerConnection, heapBytes, type HeapSnapshotJson } from '../../bench/compare/heap-snapshot.js';
 import { cpuTicksOf } from '../../bench/compare/machine.js';
-import { listCell } from '../../bench/compare/report-runs.js';
+import { listCell } from '../../bench/compare/table.js';
 import { parseLoopDelay } from '../../bench/compare/servers.js';
 import { median, showSpread, spread } from '../../bench/compare/stats.js';
 

@@ -59,7 +59,7 @@ export async function heapCounts(bench: Bench, members = HEAP_MEMBERS): Promise<
           members,
           heapBytesPerConnection: (heapBytes(after.coarse) - heapBytes(before.coarse)) / members,
           growth: growthPerConnection(before.coarse, after.coarse, members).filter((row) => row.count !== 0 || row.bytes !== 0),
-          named: growthPerConnection(before.named, after.named, members).filter((row) => row.label.startsWith('(') && (row.count !== 0 || row.bytes !== 0)),
+          named: growthPerConnection(before.named, after.named, members).filter((row) => /^\((closure|array)\) /.test(row.label) && (row.count !== 0 || row.bytes !== 0)),
         };
       } finally {
         await run.stop();
