@@ -27,6 +27,13 @@ function valuesOf(runs: readonly LatencyRun[], server: ServerKind, load: Offered
     .sort((a, b) => a.round - b.round).map(metric).filter((v): v is number => v !== undefined);
 }
 
+/** Every run's figure in round order; with `markUncarried`, a run that did not carry the load is marked `*`. */
+function everyRun(runs: readonly LatencyRun[], server: ServerKind, load: Offered, metric: Metric, scale: number, unit: string, markUncarried: boolean): string {
+  const mine = runs.filter((r) => r.server === server && sameLoad(r.offered, load)).sort((a, b) => a.round - b.round);
+  const cells = mine.map((r) => { const v = metric(r); return v === undefined ? '?' : `${listCell([v / scale], '')}${markUncarried && !carried(r) ? '*' : ''}`; });
+  return cells.length ? `${cells.join(' ')} ${unit}` : '—';
+}
+
 /** Two rows for a metric: every run (and each round's ratio ours/peer), then median (min–max) and the medians' ratio.
  *  `onlyCarried`: a run whose server did not carry the load gives no figure (its cost or latency means nothing). */
 function metricRows(label: string, servers: readonly ServerKind[], runs: readonly LatencyRun[], load: Offered, metric: Metric, unit: string, scale: number, show: (v: number) => string, onlyCarried = false): Row[] {
@@ -39,7 +46,7 @@ function metricRows(label: string, servers: readonly ServerKind[], runs: readonl
     return listCell(ratios.filter((v): v is number => v !== undefined), '×');
   };
   return [
-    [`  ${label}, each run`, ...servers.map((s) => listCell(values(s), unit)), ...peers.map(roundRatios)],
+    [`  ${label}, each run`, ...servers.map((s) => everyRun(runs, s, load, metric, scale, unit, onlyCarried)), ...peers.map(roundRatios)],
     [`  ${label}, median (min–max)`, ...servers.map((s) => { const v = values(s); return v.length ? showSpread(spread(v)!, (x) => show(x * scale)) : '—'; }),
       ...peers.map((p) => ratio(median(values('ours')), median(values(p))))],
   ];
@@ -91,7 +98,7 @@ export function cpuTable(servers: readonly ServerKind[], runs: readonly LatencyR
   }
   return printTable(`(2a) server CPU per delivery at a fixed offered load, ${roundsOf(runs)} rounds, servers taking turns`, header, rows, [
     `CPU: utime + stime of the server's process (every thread) from /proc/<pid>/stat over the ${seconds} s window, over the deliveries that arrived in it;`,
-    'a fresh server each run, nothing loaded into it; a run that did not carry the load gives no figure; ratios: < 1 means this server spends less',
+    'a fresh server each run, nothing loaded into it; * a run that did not carry the load: shown, left out of the median and ratios; < 1 means this server spends less',
     'IRC does not echo to the sender: ngircd delivers N−1 per message, the others N',
   ]);
 }
