@@ -1,7 +1,7 @@
 // The pure parts of `npm run bench -- compare`: what it reads from /proc, from the probe it loads into the
 // server and from heap snapshots, and how it summarises repeated runs. Never a timing.
 import { describe, expect, it } from 'vitest';
-import { constructorTotals, growthPerConnection, heapBytes, type HeapSnapshotJson } from '../../bench/compare/heap-snapshot.js';
+import { closureSites, constructorTotals, growthPerConnection, heapBytes, type HeapSnapshotJson } from '../../bench/compare/heap-snapshot.js';
 import { cpuTicksOf } from '../../bench/compare/machine.js';
 import { listCell } from '../../bench/compare/table.js';
 import { parseLoopDelay } from '../../bench/compare/servers.js';
@@ -78,6 +78,29 @@ describe('heap snapshots summed by constructor', () => {
   it('names closures and internal arrays by their own names when asked', () => {
     const heap = snapshot([['closure', 'onData', 32], ['closure', '', 32], ['array', '(object properties)', 16], ['object', 'Socket', 200]]);
     expect([...constructorTotals(heap, true).keys()]).toEqual(['(closure) onData', '(closure) (anonymous)', '(array) (object properties)', 'Socket']);
+  });
+
+  it('names a closure by where its function is written: the script of its shared info, the line of its location', () => {
+    // nodes: [type, name, id, self_size, edge_count]; edges: [type, name, to]
+    const heap: HeapSnapshotJson = {
+      snapshot: { meta: {
+        node_fields: ['type', 'name', 'id', 'self_size', 'edge_count'], node_types: [['closure', 'code', 'object']],
+        edge_fields: ['type', 'name_or_index', 'to_node'], edge_types: [['internal', 'element', 'property']],
+      } },
+      strings: ['onData', 'shared', 'script_or_debug_info', 'file:///app/dist/streams/net/lines.js', 'SharedFunctionInfo', 'Socket', 'x'],
+      nodes: [
+        0, 0, 1, 32, 1, //  0: closure onData → shared
+        0, 0, 3, 32, 1, //  5: closure onData → shared
+        1, 4, 5, 40, 1, // 10: its shared function info → script
+        1, 3, 7, 80, 0, // 15: the script, named by its URL
+        2, 5, 9, 200, 1, // 20: an object holding the closure: not a closure, so no site
+      ],
+      edges: [0, 1, 10, 0, 1, 10, 0, 2, 15, 2, 1, 0],
+      locations: [0, 3, 53, 4, 5, 3, 53, 4],
+    };
+    const sites = closureSites(heap, (url) => url.replace('file:///app/', ''));
+    expect([...sites]).toEqual([[0, 'dist/streams/net/lines.js:54'], [5, 'dist/streams/net/lines.js:54']]);
+    expect(constructorTotals(heap, true, sites).get('(closure) onData dist/streams/net/lines.js:54')).toEqual({ count: 2, selfBytes: 64 });
   });
 
   it('refuses a file whose nodes lack a size', () => {

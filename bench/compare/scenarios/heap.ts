@@ -5,8 +5,10 @@
 // Snapshots collect garbage first, so they count live objects only. The JS heap is part of RSS; the rest is
 // outside it (libuv handles, Node's C++ stream wraps, malloc, and heap pages not yet given back).
 import { readFileSync, rmSync } from 'node:fs';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { sleep } from '../child.js';
-import { constructorTotals, growthPerConnection, heapBytes, type HeapSnapshotJson, type PerConnection } from '../heap-snapshot.js';
+import { closureSites, constructorTotals, growthPerConnection, heapBytes, type HeapSnapshotJson, type PerConnection } from '../heap-snapshot.js';
 import { LoadRun } from '../loadgen.js';
 import { settledRssKb } from '../machine.js';
 import { withServer, type Bench } from '../measure.js';
@@ -26,12 +28,15 @@ const LIMIT_S = 600;
 const WARM_UP_MEMBERS = 10;
 const SETTLE_MS = 1_000;
 
+/** A script's URL as a path from the working directory (`dist/streams/net/lines.js`, `node_modules/…`). */
+const shortUrl = (url: string) => (url.startsWith('file://') ? relative(process.cwd(), fileURLToPath(url)) : url);
+
 /** Takes a snapshot of `server`, sums it by constructor, and deletes the file (they are tens of MB). */
 async function totalsNow(server: RunningServer) {
   const file = await server.heapSnapshot();
   try {
     const heap = JSON.parse(readFileSync(file, 'utf8')) as HeapSnapshotJson;
-    return { coarse: constructorTotals(heap), named: constructorTotals(heap, true) };
+    return { coarse: constructorTotals(heap), named: constructorTotals(heap, true, closureSites(heap, shortUrl)) };
   } finally {
     rmSync(file, { force: true });
   }
