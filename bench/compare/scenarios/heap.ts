@@ -29,7 +29,7 @@ const WARM_UP_MEMBERS = 10;
 const SETTLE_MS = 1_000;
 
 /** A script's URL as a path from the working directory (`dist/streams/net/lines.js`, `node_modules/…`). */
-const shortUrl = (url: string) => (url.startsWith('file://') ? relative(process.cwd(), fileURLToPath(url)) : url);
+const shortUrl = (url: string) => (url.startsWith('file://') ? relative(process.cwd(), fileURLToPath(url)) : url.startsWith('/') ? relative(process.cwd(), url) : url);
 
 /** Takes a snapshot of `server`, sums it by constructor, and deletes the file (they are tens of MB). */
 async function totalsNow(server: RunningServer) {
