@@ -262,7 +262,6 @@ static void start_login(conn_t *c) {
 }
 
 static void now_ready(conn_t *c) {
-  if (c->state == READY) return;
   c->state = READY;
   ready_count++;
   handshaking--;
