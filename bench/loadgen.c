@@ -1,7 +1,8 @@
 // Load generator for `npm run bench -- compare`: one epoll loop, one thread, driving N clients of one
 // protocol in one channel: ours (the channels dialect), IRC or MQTT 3.1.1. The first S members send;
 // every message is a 64-byte payload carrying its sender, a sequence number and a CLOCK_MONOTONIC
-// timestamp, so whoever receives it knows the delivery latency.
+// timestamp, so whoever receives it knows the delivery latency. A fourth protocol, bare, is for a server
+// that only reads (the memory floor): each member sends one line and counts as in once connected.
 //
 // Modes: saturate (each sender keeps at most K messages not yet delivered to every member in flight),
 // rate (R messages/s in total, paced evenly over the senders, stamped with their scheduled time so a
@@ -30,7 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum protocol { OURS, IRC, MQTT };
+enum protocol { OURS, IRC, MQTT, BARE };
 enum mode { SATURATE, RATE, IDLE };
 enum conn_state { CONNECTING, HANDSHAKE, READY, CLOSED };
 
@@ -253,6 +254,9 @@ static void start_login(conn_t *c) {
   case MQTT:
     mqtt_connect(c);
     break;
+  case BARE:
+    queue_text(c, "HELLO %s%d\n", p, i);
+    break;
   }
   flush(c);
 }
@@ -433,6 +437,7 @@ static void on_connected(conn_t *c) {
   c->state = HANDSHAKE;
   watch(c, false);
   start_login(c);
+  if (opt.protocol == BARE && c->state == HANDSHAKE) now_ready(c);  /* a bare reader answers nothing */
 }
 
 static void close_conn(conn_t *c, const char *why) {
@@ -457,6 +462,7 @@ static int format_message(char *buf, unsigned sender, uint32_t seq, uint64_t sta
   switch (opt.protocol) {
   case OURS: return sprintf(buf, "SAY %s %.*s\n", opt.channel, PAYLOAD, payload);
   case IRC: return sprintf(buf, "PRIVMSG #%s :%.*s\r\n", opt.channel, PAYLOAD, payload);
+  case BARE: return sprintf(buf, "%.*s\n", PAYLOAD, payload);
   case MQTT: {
     uint8_t *p = (uint8_t *)buf;
     size_t topic = strlen(opt.channel);
@@ -536,7 +542,7 @@ static double percentile(const phase_t *ph, double p) {
 }
 
 static void report(double setup_seconds) {
-  static const char *names[] = { "ours", "irc", "mqtt" };
+  static const char *names[] = { "ours", "irc", "mqtt", "bare" };
   printf("{\"protocol\":\"%s\",\"members\":%d,\"senders\":%d,\"expectedPerMessage\":%u,\"setupSeconds\":%.3f,\"closedConnections\":%llu,\"phases\":[",
          names[opt.protocol], opt.members, opt.senders, expected_per_message, setup_seconds, (unsigned long long)closed_connections);
   for (int i = 0; i < phase_count; i++) {
@@ -587,7 +593,7 @@ static void add_watch(int fd, int64_t tag) {
 }
 
 static void usage(void) {
-  fail("usage: loadgen --protocol ours|irc|mqtt --port P [--members N] [--senders S] [--mode saturate|rate|idle] "
+  fail("usage: loadgen --protocol ours|irc|mqtt|bare --port P [--members N] [--senders S] [--mode saturate|rate|idle] "
        "[--rate MSGS_PER_S] [--inflight K] [--warmup S] [--seconds S] [--setup-seconds S] [--burst B] [--control] "
        "[--no-join] [--login-only] [--register-only] [--prefix P] [--channel C] [--password PW]");
 }
@@ -601,7 +607,7 @@ static void parse_args(int argc, char **argv) {
     else if (!strcmp(a, "--login-only")) { opt.register_first = false; takes = false; }
     else if (!strcmp(a, "--register-only")) { opt.log_in = opt.join = false; takes = false; }
     else if (!v) usage();
-    else if (!strcmp(a, "--protocol")) opt.protocol = !strcmp(v, "ours") ? OURS : !strcmp(v, "irc") ? IRC : !strcmp(v, "mqtt") ? MQTT : (usage(), OURS);
+    else if (!strcmp(a, "--protocol")) opt.protocol = !strcmp(v, "ours") ? OURS : !strcmp(v, "irc") ? IRC : !strcmp(v, "mqtt") ? MQTT : !strcmp(v, "bare") ? BARE : (usage(), OURS);
     else if (!strcmp(a, "--mode")) opt.mode = !strcmp(v, "saturate") ? SATURATE : !strcmp(v, "rate") ? RATE : !strcmp(v, "idle") ? IDLE : (usage(), SATURATE);
     else if (!strcmp(a, "--port")) opt.port = atoi(v);
     else if (!strcmp(a, "--members")) opt.members = atoi(v);

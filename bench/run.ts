@@ -1,6 +1,6 @@
-// `npm run bench [-- step|scale|pipeline|compare|cluster] [--quick] [--json FILE] [--cpu-prof DIR]`: every
-// benchmark, or the one named. Each prints numbers and ratios measured in the same run; none asserts a
-// timing. --json and --cpu-prof are for compare and cluster.
+// `npm run bench [-- step|scale|pipeline|compare|cluster] [--quick] [--json FILE] [--cpu-prof DIR] [--heap-counts]`:
+// every benchmark, or the one named. Each prints numbers and ratios measured in the same run; none asserts a
+// timing. --json and --cpu-prof are for compare and cluster, --heap-counts for compare.
 import { clusterBench } from './cluster/cluster.js';
 import { compareBench } from './compare/compare.js';
 import { pipelineBench } from './pipeline.js';
@@ -9,6 +9,7 @@ import { tcpScale } from './tcp-scale.js';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
+const heapCounts = args.includes('--heap-counts');
 /** The value after `--flag`, if given. */
 const valueOf = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
 const json = valueOf('--json');
@@ -19,7 +20,7 @@ const BENCHES: Readonly<Record<string, () => Promise<void> | void>> = {
   step: () => stepBench({ quick }),
   scale: () => tcpScale({ quick }),
   pipeline: () => pipelineBench(),
-  compare: () => compareBench({ quick, json, cpuProfileDir }),
+  compare: () => compareBench({ quick, json, cpuProfileDir, heapCounts }),
   cluster: () => clusterBench({ quick, json, cpuProfileDir }),
 };
 

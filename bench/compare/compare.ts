@@ -1,7 +1,8 @@
-// `npm run bench -- compare [--quick] [--json FILE] [--cpu-prof DIR]`: this server side by side with
-// ngircd (IRC) and mosquitto (MQTT, QoS 0) under one load generator (bench/loadgen.c), servers pinned to
-// core 0 and the load to core 1, every figure measured in the same run. Prints one table per scenario;
-// asserts nothing. The peers are installed from Debian's packages when missing, or skipped.
+// `npm run bench -- compare [--quick] [--json FILE] [--cpu-prof DIR] [--heap-counts]`: this server side by
+// side with ngircd (IRC) and mosquitto (MQTT, QoS 0) under one load generator (bench/loadgen.c), servers
+// pinned to core 0 and the load to core 1, every figure measured in the same run; for memory also a bare
+// Node socket reader. Prints one table per scenario and the goals of issue 21; asserts nothing. The peers
+// are installed from Debian's packages when missing, or skipped.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,11 @@ import { stepBench } from '../step.js';
 import { buildLoadgen } from './loadgen.js';
 import { describeMachine, pinCores, shell } from './machine.js';
 import type { Bench } from './measure.js';
-import { fanoutTables, latencyTable, memoryTable, stormTable } from './report.js';
+import { fanoutTables, memoryTable, stormTable } from './report.js';
+import { bystanderTable, cpuTable, goalLines, heapTable, latencyRunsTable } from './report-runs.js';
+import { bystander, BYSTANDER_FULL, BYSTANDER_QUICK } from './scenarios/bystander.js';
+import { CPU_FULL, CPU_QUICK, cpuPerDelivery } from './scenarios/cpu.js';
+import { heapCounts } from './scenarios/heap.js';
 import { bestRuns, fanout, FANOUT_FULL, FANOUT_QUICK } from './scenarios/fanout.js';
 import { latency, LATENCY_FULL, LATENCY_QUICK } from './scenarios/latency.js';
 import { memory, MEMORY_FULL, MEMORY_QUICK } from './scenarios/memory.js';
@@ -22,6 +27,8 @@ export interface CompareOptions {
   readonly json?: string;
   /** Profile this server (node --cpu-prof) into this directory. */
   readonly cpuProfileDir?: string;
+  /** Also say where this server's memory per idle connection goes (two heap snapshots at 1k connections). */
+  readonly heapCounts?: boolean;
 }
 
 function versionOf(command: string): string | undefined {
@@ -76,23 +83,36 @@ export async function compareBench(options: CompareOptions): Promise<void> {
     const best = bestRuns(fanoutRuns);
     const tables = fanoutTables(servers, best, fanoutRuns, fanoutPlan);
 
-    const latencyRuns = await latency(bench, options.quick ? LATENCY_QUICK : LATENCY_FULL);
-    tables.push(latencyTable(servers, latencyRuns));
+    const cpuPlan = options.quick ? CPU_QUICK : CPU_FULL;
+    const cpuRuns = await cpuPerDelivery(bench, cpuPlan);
+    tables.push(cpuTable(servers, cpuRuns, cpuPlan.seconds));
+
+    const latencyPlan = options.quick ? LATENCY_QUICK : LATENCY_FULL;
+    const latencyRuns = await latency(bench, latencyPlan);
+    tables.push(latencyRunsTable(servers, latencyRuns, latencyPlan.seconds));
 
     const memoryRuns = await memory(bench, options.quick ? MEMORY_QUICK : MEMORY_FULL);
-    tables.push(memoryTable(servers, memoryRuns));
+    tables.push(memoryTable([...servers, 'bare'], memoryRuns));
+    const heap = options.heapCounts ? await heapCounts(bench) : undefined;
+    const heapText = heapTable(heap, memoryRuns);
+    if (heapText) tables.push(heapText);
 
     const storm = await loginStorm(bench, options.quick ? STORM_QUICK : STORM_FULL);
     const stormText = stormTable(storm);
     if (stormText) tables.push(stormText);
 
+    const bystanderRuns = await bystander(bench, options.quick ? BYSTANDER_QUICK : BYSTANDER_FULL);
+    const bystanderText = bystanderTable(bystanderRuns);
+    if (bystanderText) tables.push(bystanderText);
+
     console.log('(5) in-process step costs (this server only)');
     const step = capturing(() => stepBench({ quick: options.quick }));
     tables.push(`(5) in-process step costs (this server only)\n${step}\n`);
+    tables.push(goalLines(servers, cpuRuns, latencyRuns, memoryRuns, bystanderRuns));
 
     for (const failure of failures) console.log(`NOT MEASURED ${failure}`);
     if (options.json) {
-      const figures = { date: started.toISOString(), quick: options.quick, machine, versions, pinning: pinning.description, header, missing, failures, fanout: { plan: fanoutPlan, runs: fanoutRuns, best }, latency: latencyRuns, memory: memoryRuns, storm, step, tables };
+      const figures = { date: started.toISOString(), quick: options.quick, machine, versions, pinning: pinning.description, header, missing, failures, fanout: { plan: fanoutPlan, runs: fanoutRuns, best }, cpu: { plan: cpuPlan, runs: cpuRuns }, latency: { plan: latencyPlan, runs: latencyRuns }, memory: memoryRuns, heap, storm, bystander: bystanderRuns, step, tables };
       writeFileSync(options.json, JSON.stringify(figures, null, 2) + '\n');
       console.log(`\nwrote every figure to ${options.json}`);
     }

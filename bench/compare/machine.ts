@@ -53,12 +53,19 @@ export async function settledRssKb(read: () => number, sampleMs = 250, limitMs =
 
 const CLOCK_TICKS = Number(shell('getconf CLK_TCK') ?? 100) || 100;
 
+/** Clock ticks of CPU (utime + stime, every thread) in the text of a /proc/<pid>/stat; throws on anything else. */
+export function cpuTicksOf(stat: string): number {
+  // the fields after the command name, which is in parentheses and may hold spaces and parentheses itself
+  const close = stat.lastIndexOf(')');
+  const fields = stat.slice(close + 2).trim().split(' ');
+  const [utime, stime] = [Number(fields[11]), Number(fields[12])];
+  if (close < 0 || !Number.isInteger(utime) || !Number.isInteger(stime)) throw new Error(`not the text of a /proc/<pid>/stat: ${stat.slice(0, 80)}`);
+  return utime + stime;
+}
+
 /** Seconds of CPU a process (all its threads) has used. */
 export function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  // the fields after the command name, which is in parentheses and may hold spaces
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime, stime
+  return cpuTicksOf(readFileSync(`/proc/${pid}/stat`, 'utf8')) / CLOCK_TICKS;
 }
 
 /** CPU seconds the whole machine spent, all cores together: busy (every process, the kernel's work for them

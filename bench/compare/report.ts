@@ -1,27 +1,34 @@
-// One table per scenario: each server's figure side by side, and this server's ratio to each peer.
+// One table per scenario: each server's figure side by side, and this server's ratio to each peer
+// (report-runs.ts: the scenarios run several times, every run shown).
 import type { FanoutPlan, FanoutRun } from './scenarios/fanout.js';
-import type { LatencyRun } from './scenarios/latency.js';
-import { CARRIED } from './scenarios/latency.js';
 import type { MemoryRun } from './scenarios/memory.js';
 import type { StormRun } from './scenarios/storm.js';
 import { NAME_OF, type ServerKind } from './servers.js';
-import { duration, kilobytes, megabytes, percent, printTable, rate, ratio, seconds, type Row } from './table.js';
+import { median } from './stats.js';
+import { duration, kilobytes, listCell, megabytes, percent, printTable, rate, ratio, seconds, type Row } from './table.js';
 
-type Peer = Exclude<ServerKind, 'ours'>;
+export type Peer = Exclude<ServerKind, 'ours'>;
 
-function columns(servers: readonly ServerKind[]): { header: string[]; peers: Peer[] } {
+export function columns(servers: readonly ServerKind[]): { header: string[]; peers: Peer[] } {
   const peers = servers.filter((s): s is Peer => s !== 'ours');
   return { header: [...servers.map((s) => NAME_OF[s]), ...peers.map((p) => `ours/${p}`)], peers };
 }
 
 /** A row of one figure per server, then ours ÷ each peer's. */
-function figureRow(label: string, servers: readonly ServerKind[], value: (s: ServerKind) => number | undefined, show: (v: number, s: ServerKind) => string): Row {
+export function figureRow(label: string, servers: readonly ServerKind[], value: (s: ServerKind) => number | undefined, show: (v: number, s: ServerKind) => string): Row {
   const peers = servers.filter((s) => s !== 'ours');
   return [label, ...servers.map((s) => { const v = value(s); return v === undefined ? 'failed' : show(v, s); }), ...peers.map((p) => ratio(value('ours'), value(p)))];
 }
 
-function textRow(label: string, servers: readonly ServerKind[], text: (s: ServerKind) => string | undefined): Row {
+export function textRow(label: string, servers: readonly ServerKind[], text: (s: ServerKind) => string | undefined): Row {
   return [label, ...servers.map((s) => text(s) ?? '—'), ...servers.filter((s) => s !== 'ours').map(() => '')];
+}
+
+/** A server's best deliveries/s over the K tried, in each round, in round order. */
+function roundBests(all: readonly FanoutRun[], server: ServerKind, members: number): number[] {
+  const best = new Map<number, number>();
+  for (const r of all) if (r.server === server && r.members === members) best.set(r.round, Math.max(best.get(r.round) ?? 0, r.deliveriesPerSecond));
+  return [...best].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
 }
 
 export function fanoutTables(servers: readonly ServerKind[], best: readonly FanoutRun[], all: readonly FanoutRun[], plan: FanoutPlan): string[] {
@@ -35,6 +42,11 @@ export function fanoutTables(servers: readonly ServerKind[], best: readonly Fano
     rows.push(figureRow('  per server CPU-second', servers, (s) => { const r = find(s, n); return r && r.deliveriesPerSecond / r.measured.serverCpu; }, (v) => rate(v).replace('/s', '')));
     rows.push(textRow('  CPU server/generator', servers, (s) => { const r = find(s, n); return r && `${percent(r.measured.serverCpu)}/${percent(r.measured.generatorCpu)}`; }));
     rows.push(textRow('  latency p50/p99', servers, (s) => { const r = find(s, n); return r && `${duration(r.measured.window.p50Us)}/${duration(r.measured.window.p99Us)}`; }));
+    if (plan.rounds > 1) {
+      const rounds = (s: ServerKind) => roundBests(all, s, n);
+      rows.push(textRow('  each round (best K), M/s', servers, (s) => listCell(rounds(s).map((v) => v / 1e6), '')));
+      rows.push(figureRow('  median of the rounds', servers, (s) => median(rounds(s)), (v) => rate(v)));
+    }
   }
   const tables = [printTable('(1) fan-out at saturation, deliveries/s', header, rows, [
     `one channel (MQTT: one topic), 10 senders, 64-byte payloads, ${plan.seconds} s windows; best over K = ${inflights.join(', ')} messages in flight per sender${plan.rounds > 1 ? ` and ${plan.rounds} rounds` : ''}`,
@@ -53,25 +65,6 @@ export function fanoutTables(servers: readonly ServerKind[], best: readonly Fano
     tables.push(printTable('(1b) fan-out, every K tried (best of the rounds)', header, detail));
   }
   return tables;
-}
-
-export function latencyTable(servers: readonly ServerKind[], runs: readonly LatencyRun[]): string {
-  const { header } = columns(servers);
-  const loads = [...new Map(runs.map((r) => [`${r.offered.members}/${r.offered.messagesPerSecond}`, r.offered])).values()];
-  const rows: Row[] = [];
-  for (const load of loads) {
-    const find = (s: ServerKind) => runs.find((r) => r.server === s && r.offered === load);
-    rows.push([`${load.members} members × ${load.messagesPerSecond / 1000}k msg/s`, ...header.map(() => '')]);
-    rows.push(figureRow('  p50', servers, (s) => find(s)?.measured.window.p50Us, duration));
-    rows.push(figureRow('  p99', servers, (s) => find(s)?.measured.window.p99Us, duration));
-    rows.push(figureRow('  max', servers, (s) => find(s)?.measured.window.maxUs, duration));
-    rows.push(textRow('  carried', servers, (s) => { const r = find(s); return r && `${r.carriedShare >= CARRIED ? 'yes' : 'NO'} ${rate(r.deliveriesPerSecond)}`; }));
-    rows.push(textRow('  CPU server/generator', servers, (s) => { const r = find(s); return r && `${percent(r.measured.serverCpu)}/${percent(r.measured.generatorCpu)}`; }));
-  }
-  return printTable('(2) delivery latency at a fixed offered load', header, rows, [
-    'paced evenly over 10 senders, each message stamped with the time it was due; ratios: < 1 means this server is faster',
-    `carried: at least ${CARRIED * 100}% of the offered deliveries (messages/s × members that get each) arrived in the window`,
-  ]);
 }
 
 export function memoryTable(servers: readonly ServerKind[], runs: readonly MemoryRun[]): string {
@@ -95,7 +88,8 @@ export function memoryTable(servers: readonly ServerKind[], runs: readonly Memor
   return printTable('(3) RSS per idle logged-in connection', header, rows, [
     '(RSS once settled − RSS before, after 10 members logged in and left) / N; this server: REGISTER+LOGIN (bcrypt cost 4),',
     'IRC: NICK/USER to 001, MQTT: CONNECT/CONNACK; no channel. marginal: (RSS at the larger N − RSS at the smaller) / ΔN, two fresh servers',
-    'ratios: < 1 means this server uses less',
+    'ratios: < 1 means this server uses less; bare node: a Node server that accepts sockets and only reads them (bench/compare/bare-reader.ts),',
+    'its members send one line each; ours/bare is the goal of issue 21 (≤ 1.5×)',
   ]);
 }
 

@@ -1,25 +1,30 @@
 // Starts each server under test on 127.0.0.1, pinned to its core, each with its own temp dir:
-// this one (the built dist/streams/cli/server.js), ngircd and mosquitto.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// this one (the built dist/streams/cli/server.js), ngircd, mosquitto, and a bare Node socket reader (the
+// memory floor, bare-reader.ts).
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Child, sleep } from './child.js';
 import { ensureInstalled } from './install.js';
 import { cpuSeconds, residentKb, type Pinning } from './machine.js';
 import { mosquittoConfig, ngircdConfig } from './peer-configs.js';
 
 const SERVER_ENTRY = resolve(import.meta.dirname, '../../streams/cli/server.js');
+const BARE_ENTRY = resolve(import.meta.dirname, 'bare-reader.js');
+const PROBE = pathToFileURL(resolve(import.meta.dirname, 'probe.js')).href;
+const PROBE_LIMIT_MS = 120_000;
 const HOST = '127.0.0.1';
 const START_LIMIT_MS = 15_000;
 const START_TRIES = 3;
 
-export type ServerKind = 'ours' | 'ngircd' | 'mosquitto';
-export type Protocol = 'ours' | 'irc' | 'mqtt';
+export type ServerKind = 'ours' | 'ngircd' | 'mosquitto' | 'bare';
+export type Protocol = 'ours' | 'irc' | 'mqtt' | 'bare';
 
-export const SERVER_KINDS: readonly ServerKind[] = ['ours', 'ngircd', 'mosquitto'];
-export const PROTOCOL_OF: Readonly<Record<ServerKind, Protocol>> = { ours: 'ours', ngircd: 'irc', mosquitto: 'mqtt' };
-export const NAME_OF: Readonly<Record<ServerKind, string>> = { ours: 'this server', ngircd: 'ngircd', mosquitto: 'mosquitto' };
+export const SERVER_KINDS: readonly ServerKind[] = ['ours', 'ngircd', 'mosquitto', 'bare'];
+export const PROTOCOL_OF: Readonly<Record<ServerKind, Protocol>> = { ours: 'ours', ngircd: 'irc', mosquitto: 'mqtt', bare: 'bare' };
+export const NAME_OF: Readonly<Record<ServerKind, string>> = { ours: 'this server', ngircd: 'ngircd', mosquitto: 'mosquitto', bare: 'bare node' };
 
 export interface OurSettings {
   /** bcrypt cost for REGISTER and LOGIN; 4 where logins are only the setup. */
@@ -29,6 +34,23 @@ export interface OurSettings {
   readonly cpuProfileDir?: string;
   /** More command-line options, such as `--cluster URL --workers 2`. */
   readonly args?: readonly string[];
+  /** Load probe.ts into it: event-loop delay on SIGWINCH, a heap snapshot on SIGPWR (see RunningServer.probe). */
+  readonly probe?: boolean;
+}
+
+/** Event-loop delay of this server over a stretch of time, from probe.ts. */
+export interface LoopDelay { readonly p50Ms: number; readonly p99Ms: number; readonly maxMs: number; readonly meanMs: number; readonly samples: number }
+
+/** The figures of a `loop-delay {…}` line of probe.ts, or undefined for any other line. */
+export function parseLoopDelay(line: string): LoopDelay | undefined {
+  if (!line.startsWith('loop-delay {')) return undefined;
+  try {
+    const figures = JSON.parse(line.slice('loop-delay '.length)) as Partial<LoopDelay>;
+    const { p50Ms, p99Ms, maxMs, meanMs, samples } = figures;
+    return [p50Ms, p99Ms, maxMs, meanMs, samples].every((v) => typeof v === 'number') ? { p50Ms, p99Ms, maxMs, meanMs, samples } as LoopDelay : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A process that serves beside the server, such as the cluster's redis-server: stopped with it, its CPU counted apart. */
@@ -44,7 +66,7 @@ export class RunningServer {
   private readonly companions: Companion[] = [];
 
   /** `workerPids`: with --workers, the processes the primary (`child`) started, which do the serving. */
-  constructor(readonly kind: ServerKind, readonly port: number, private readonly child: Child, private readonly dir: string, readonly workerPids: readonly number[] = []) {}
+  constructor(readonly kind: ServerKind, readonly port: number, private readonly child: Child, readonly dir: string, readonly workerPids: readonly number[] = []) {}
 
   get pid(): number { return this.child.pid; }
   get name(): string { return NAME_OF[this.kind]; }
@@ -59,6 +81,23 @@ export class RunningServer {
     this.workerPids.forEach((pid, i) => { byProcess[`worker ${i + 1}`] = cpuSeconds(pid); });
     for (const companion of this.companions) byProcess[companion.label] = companion.cpuSeconds();
     return byProcess;
+  }
+
+  /** Open file descriptors of its process (its sockets among them). */
+  openFiles(): number { return readdirSync(`/proc/${this.pid}/fd`).length; }
+
+  /** Event-loop delay since the last call (or its start); the server must run with `probe`. */
+  async loopDelay(): Promise<LoopDelay> {
+    process.kill(this.pid, 'SIGWINCH');
+    const line = await this.child.waitForLine((text) => parseLoopDelay(text) !== undefined, PROBE_LIMIT_MS, 'its event-loop delay');
+    return parseLoopDelay(line)!;
+  }
+
+  /** Writes a heap snapshot of it (which collects garbage first) and returns the file's path; the server must run with `probe`. */
+  async heapSnapshot(): Promise<string> {
+    process.kill(this.pid, 'SIGPWR');
+    const line = await this.child.waitForLine((text) => text.startsWith('heap-snapshot '), PROBE_LIMIT_MS, 'a heap snapshot');
+    return resolve(this.dir, line.slice('heap-snapshot '.length));
   }
 
   /** Has `companion` checked and stopped with this server. */
@@ -94,6 +133,7 @@ export function availablePeers(): { paths: Partial<Record<ServerKind, string>>; 
 
 export async function startServer(kind: ServerKind, pinning: Pinning, ours: OurSettings, peerPath?: string): Promise<RunningServer> {
   if (kind === 'ours') return startOurs(pinning, ours);
+  if (kind === 'bare') return startBare(pinning);
   if (!peerPath) throw new Error(`${kind} is not installed`);
   let lastError: Error | undefined;
   for (let attempt = 1; attempt <= START_TRIES; attempt++) {
@@ -126,7 +166,7 @@ async function startOurs(pinning: Pinning, settings: OurSettings): Promise<Runni
     CHAT_REGISTER_PER_HOUR: String(settings.maxUsers + 100),
     CHAT_WEB_PORT: 'off',
   };
-  const profile = settings.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', settings.cpuProfileDir] : [];
+  const profile = [...(settings.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', settings.cpuProfileDir] : []), ...(settings.probe ? ['--import', PROBE] : [])];
   // cwd: the temp dir, so no .env of the developer's applies
   const child = Child.start(NAME_OF.ours, [...pinning.server, process.execPath, ...profile, SERVER_ENTRY, '--port', '0', ...(settings.args ?? [])], { env, cwd: dir });
   try {
@@ -140,6 +180,19 @@ async function startOurs(pinning: Pinning, settings: OurSettings): Promise<Runni
     };
     await child.waitForLine(on, START_LIMIT_MS, '"Server is on"');
     return new RunningServer('ours', Number(/:(\d+)\s*$/.exec(listening)![1]), child, dir, workerPids);
+  } catch (error) {
+    child.kill();
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+async function startBare(pinning: Pinning): Promise<RunningServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'chat-compare-bare-'));
+  const child = Child.start(NAME_OF.bare, [...pinning.server, process.execPath, BARE_ENTRY], { cwd: dir });
+  try {
+    const listening = await child.waitForLine((line) => /listening on \S+:\d+/.test(line), START_LIMIT_MS, '"listening on"');
+    return new RunningServer('bare', Number(/:(\d+)\s*$/.exec(listening)![1]), child, dir);
   } catch (error) {
     child.kill();
     rmSync(dir, { recursive: true, force: true });

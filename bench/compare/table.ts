@@ -31,3 +31,9 @@ export function ratio(ours: number | undefined, theirs: number | undefined): str
   const r = ours / theirs;
   return `${r >= 10 ? r.toFixed(1) : r >= 0.1 ? r.toFixed(2) : r.toPrecision(2)}×`;
 }
+
+/** Numbers as one cell in one unit: `1.6 2.0 14 ms` (one decimal below 10). */
+export function listCell(values: readonly number[], unit: string): string {
+  if (!values.length) return '—';
+  return `${values.map((v) => v.toFixed(Math.abs(v) < 10 ? (Math.abs(v) < 1 ? 2 : 1) : 0)).join(' ')}${unit ? ` ${unit}` : ''}`;
+}

@@ -22,7 +22,7 @@ export interface FanoutPlan {
   readonly seconds: number;
 }
 
-export const FANOUT_FULL: FanoutPlan = { members: [10, 100, 1_000], inflights: [16, 64, 256], rounds: 2, warmupSeconds: 1, seconds: 4 };
+export const FANOUT_FULL: FanoutPlan = { members: [10, 100, 1_000], inflights: [16, 64, 256], rounds: 2, warmupSeconds: 1, seconds: 3 };
 export const FANOUT_QUICK: FanoutPlan = { members: [10, 1_000], inflights: [64], rounds: 1, warmupSeconds: 0.5, seconds: 1.5 };
 export const SENDERS = 10;
 

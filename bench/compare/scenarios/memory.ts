@@ -1,12 +1,14 @@
 // Scenario 3: resident memory per idle logged-in connection. A fresh server per size; a few members
 // log in and leave first, so one-time costs (lazy start-up, JIT, worker threads) are not counted per
 // connection; then its RSS once settled, then N members log in (this server: REGISTER and LOGIN; IRC:
-// NICK/USER up to 001; MQTT: CONNECT/CONNACK) and stay idle; (RSS once settled − idle RSS) / N.
+// NICK/USER up to 001; MQTT: CONNECT/CONNACK) and stay idle; (RSS once settled − idle RSS) / N. Beside the
+// servers, a bare Node socket reader (bare-reader.ts: accept, read, nothing else) gives Node's own floor:
+// its members send one line each and count as in once it holds their sockets.
 import { sleep } from '../child.js';
 import { LoadRun } from '../loadgen.js';
 import { openFileLimit, settledRssKb } from '../machine.js';
 import { withServer, type Bench } from '../measure.js';
-import type { ServerKind } from '../servers.js';
+import type { RunningServer, ServerKind } from '../servers.js';
 
 export interface MemoryRun {
   readonly server: ServerKind;
@@ -27,6 +29,18 @@ const SAMPLE_MS = 250;
 const STABLE_LIMIT_MS = 10_000;
 const LOGIN_LIMIT_S = 600;
 const WARM_UP_MEMBERS = 10;
+const ACCEPT_POLL_MS = 100;
+
+/** Waits until the server holds at least `count` file descriptors (the bare reader answers nothing, so its
+ *  sockets are counted in /proc to know they were accepted); throws after `limitMs`. */
+async function untilHolding(server: RunningServer, count: number, limitMs: number): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  while (server.openFiles() < count) {
+    if (Date.now() > deadline) throw new Error(`${server.name} holds ${server.openFiles()} file descriptors after ${limitMs / 1000} s, not ${count}`);
+    server.checkAlive();
+    await sleep(ACCEPT_POLL_MS);
+  }
+}
 
 export async function memory(bench: Bench, sizes: readonly number[]): Promise<MemoryRun[]> {
   const runs: MemoryRun[] = [];
@@ -36,7 +50,7 @@ export async function memory(bench: Bench, sizes: readonly number[]): Promise<Me
       bench.failed(`memory, ${members} members`, new Error(`\`ulimit -n\` is ${limit} but ${members} connections need at least ${members + FD_MARGIN}; raise it first (ulimit -n ${members + FD_MARGIN})`));
       continue;
     }
-    for (const server of bench.servers) {
+    for (const server of [...bench.servers, 'bare'] as const) {
       try {
         runs.push(await withServer(bench, server, { bcryptCost: 4, maxUsers: members + 100 }, async (running) => {
           const base = { protocol: running.protocol, port: running.port, mode: 'idle', join: false, control: true, seconds: LOGIN_LIMIT_S, setupSeconds: LOGIN_LIMIT_S } as const;
@@ -48,10 +62,12 @@ export async function memory(bench: Bench, sizes: readonly number[]): Promise<Me
           }
           await sleep(SETTLE_MS);
           const idle = await settledRssKb(() => running.rssKb(), SAMPLE_MS, STABLE_LIMIT_MS);
+          const filesIdle = running.openFiles();
           const run = LoadRun.start(bench.loadgen, bench.pinning, { ...base, members, prefix: 'i' });
           try {
             const started = performance.now();
             await run.ready();
+            if (server === 'bare') await untilHolding(running, filesIdle + members, LOGIN_LIMIT_S * 1000);
             const loginSeconds = (performance.now() - started) / 1000;
             const loaded = await settledRssKb(() => running.rssKb(), SAMPLE_MS, STABLE_LIMIT_MS);
             running.checkAlive();
