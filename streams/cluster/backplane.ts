@@ -32,8 +32,8 @@ export interface BackplaneOptions {
   readonly prefix?: string;
   /** How long a message that asked to know waits to hear it was written on another node before it counts as not. */
   readonly ackTimeoutMs: number;
-  /** Counts the forwarded messages Redis brings here (the metrics endpoint shows it). */
-  readonly stats?: Pick<ServerStats, 'clusterForwardedIn'>;
+  /** Counts what Redis brings here and what this node forwards (the metrics endpoint shows them). */
+  readonly stats?: Pick<ServerStats, 'clusterMessagesIn' | 'clusterForwardedOut'>;
 }
 
 export type { HeldUser };
@@ -127,6 +127,7 @@ export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix 
       const target = forwardTarget(sent);
       if (!target) return undefined;
       const { nodes, to } = target;
+      if (stats) stats.clusterForwardedOut += nodes.length;
       if (sent.ack === undefined) {
         const text = encodeDeliver(node, to, sent.msg);
         let taken!: Promise<boolean>;
@@ -174,7 +175,7 @@ interface Receiving {
   readonly acks: AckWaits;
   readonly names: ReturnType<typeof nameKeeper>;
   readonly events: ReturnType<typeof heldEvents>;
-  readonly stats?: Pick<ServerStats, 'clusterForwardedIn'>;
+  readonly stats?: Pick<ServerStats, 'clusterMessagesIn' | 'clusterForwardedOut'>;
   readonly log: (event: LogEvent) => void;
   readonly failed: (what: string) => (error: unknown) => void;
 }
@@ -195,7 +196,6 @@ async function listen(sub: Redis, channels: readonly string[], { node, acks, nam
     if (!message) return log({ level: 'warn', event: 'backplaneBadMessage', msg: `a message on the backplane is not one of ours: ${text.slice(0, 100)}` });
     if ('acked' in message) return acks.settle(message.acked.id, message.acked.ok);
     const { origin, event } = message;
-    if (stats && event.type === 'deliver') stats.clusterForwardedIn++;
     // the bus brings back the events this node published; it applied them already, but not a reaping it did itself.
     // If it was reaped, it claims its names back and tells every node again what it holds (the `users` resync)
     if (event.type === 'nodeGone' && event.node === node) {
@@ -205,7 +205,11 @@ async function listen(sub: Redis, channels: readonly string[], { node, acks, nam
     if (!batch.length) queueMicrotask(pass);
     batch.push(event);
   };
-  sub.on('message', (_channel: string, text: string) => { for (const line of splitBatch(text)) receive(line); });
+  sub.on('message', (_channel: string, text: string) => {
+    const lines = splitBatch(text);
+    if (stats) stats.clusterMessagesIn += lines.length;
+    for (const line of lines) receive(line);
+  });
   let subscribed = false;
   sub.on('ready', () => {
     // ioredis subscribes again by itself after a reconnection; what was published meanwhile was missed
