@@ -52,7 +52,7 @@ export async function startServer(config: Config, { worker }: { readonly worker?
   const drivers = new Drivers();
   try {
     const { server: log } = await drivers.acquire(logDriver(config, node, label));
-    const cluster = config.cluster === undefined ? undefined : (await drivers.acquire(clusterDriver(config, config.cluster, node!, log.log))).backplane;
+    const cluster = config.cluster === undefined ? undefined : (await drivers.acquire(clusterDriver(config, config.cluster, node!, log.log, stats))).backplane;
     const { store } = cluster ? await drivers.acquire({ ...storeDriver(cluster.store), store: cluster.store }) : await drivers.acquire(databaseDriver(config.db, config.from?.CHAT_DB, log.log));
     await drivers.acquire(hasherDriver(openHasher({ cost: config.bcryptCost, perAddress: config.limits.hashQueuePerAddress, maxWaitMs: config.limits.hashMaxWaitMs })));
     // acquired before the edges that feed it, so it stops only after they stopped taking anything in

@@ -62,9 +62,9 @@ export async function databaseDriver(file: string, from: string | undefined, log
 }
 
 /** A cluster node keeps its accounts and channels in the backplane, the one store all nodes share. */
-export async function clusterDriver(config: Config, url: string, node: string, log: (event: LogEvent) => void): Promise<Driver & { readonly backplane: Backplane }> {
+export async function clusterDriver(config: Config, url: string, node: string, log: (event: LogEvent) => void, stats?: ServerStats): Promise<Driver & { readonly backplane: Backplane }> {
   const backplane = await openBackplane({
-    url, node, leaseMs: config.limits.clusterLeaseMs, maxUsers: config.maxUsers, log,
+    url, node, leaseMs: config.limits.clusterLeaseMs, maxUsers: config.maxUsers, log, ...(stats ? { stats } : {}),
     // as long as a slow reader may hold a write here, and then a dead node's lease
     ackTimeoutMs: config.limits.sendTimeoutMs + config.limits.clusterLeaseMs,
   });

@@ -8,6 +8,9 @@ import { SETUP_NAME, type Setup } from './setups.js';
 
 /** The goal of the issue: --workers 2 over one process, fan-out deliveries/s. */
 export const GOAL = 1.6;
+/** Goals of issue 21 for CPU per delivery, all processes together, (c) over (a): at a fixed load by channel size, and at saturation. */
+export const COST_GOALS_FIXED: ReadonlyMap<number, number> = new Map([[10, 1.3], [100, 1.1]]);
+export const COST_GOAL_SATURATED = { members: 10, ratio: 2 } as const;
 /** Cores stolen by the hypervisor in a window that make its figures suspect. */
 const STOLEN_MUCH = 0.2;
 
@@ -176,6 +179,23 @@ export function redisCostTable(fanoutRuns: readonly FanoutRun<Setup>[], latencyR
   ]);
 }
 
+/** CPU per delivery of every process that serves, (c) over (a): at each fixed load, and at saturation at 10 members. */
+function costLines(fanoutRuns: readonly FanoutRun<Setup>[], latencyRunList: readonly LatencyRun<Setup>[]): string[] {
+  const cost = (run: { measured: Measured; deliveriesPerSecond: number } | undefined) => run && cpuPerDeliveryUs(run.measured, run.deliveriesPerSecond);
+  const verdict = (r: number | undefined, goal: number | undefined) => (r === undefined ? '—' : `${r.toFixed(2)}×${goal === undefined ? '' : ` (goal ≤ ${goal}×: ${r <= goal ? 'met' : 'NOT met'})`}`);
+  const over = (x: number | undefined, a: number | undefined) => (x !== undefined && a !== undefined ? x / a : undefined);
+  const fixed = loadsOf(latencyRunList).map((load) => {
+    const of = (s: Setup) => cost(bestLatency(latencyRunList, s, load.members, load.messagesPerSecond));
+    return `${load.members} × ${load.messagesPerSecond / 1000}k msg/s ${verdict(over(of('workers'), of('single')), COST_GOALS_FIXED.get(load.members))}`;
+  });
+  const { members, ratio: goal } = COST_GOAL_SATURATED;
+  const saturated = over(cost(bestFanout(fanoutRuns, 'workers', members)), cost(bestFanout(fanoutRuns, 'single', members)));
+  return [
+    `  CPU per delivery, all processes (nodes, primary, redis-server), (c)/(a): at a fixed load ${fixed.join(', ') || '—'}`,
+    `  the same at saturation, ${members} members: ${verdict(saturated, goal)}`,
+  ];
+}
+
 export function summary(fanoutRuns: readonly FanoutRun<Setup>[], latencyRunList: readonly LatencyRun<Setup>[]): string {
   const sizes = [...new Set(fanoutRuns.map((r) => r.members))].sort((a, b) => a - b);
   const over = (s: Setup) => sizes.map((n) => {
@@ -197,6 +217,7 @@ export function summary(fanoutRuns: readonly FanoutRun<Setup>[], latencyRunList:
     `  fan-out (b)/(a), one cluster node over one process: ${show(over('node'))}`,
     ...(rounds > 1 ? [`  the same of the medians of ${rounds} rounds: (c)/(a) ${show(overMedian('workers'))}; (b)/(a) ${show(overMedian('node'))}`] : []),
   ];
+  lines.push(...costLines(fanoutRuns, latencyRunList));
   for (const load of loadsOf(latencyRunList)) {
     const p99 = (s: Setup) => bestLatency(latencyRunList, s, load.members, load.messagesPerSecond)?.measured.window.p99Us;
     lines.push(`  p99 at ${load.members} × ${load.messagesPerSecond / 1000}k msg/s: (a) ${p99('single') === undefined ? '—' : duration(p99('single')!)}, (b) ${p99('node') === undefined ? '—' : duration(p99('node')!)}, (c) ${p99('workers') === undefined ? '—' : duration(p99('workers')!)}`);

@@ -7,6 +7,7 @@ import { logOut } from './presence.js';
 import { updateConn, withChannel, type State } from './state.js';
 import { withReindexed } from './name-policy.js';
 import type { Audience, Capability, ClusterEvent, RemoteUser } from './types.js';
+import { capableGroup, channelGroup, nodesWanting, tellHoldings, withHolding, withHoldings, withoutNode } from './cluster-groups.js';
 
 /** Presence notices for this node's users only: the node the change happened on told its own. */
 const HERE = { kind: 'capable', capability: 'presence' } as const;
@@ -68,13 +69,15 @@ function resync(state: State, users: ReadonlyArray<readonly [string, RemoteUser]
     const known = current.remoteUsers.get(name);
     if (!known || known.node !== user.node || known.seq !== user.seq) take(joined(current, name, user));
   }
-  return steps.length ? join(steps, current) : none(state);
+  // what this node holds may have been missed too (or dropped, if it was taken for gone): every node hears it again
+  take(tellHoldings(current));
+  return join(steps, current);
 }
 
 /** A node is gone: its users leave (the dialects' onNodeGone then drop whatever they kept of it). */
 export function nodeGone(state: State, node: string): Step {
   const steps: Step[] = [];
-  let current = state;
+  let current = withoutNode(state, node);
   for (const [name, user] of state.remoteUsers) {
     if (user.node !== node) continue;
     const step = left(current, name, 'lost');
@@ -116,6 +119,8 @@ export function applyClusterEvent(state: State, event: ClusterEvent): Step {
       return event.ack ? { ...step, out: step.out.map((sent) => ({ ...sent, remoteAck: event.ack! })) } : step;
     }
     case 'nodeJoined': return none(state);
+    case 'holding': return none(withHolding(state, event.node, event.group, event.held));
+    case 'holdings': return none(withHoldings(state, event.node, event.groups));
     case 'nameTaken': return nameTaken(state, event.user);
     default: return note(state, 'error', 'bug', `no dialect handles the cluster event ${event.kind}`);
   }
@@ -134,22 +139,31 @@ export function heldUsers(state: State): Array<{ readonly user: string; readonly
 /** Messages only: presence notices are made by every node from the cluster's events, never forwarded. */
 const FORWARDED: ReadonlySet<Msg['kind']> = new Set(['private', 'broadcast', 'recv']);
 
+/** Other nodes a message may go to: the one holding its user, or those holding members of its group. */
+export interface ForwardTarget {
+  readonly nodes: readonly string[];
+  readonly to: Audience;
+}
+
 /**
- * Which other nodes a message sent here is also for: the one node holding its user, every node (`all`, with an
- * audience they can resolve), or none. Decided against the state it was sent in.
+ * Which other nodes a message sent here is also for: the one node holding its user, or the nodes holding members
+ * of its channel or capability group (with an audience they can resolve), or none. Decided against the state it
+ * was sent in.
  */
-export function forwardTarget({ to, msg, state }: Sent): { readonly node: string | 'all'; readonly to: Audience } | undefined {
+export function forwardTarget({ to, msg, state }: Sent): ForwardTarget | undefined {
+  if (!FORWARDED.has(msg.kind)) return undefined;
   switch (to.kind) {
     case 'user': {
-      const node = !FORWARDED.has(msg.kind) || state.online.has(to.user) ? undefined : state.remoteUsers.get(to.user)?.node;
-      return node === undefined ? undefined : { node, to };
+      const node = state.online.has(to.user) ? undefined : state.remoteUsers.get(to.user)?.node;
+      return node === undefined ? undefined : { nodes: [node], to };
     }
     case 'channel':
     case 'capable': {
-      if (!FORWARDED.has(msg.kind)) return undefined;
+      const nodes = nodesWanting(state, to.kind === 'channel' ? channelGroup(to.channel) : capableGroup(to.capability));
+      if (nodes.size === 0) return undefined;
       // `except` names a connection of this node: the others have no such connection
       const { except: _, ...everywhere } = to;
-      return { node: 'all', to: everywhere };
+      return { nodes: nodes.toArray(), to: everywhere };
     }
     case 'conn':
       return undefined;

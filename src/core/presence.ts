@@ -4,6 +4,7 @@ import { chain, effect, none, note, send, type Step } from './steps.js';
 import type { LeaveHow } from './messages.js';
 import { updateConn, withOnline, withoutOnline, withRename, type State } from './state.js';
 import type { Audience, Capability, ConnId } from './types.js';
+import { announceHolding, capableGroup, channelGroup, type GroupKey } from './cluster-groups.js';
 
 /** Where a message for an online user whose dialect can show `capability` goes (SEND and WHISPER need `private`). */
 export function reachable(state: State, name: string, capability: Capability): Audience | undefined {
@@ -45,21 +46,32 @@ export const CLAIM_REFUSALS = {
 
 /** `seq`: the name's place in the login order, when the cluster gave it one. */
 export function logIn(state: State, conn: ConnId, user: string, seq?: number): Step {
-  const { remote, dialect } = state.conns.get(conn) ?? {};
+  const { remote, dialect, can } = state.conns.get(conn) ?? {};
   return chain(withOnline(state, conn, user, seq),
+    (s) => announceHolding(s, groupsOf(can, [])),
     (s) => send(s, { kind: 'capable', capability: 'presence', except: conn }, { kind: 'joined', user }),
     (s) => note(s, 'info', 'login', `${user} logged in (${dialect}, ${conn})`, { conn, user, dialect, remote }),
   );
 }
 
 export function logOut(state: State, conn: ConnId, how: LeaveHow): Step {
-  const user = state.conns.get(conn)?.user;
+  const before = state.conns.get(conn);
+  const user = before?.user;
   if (user === undefined) return none(state);
   return chain(withoutOnline(state, conn),
+    (s) => announceHolding(s, groupsOf(before!.can, before!.channels)),
     (s) => send(s, { kind: 'capable', capability: 'presence', except: conn }, { kind: 'left', user, how }),
     (s) => note(s, 'info', 'logout', `${user} left (${how})`, { conn, user, how }),
     (s) => release(s, user, how),
   );
+}
+
+/** The fan-out groups a connection is in: its channels, and the capability groups of its dialect. */
+function groupsOf(can: Iterable<Capability> = [], channels: Iterable<string>): GroupKey[] {
+  const groups: GroupKey[] = [];
+  for (const capability of can) groups.push(capableGroup(capability));
+  for (const channel of channels) groups.push(channelGroup(channel));
+  return groups;
 }
 
 /** In a cluster, gives a name this node holds back (the other nodes learn it left). */

@@ -9,6 +9,7 @@ import { NO_SLICES, type Slices } from './slices.js';
 import type { Capability, Command, ConnId, DialectName, HostPort, ListenerMode, LogLevel, RemoteUser, Transport } from './types.js';
 import { lookalikesOf, withReindexed, type Lookalikes } from './name-policy.js';
 import { quotaCountsOf, type QuotaCounts, type QuotaLimits } from './quotas.js';
+import { NO_GROUPS, type ClusterGroups } from './cluster-groups.js';
 
 /** A line waiting its turn; `notBefore` is set when the rate limit delays it. */
 export type QueuedInput = Extract<Command, { kind: 'line' | 'tooLong' }> & { readonly notBefore?: number };
@@ -95,6 +96,8 @@ export interface State {
   readonly cluster?: string;
   /** Users online on other nodes of the cluster (each is in `names` and `loginOrder` too, never in `online`). */
   readonly remoteUsers: IMap<string, RemoteUser>;
+  /** Which fan-out groups this node and the others hold members of, so a message goes only where it is wanted (src/core/cluster-groups.ts). */
+  readonly groups: ClusterGroups;
   readonly conns: IMap<ConnId, Conn>;
   /** Every online user of every dialect: name → connection. One namespace. */
   readonly online: IMap<string, ConnId>;
@@ -145,6 +148,7 @@ export function initialState(limits: CoreLimits, stored: Stored = { accounts: []
     limits,
     ...(cluster ? { cluster: cluster.node } : {}),
     remoteUsers,
+    groups: NO_GROUPS,
     conns: IMap(),
     online: IMap(),
     loginOrder: SortedMap.of(remoteUsers.toArray().map(([name, user]): [number, string] => [user.seq, name])),

@@ -5,6 +5,7 @@ import { dispatch, shownVerb, type Ctx } from './dispatch.js';
 import { flowControl } from './flow.js';
 import { reportExcess } from './rate-limit.js';
 import { applyClusterEvent, nodeGone } from './cluster.js';
+import { tellHoldings } from './cluster-groups.js';
 import { logOut, release } from './presence.js';
 import { kindOf, newConn, updateConn, withConn, withoutConn, type Conn, type State } from './state.js';
 import { createTurns } from './turns.js';
@@ -40,6 +41,8 @@ export function createStep(registry: Registry): StepFn {
         return closed(dialectOf, state, command.conn, command.cause, command.at);
       case 'cluster':
         return clusterEvent(state, command.event);
+      case 'clusterBatch':
+        return clusterEvents(state, command.events);
       case 'nameClaimed':
         return resume(state, command.conn, (s) => claimed(dialectOf, s, command), command.at);
       default: {
@@ -60,10 +63,22 @@ export function createStep(registry: Registry): StepFn {
       case 'nodeGone':
         return chain(state, (s) => nodeGone(s, event.node), ...everyDialect((m, s) => m.onNodeGone?.(s, event.node)));
       case 'nodeJoined':
-        return chain(state, ...everyDialect((m, s) => m.onNodeJoined?.(s, event.node)));
+        return chain(state, (s) => tellHoldings(s, event.node), ...everyDialect((m, s) => m.onNodeJoined?.(s, event.node)));
       default:
         return applyClusterEvent(state, event);
     }
+  }
+
+  /** Events that arrived together, in order, as one transition (one routing pass for all they send). */
+  function clusterEvents(state: State, events: readonly ClusterEvent[]): Step {
+    const steps: Step[] = [];
+    let current = state;
+    for (const event of events) {
+      const step = clusterEvent(current, event);
+      steps.push(step);
+      current = step.state;
+    }
+    return join(steps, current);
   }
 
   /** One step per dialect that has the hook, in the registry's order. */

@@ -43,6 +43,8 @@ export type Command =
   | { readonly kind: 'timer'; readonly conn: ConnId; readonly at: number }
   /** Another node of the cluster changed what all nodes share, or forwarded a message (src/core/cluster.ts). */
   | { readonly kind: 'cluster'; readonly event: ClusterEvent; readonly at: number }
+  /** What other nodes published that arrived together (one read from Redis): one transition for all of it. */
+  | { readonly kind: 'clusterBatch'; readonly events: readonly ClusterEvent[]; readonly at: number }
   | EffectResult;
 
 /** The answer to a cluster-wide name claim: `granted` with the name's place in the cluster's login order. */
@@ -75,7 +77,11 @@ export type ClusterEvent =
   /** A message another node sent, for the users of this node its audience names. */
   | { readonly kind: 'deliver'; readonly to: Audience; readonly msg: Msg; readonly ack?: RemoteAck }
   /** A dialect's own business between nodes: the core carries it, unread, to that dialect's onCluster. */
-  | { readonly kind: 'dialect'; readonly dialect: DialectName; readonly event: unknown };
+  | { readonly kind: 'dialect'; readonly dialect: DialectName; readonly event: unknown }
+  /** `node` got its first member of a fan-out group (`#channel`, `*capability`), or lost its last (src/core/cluster-groups.ts). */
+  | { readonly kind: 'holding'; readonly node: string; readonly group: string; readonly held: boolean }
+  /** Every group `node` holds members of: to a node that joined, or to all after `node` was away. */
+  | { readonly kind: 'holdings'; readonly node: string; readonly groups: readonly string[] };
 
 /** Results of effects, fed back into the command stream. Each connection waits for the one it started. */
 export type EffectResult =

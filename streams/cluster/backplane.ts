@@ -13,7 +13,8 @@ import { AckWaits } from './acks.js';
 import { batchingPublisher } from './publisher.js';
 import { connect, scriptRunner, shownUrl, type ScriptRunner } from './redis.js';
 import { redisStore } from './store.js';
-import { decodeMessage, decodeUser, deliverPrefix, encodeAcked, encodeDeliver, splitBatch } from './wire.js';
+import { decodeMessage, decodeUser, encodeAcked, encodeDeliver, splitBatch } from './wire.js';
+import type { ServerStats } from '../ops/stats.js';
 
 export { nodeName, shownUrl } from './redis.js';
 
@@ -31,6 +32,8 @@ export interface BackplaneOptions {
   readonly prefix?: string;
   /** How long a message that asked to know waits to hear it was written on another node before it counts as not. */
   readonly ackTimeoutMs: number;
+  /** Counts what Redis brings here and what this node forwards (the metrics endpoint shows them). */
+  readonly stats?: Pick<ServerStats, 'clusterMessagesIn' | 'clusterForwardedOut'>;
 }
 
 export type { HeldUser };
@@ -53,8 +56,8 @@ export interface Backplane {
   forward(sent: Sent): Promise<boolean> | undefined;
   /** Tells the node a forwarded message came from whether it was written here. */
   acked(to: RemoteAck, ok: boolean): void;
-  /** What the other nodes publish, from the moment the backplane opened (held until the first subscriber). */
-  readonly event$: Observable<ClusterEvent>;
+  /** What the other nodes publish, from the moment the backplane opened (held until the first subscriber); what arrived together comes as one array. */
+  readonly event$: Observable<readonly ClusterEvent[]>;
   /** True while this node is the one that dials the federation peers (one node dials for the whole cluster). */
   readonly dialler$: Observable<boolean>;
   /** Tells the backplane where to find the users this node holds (for claiming them again after a lapse). */
@@ -74,7 +77,7 @@ interface Lease {
   readonly dialler$: BehaviorSubject<boolean>;
 }
 
-export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix = prefixOf(url), ackTimeoutMs }: BackplaneOptions): Promise<Backplane> {
+export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix = prefixOf(url), ackTimeoutMs, stats }: BackplaneOptions): Promise<Backplane> {
   const cmd = await connect(url, 'commands', log);
   const sub = await connect(url, 'events', log).catch((error: unknown) => { cmd.disconnect(); throw error; });
   const runScript = scriptRunner(cmd, prefix);
@@ -100,7 +103,7 @@ export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix 
   });
   const lease = keepLease(run, node, leaseMs, names, mayReap);
   const acks = new AckWaits(ackTimeoutMs);
-  await listen(sub, [`${prefix}bus`, `${prefix}to:${node}`], { node, acks, names, push: events.push, log, failed }, () => resync(cmd, prefix, events.push));
+  await listen(sub, [`${prefix}bus`, `${prefix}to:${node}`], { node, acks, names, events, log, failed, stats }, () => resync(cmd, prefix, events.push));
   await lease.renew();
   await publish('bus', JSON.stringify({ kind: 'nodeJoined', node, origin: node }));
   const heartbeat = setInterval(() => void lease.renew().catch(failed('renewing the lease')), Math.max(100, Math.floor(leaseMs / 3)));
@@ -120,13 +123,19 @@ export async function openBackplane({ url, node, leaseMs, maxUsers, log, prefix 
       void publish(`to:${to.node}`, encodeAcked(node, to.id, ok));
     },
     forward(sent) {
+      // only to the nodes that want it (src/core/cluster-groups.ts), each on its own channel: never back to this one
       const target = forwardTarget(sent);
       if (!target) return undefined;
-      const channel = target.node === 'all' ? 'bus' : `to:${target.node}`;
-      // a direct SEND's SEND-OK waits until the DELIVERY was written, on whichever node
-      return sent.ack === undefined
-        ? publish(channel, encodeDeliver(node, target.to, sent.msg))
-        : acks.wait((id) => publish(channel, encodeDeliver(node, target.to, sent.msg, { node, id })));
+      const { nodes, to } = target;
+      if (stats) stats.clusterForwardedOut += nodes.length;
+      if (sent.ack === undefined) {
+        const text = encodeDeliver(node, to, sent.msg);
+        let taken!: Promise<boolean>;
+        for (const other of nodes) taken = publish(`to:${other}`, text);
+        return taken;
+      }
+      // a direct SEND's SEND-OK waits until the DELIVERY was written, on whichever node (its user's: one)
+      return acks.wait((id) => publish(`to:${nodes[0]}`, encodeDeliver(node, to, sent.msg, { node, id })));
     },
     event$: events.event$,
     dialler$: lease.dialler$.asObservable(),
@@ -165,26 +174,42 @@ interface Receiving {
   readonly node: string;
   readonly acks: AckWaits;
   readonly names: ReturnType<typeof nameKeeper>;
-  readonly push: (event: ClusterEvent) => void;
+  readonly events: ReturnType<typeof heldEvents>;
+  readonly stats?: Pick<ServerStats, 'clusterMessagesIn' | 'clusterForwardedOut'>;
   readonly log: (event: LogEvent) => void;
   readonly failed: (what: string) => (error: unknown) => void;
 }
 
-/** Reads the bus and this node's own channel; after a reconnection, heals what was missed (`resync`). */
-async function listen(sub: Redis, channels: readonly string[], { node, acks, names, push, log, failed }: Receiving, resyncNow: () => Promise<void>): Promise<void> {
-  // the bus brings back what this node published itself: its messages are told apart unread
-  const own = deliverPrefix(node);
+/**
+ * Reads the bus and this node's own channel; after a reconnection, heals what was missed (`resync`). What one
+ * read from Redis brings (ioredis emits its messages one after the other, in one turn) goes on as one batch.
+ */
+async function listen(sub: Redis, channels: readonly string[], { node, acks, names, events, log, failed, stats }: Receiving, resyncNow: () => Promise<void>): Promise<void> {
+  let batch: ClusterEvent[] = [];
+  const pass = () => {
+    const taken = batch;
+    batch = [];
+    events.pushBatch(taken);
+  };
   const receive = (text: string) => {
-    if (text.startsWith(own)) return;
     const message = decodeMessage(text);
     if (!message) return log({ level: 'warn', event: 'backplaneBadMessage', msg: `a message on the backplane is not one of ours: ${text.slice(0, 100)}` });
     if ('acked' in message) return acks.settle(message.acked.id, message.acked.ok);
     const { origin, event } = message;
-    // this node applied its own events already, but not a reaping it did itself; if it was reaped, it claims its names back
-    if (event.kind === 'nodeGone' && event.node === node) return void names.reassert('another node reaped this one').catch(failed('claiming names again'));
-    if (origin !== node || event.kind === 'nodeGone') push(event);
+    // the bus brings back the events this node published; it applied them already, but not a reaping it did itself.
+    // If it was reaped, it claims its names back and tells every node again what it holds (the `users` resync)
+    if (event.kind === 'nodeGone' && event.node === node) {
+      return void names.reassert('another node reaped this one').then(resyncNow).catch(failed('claiming names again'));
+    }
+    if (origin === node && event.kind !== 'nodeGone') return;
+    if (!batch.length) queueMicrotask(pass);
+    batch.push(event);
   };
-  sub.on('message', (_channel: string, text: string) => { for (const line of splitBatch(text)) receive(line); });
+  sub.on('message', (_channel: string, text: string) => {
+    const lines = splitBatch(text);
+    if (stats) stats.clusterMessagesIn += lines.length;
+    for (const line of lines) receive(line);
+  });
   let subscribed = false;
   sub.on('ready', () => {
     // ioredis subscribes again by itself after a reconnection; what was published meanwhile was missed

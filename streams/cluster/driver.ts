@@ -1,4 +1,5 @@
-// The cluster backplane as a driver: what the other nodes publish comes in as `cluster` commands; it runs the
+// The cluster backplane as a driver: what the other nodes publish comes in as `cluster` commands (a
+// `clusterBatch` for what arrived together); it runs the
 // name effects (claim, release) and `announce`, and relays messages for the users of other nodes.
 import { map } from 'rxjs';
 import type { Command } from '../../src/core/types.js';
@@ -8,7 +9,10 @@ import type { Backplane } from './backplane.js';
 export function backplaneDriver(cluster: Backplane, clock: () => number = Date.now): Driver {
   return {
     name: 'cluster',
-    commands$: cluster.event$.pipe(map((event): Command => ({ kind: 'cluster', event, at: clock() }))),
+    // what arrived together is one command: one transition, one routing pass
+    commands$: cluster.event$.pipe(map((events): Command => (events.length === 1
+      ? { kind: 'cluster', event: events[0], at: clock() }
+      : { kind: 'clusterBatch', events, at: clock() }))),
     effects: {
       async claimName({ conn, user, from, can }) {
         const { outcome, seq } = await cluster.claim(user, can, from);

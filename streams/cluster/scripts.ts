@@ -9,8 +9,8 @@
 //   {p}accounts       hash: name → bcrypt hash
 //   {p}channels       set of channel names
 //   {p}dialler        the node that dials federation peers for the cluster (PX)
-//   {p}bus            pub/sub: events and messages for every node
-//   {p}to:{node}      pub/sub: messages for one node's users
+//   {p}bus            pub/sub: events for every node (who is online, which channels each node holds members of)
+//   {p}to:{node}      pub/sub: messages for one node's users (only those it wants), and answers to it alone
 
 /** Shared by the scripts: remove every node whose lease ran out, with its names, and tell everyone. */
 const REAP = `

@@ -25,13 +25,7 @@ export function decodeUser(text: string): RemoteUser | undefined {
 }
 
 export function encodeDeliver(origin: string, to: Audience, msg: Msg, ack?: RemoteAck): string {
-  // JSON.stringify keeps the order of the keys: every one begins with deliverPrefix(origin)
   return JSON.stringify(ack ? { kind: 'deliver', origin, to, msg, ack } : { kind: 'deliver', origin, to, msg });
-}
-
-/** How every `deliver` from `origin` begins, so that a node tells its own apart without decoding them. */
-export function deliverPrefix(origin: string): string {
-  return `{"kind":"deliver","origin":${JSON.stringify(origin)},`;
 }
 
 /** The messages of one publish: one or more, a line each (JSON holds no raw line end). */
@@ -86,6 +80,10 @@ function decodeEvent(m: Record<string, unknown>): ClusterEvent | undefined {
     case 'dialect':
       // a dialect's own event: carried as it was announced; that dialect's onCluster checks it
       return str(m.dialect) && 'event' in m ? { kind: 'dialect', dialect: m.dialect, event: m.event } : undefined;
+    case 'holding':
+      return str(m.node) && str(m.group) && typeof m.held === 'boolean' ? { kind: 'holding', node: m.node, group: m.group, held: m.held } : undefined;
+    case 'holdings':
+      return str(m.node) && Array.isArray(m.groups) ? { kind: 'holdings', node: m.node, groups: m.groups.filter(str) } : undefined;
     case 'deliver':
       // written by encodeDeliver on another node of this cluster: trusted as the core's own Audience and Msg
       if (!m.to || typeof m.to !== 'object' || !m.msg || typeof m.msg !== 'object') return undefined;

@@ -38,6 +38,8 @@ export function metricsRegistry(stats: ServerStats, state$: StateSource): Regist
   counter('chat_lines_in_total', 'Lines read from clients', () => stats.linesIn);
   counter('chat_lines_out_total', 'Lines written to clients', () => stats.linesOut);
   counter('chat_deliveries_total', 'Messages delivered to someone other than as a reply to their own line (broadcasts, whispers, channel lines, presence)', () => stats.deliveries);
+  counter('chat_cluster_messages_in_total', 'Messages Redis brought this cluster node: events, and messages forwarded for its users (only those it may want, never its own)', () => stats.clusterMessagesIn);
+  counter('chat_cluster_forwarded_out_total', 'Messages this cluster node forwarded to other nodes, one per node it went to', () => stats.clusterForwardedOut);
   counter('chat_send_queue_drops_total', 'Connections dropped for leaving more than CHAT_MAX_SEND_QUEUE bytes unread', () => stats.sendQueueDrops);
   counter('chat_rate_limit_delays_total', 'Lines the rate limit (CHAT_RATE_LIMIT) made wait for their turn', () => stats.rateLimitDelays);
   new Counter({

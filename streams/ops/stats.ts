@@ -10,6 +10,10 @@ export class ServerStats {
   linesOut = 0;
   /** Messages handed to someone other than the sender as a reply: broadcasts, whispers, channel lines, presence. */
   deliveries = 0;
+  /** Messages Redis brought this cluster node: other nodes' events and forwarded messages (and its own events, on the bus). */
+  clusterMessagesIn = 0;
+  /** Messages (SEND, BROADCAST, SAY) this cluster node forwarded to others, one per node it went to. */
+  clusterForwardedOut = 0;
   /** Connections dropped because they left more than the send-queue limit unread. */
   sendQueueDrops = 0;
   /** Lines the rate limit (CHAT_RATE_LIMIT) made wait for their turn. */

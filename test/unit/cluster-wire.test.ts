@@ -1,19 +1,20 @@
-// What travels between cluster nodes: several messages in one publish, a line each, and a node's own
-// messages told apart by how they begin.
+// What travels between cluster nodes: several messages in one publish, a line each, and what a node says
+// about the fan-out groups it holds.
 import { describe, expect, it } from 'vitest';
-import { decodeMessage, deliverPrefix, encodeDeliver, splitBatch } from '../../streams/cluster/wire.js';
+import { decodeMessage, encodeDeliver, splitBatch } from '../../streams/cluster/wire.js';
 import type { Msg } from '../../src/core/messages.js';
 
 const msg = (text: string): Msg => ({ kind: 'recv', from: 'alice', channel: 'room', text });
 const room = { kind: 'channel', channel: 'room' } as const;
 
 describe('cluster wire', () => {
-  it.each(['host-1-abc', 'a "quoted" node', 'back\\slash', 'line\nend', 'ünïcode-✓'])('a deliver from %j begins with its prefix and with no other node\'s', (node) => {
-    for (const text of [encodeDeliver(node, room, msg('hi')), encodeDeliver(node, { kind: 'user', user: 'bob' }, msg('hi'), { node, id: 7 })]) {
-      expect(text.startsWith(deliverPrefix(node))).toBe(true);
-      expect(text.startsWith(deliverPrefix(`${node}x`))).toBe(false);
-      expect(text.startsWith(deliverPrefix(node.slice(0, -1)))).toBe(false);
-    }
+  it('a node’s holdings cross as they were announced; malformed ones are dropped', () => {
+    const holding = { kind: 'holding', node: 'n2', group: '#room', held: true } as const;
+    expect(decodeMessage(JSON.stringify({ ...holding, origin: 'n2' }))).toEqual({ origin: 'n2', event: holding });
+    expect(decodeMessage(JSON.stringify({ kind: 'holdings', node: 'n2', groups: ['#room', 7, '*broadcast'], origin: 'n2' })))
+      .toEqual({ origin: 'n2', event: { kind: 'holdings', node: 'n2', groups: ['#room', '*broadcast'] } });
+    expect(decodeMessage(JSON.stringify({ kind: 'holding', node: 'n2', group: '#room', held: 'yes', origin: 'n2' }))).toBeUndefined();
+    expect(decodeMessage(JSON.stringify({ kind: 'holdings', node: 'n2', groups: '#room', origin: 'n2' }))).toBeUndefined();
   });
 
   it('messages joined by line ends come apart as they were, line ends in their text included', () => {

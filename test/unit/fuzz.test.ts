@@ -12,7 +12,7 @@ import { is } from 'immutable';
 import { lookalikesOf, skeleton } from '../../src/core/name-policy.js';
 
 /** Every command but the cluster's (this fuzzes one node): each is about one connection. */
-type ConnCommand = Exclude<Command, { kind: 'cluster' }>;
+type ConnCommand = Exclude<Command, { kind: 'cluster' | 'clusterBatch' }>;
 
 const LIMITS: CoreLimits = {
   maxUsers: 3,

@@ -3,6 +3,7 @@ import { andThen, chain, effect, logs, none, note, reply, type Step } from '../.
 import type { Ctx } from '../../core/dispatch.js';
 import { isFull, isOnline } from '../../core/presence.js';
 import { updateConn, withMember, type Conn, type State } from '../../core/state.js';
+import { announceHolding, channelGroup } from '../../core/cluster-groups.js';
 import type { ConnId } from '../../core/types.js';
 import { fedJoin, fedSay } from './federation/codec.js';
 import { toPeer } from './federation/route.js';
@@ -144,6 +145,8 @@ export function join({ state, conn, args: [raw] }: Ctx): Step {
   const channel = local(state, named);
   if (!state.channels.has(channel) || conn.channels.has(channel)) return answer(state, conn.id, 'JOIN', false, named);
   return chain(withMember(state, channel, conn.id),
+    // cluster: at its first member here, the other nodes learn to forward the channel's messages to this node
+    (s) => announceHolding(s, [channelGroup(channel)]),
     (s) => answer(s, conn.id, 'JOIN', true, named),
     (s) => note(s, 'info', 'join', `${user} joined ${channel}`, { conn: conn.id, user, channel }),
   );
