@@ -5,6 +5,7 @@ export const HELP = `Usage: chat-server [port] [peers-file] [options]   run the 
        chat-server tail [FILE] [options]            follow server.log human-readably (tail --help)
        chat-server replay FILE... [options]         play recordings and check the answers (replay --help)
        chat-server check HOST:PORT --dialect D      test any server against a protocol, rule by rule (check --help)
+       chat-server check HOST:PORT --with cross-dialect   test that its dialects share one state
 
 A chat server speaking the channels, direct and messenger protocols on one port, and the same
 over WebSocket at /ws on the web port, where it also serves a chat page.

@@ -1,5 +1,5 @@
 // step(state, command): the whole server as a pure function. Total: bad input becomes a reply and a log line.
-import { chain, effect, join, none, note, type Step } from './steps.js';
+import { chain, effect, foldSteps, join, none, note, type Step } from './steps.js';
 import type { DialectModule, Registry } from './dialect.js';
 import { dispatch, shownVerb, type Ctx } from './dispatch.js';
 import { flowControl } from './flow.js';
@@ -40,9 +40,9 @@ export function createStep(registry: Registry): StepFn {
       case 'closed':
         return closed(dialectOf, state, command.conn, command.cause, command.at);
       case 'cluster':
-        return clusterEvent(state, command.event);
+        return clusterEvent(registry, state, command.event);
       case 'clusterBatch':
-        return clusterEvents(state, command.events);
+        return foldSteps(state, command.events, (s, event) => clusterEvent(registry, s, event));
       case 'nameClaimed':
         return resume(state, command.conn, (s) => claimed(dialectOf, s, command), command.at);
       default: {
@@ -51,39 +51,6 @@ export function createStep(registry: Registry): StepFn {
         return resume(state, command.conn, (s) => handler(s, command), command.at);
       }
     }
-  }
-
-  /** What another node said: a dialect's own business goes to that dialect; a node gone, to the core and then every dialect. */
-  function clusterEvent(state: State, event: ClusterEvent): Step {
-    switch (event.kind) {
-      case 'dialect': {
-        const onCluster = registry.dialects.get(event.dialect)?.onCluster;
-        return onCluster ? onCluster(state, event.event) : note(state, 'error', 'bug', `no dialect ${event.dialect} handles its cluster events`);
-      }
-      case 'nodeGone':
-        return chain(state, (s) => nodeGone(s, event.node), ...everyDialect((m, s) => m.onNodeGone?.(s, event.node)));
-      case 'nodeJoined':
-        return chain(state, (s) => tellHoldings(s, event.node), ...everyDialect((m, s) => m.onNodeJoined?.(s, event.node)));
-      default:
-        return applyClusterEvent(state, event);
-    }
-  }
-
-  /** Events that arrived together, in order, as one transition (one routing pass for all they send). */
-  function clusterEvents(state: State, events: readonly ClusterEvent[]): Step {
-    const steps: Step[] = [];
-    let current = state;
-    for (const event of events) {
-      const step = clusterEvent(current, event);
-      steps.push(step);
-      current = step.state;
-    }
-    return join(steps, current);
-  }
-
-  /** One step per dialect that has the hook, in the registry's order. */
-  function everyDialect(hook: (module: DialectModule, state: State) => Step | undefined): Array<(state: State) => Step> {
-    return [...registry.dialects.values()].map((module) => (s: State) => hook(module, s) ?? none(s));
   }
 
   /** A line (or an over-long one: `text` undefined) whose turn has come (src/core/turns.ts): dispatched to its dialect. */
@@ -130,6 +97,27 @@ export function createStep(registry: Registry): StepFn {
   }
 
   return handle;
+}
+
+/** What another node said: a dialect's own business goes to that dialect; a node gone, to the core and then every dialect. */
+function clusterEvent(registry: Registry, state: State, event: ClusterEvent): Step {
+  switch (event.kind) {
+    case 'dialect': {
+      const onCluster = registry.dialects.get(event.dialect)?.onCluster;
+      return onCluster ? onCluster(state, event.event) : note(state, 'error', 'bug', `no dialect ${event.dialect} handles its cluster events`);
+    }
+    case 'nodeGone':
+      return chain(state, (s) => nodeGone(s, event.node), ...everyDialect(registry, (m, s) => m.onNodeGone?.(s, event.node)));
+    case 'nodeJoined':
+      return chain(state, (s) => tellHoldings(s, event.node), ...everyDialect(registry, (m, s) => m.onNodeJoined?.(s, event.node)));
+    default:
+      return applyClusterEvent(state, event);
+  }
+}
+
+/** One step per dialect that has the hook, in the registry's order. */
+function everyDialect(registry: Registry, hook: (module: DialectModule, state: State) => Step | undefined): Array<(state: State) => Step> {
+  return [...registry.dialects.values()].map((module) => (s: State) => hook(module, s) ?? none(s));
 }
 
 function ctxOf(state: State, conn: Conn, at: number): Ctx {

@@ -70,6 +70,18 @@ export function chain(state: State, ...parts: ReadonlyArray<(state: State) => St
   return join(steps, current);
 }
 
+/** Takes one step per item, in order, each from the state the previous one left: one step for all of them. */
+export function foldSteps<T>(state: State, items: Iterable<T>, take: (state: State, item: T) => Step): Step {
+  const steps: Step[] = [];
+  let current = state;
+  for (const item of items) {
+    const next = take(current, item);
+    steps.push(next);
+    current = next.state;
+  }
+  return steps.length ? join(steps, current) : none(state);
+}
+
 /**
  * Joins steps taken one after the other into one: the last state, everything produced in order. Linear in the
  * total; a kind only one step produced is that step's own (read-only) array, not a copy.

@@ -1,7 +1,7 @@
 // Whose turn it is on a connection: its lines are handled one at a time, in the order they arrived. A line
 // waits while the connection waits on an effect (bcrypt, the disk, a delivery), or until the rate limit lets
 // it through; the queue it waits in is bounded by flow control (src/core/flow.ts), never by dropping.
-import { chain, effect, join, none, note, type Step } from './steps.js';
+import { chain, effect, foldSteps, join, none, note, type Step } from './steps.js';
 import type { Ctx, DialectRules } from './dispatch.js';
 import { flowControl, loggedIn } from './flow.js';
 import { charge, rateOf, reportExcess, type RateLimit } from './rate-limit.js';
@@ -40,7 +40,7 @@ export function createTurns({ handle, finishIfDone, rulesOf }: TurnParts): Turns
     let report: Step | undefined;
     if (limit) {
       const charged = charge(conn.meter, at, limit);
-      if (charged.flooding) return flooded(state, conn, at, limit);
+      if (charged.flooding) return flooded(rulesOf(conn), state, conn, at, limit);
       current = { ...conn, meter: charged.meter };
       notBefore = charged.notBefore;
       report = reportExcess(withConn(state, current), id, at);
@@ -61,15 +61,7 @@ export function createTurns({ handle, finishIfDone, rulesOf }: TurnParts): Turns
   }
 
   function arriveAll(state: State, id: ConnId, texts: readonly string[], at: number): Step {
-    if (texts.length === 1) return arrive(state, id, texts[0], at);
-    const steps: Step[] = [];
-    let current = state;
-    for (const text of texts) {
-      const step = arrive(current, id, text, at);
-      steps.push(step);
-      current = step.state;
-    }
-    return steps.length ? join(steps, current) : none(state);
+    return texts.length === 1 ? arrive(state, id, texts[0], at) : foldSteps(state, texts, (s, text) => arrive(s, id, text, at));
   }
 
   function pump(state: State, id: ConnId, now: number): Step {
@@ -99,36 +91,34 @@ export function createTurns({ handle, finishIfDone, rulesOf }: TurnParts): Turns
     // the timer fires at or after the time it was set for, whatever the clock that reports it says
     const now = Math.max(at, conn.timerAt ?? at);
     const next = updateConn(state, id, { timerAt: undefined });
-    if (!loggedIn(conn) && conn.loginBy !== undefined && now >= conn.loginBy && !conn.closing) return loginTimedOut(next, conn, now);
+    if (!loggedIn(conn) && conn.loginBy !== undefined && now >= conn.loginBy && !conn.closing) return loginTimedOut(rulesOf(conn), next, conn, now);
     return pump(next, id, now);
   }
 
-  // over its rate for longer than CHAT_FLOOD_SECONDS: the dialect's error (if it has one), then close
-  function flooded(state: State, conn: Conn, at: number, limit: RateLimit): Step {
-    const rules = rulesOf(conn);
-    return chain(state,
-      (s) => reportExcess(s, conn.id, at, true),
-      (s) => note(updateConn(s, conn.id, { closing: 'flooded', queue: NO_QUEUE }), 'warn', 'flooded',
-        `disconnected ${conn.id} from ${conn.remote.address}: over ${limit.perSecond} lines a second for ${Math.round(limit.floodMs / 1000)} s`,
-        { conn: conn.id, user: conn.user, remote: conn.remote }),
-      (s) => (rules ? rules.flooded({ state: s, conn, args: [], at }) : none(s)),
-      (s) => logOut(s, conn.id, 'lost'),
-      (s) => effect(s, { kind: 'close', conn: conn.id }),
-    );
-  }
-
-  // nobody logged in within CHAT_LOGIN_TIMEOUT: the dialect's notice (if it has one), then close
-  function loginTimedOut(state: State, conn: Conn, at: number): Step {
-    const rules = rulesOf(conn);
-    return chain(updateConn(state, conn.id, { closing: 'timedOut', queue: NO_QUEUE }),
-      (s) => note(s, 'info', 'loginTimeout', `closing ${conn.id} from ${conn.remote.address}:${conn.remote.port}: no login within ${Math.round(s.limits.loginTimeoutMs! / 1000)} s`,
-        { conn: conn.id, remote: conn.remote }),
-      (s) => (rules ? rules.loginTimedOut({ state: s, conn, args: [], at }) : none(s)),
-      (s) => effect(s, { kind: 'close', conn: conn.id }),
-    );
-  }
-
   return { arrive, arriveAll, pump, woke };
+}
+
+// over its rate for longer than CHAT_FLOOD_SECONDS: the dialect's error (if it has one), then close
+function flooded(rules: DialectRules | undefined, state: State, conn: Conn, at: number, limit: RateLimit): Step {
+  return chain(state,
+    (s) => reportExcess(s, conn.id, at, true),
+    (s) => note(updateConn(s, conn.id, { closing: 'flooded', queue: NO_QUEUE }), 'warn', 'flooded',
+      `disconnected ${conn.id} from ${conn.remote.address}: over ${limit.perSecond} lines a second for ${Math.round(limit.floodMs / 1000)} s`,
+      { conn: conn.id, user: conn.user, remote: conn.remote }),
+    (s) => (rules ? rules.flooded({ state: s, conn, args: [], at }) : none(s)),
+    (s) => logOut(s, conn.id, 'lost'),
+    (s) => effect(s, { kind: 'close', conn: conn.id }),
+  );
+}
+
+// nobody logged in within CHAT_LOGIN_TIMEOUT: the dialect's notice (if it has one), then close
+function loginTimedOut(rules: DialectRules | undefined, state: State, conn: Conn, at: number): Step {
+  return chain(updateConn(state, conn.id, { closing: 'timedOut', queue: NO_QUEUE }),
+    (s) => note(s, 'info', 'loginTimeout', `closing ${conn.id} from ${conn.remote.address}:${conn.remote.port}: no login within ${Math.round(s.limits.loginTimeoutMs! / 1000)} s`,
+      { conn: conn.id, remote: conn.remote }),
+    (s) => (rules ? rules.loginTimedOut({ state: s, conn, args: [], at }) : none(s)),
+    (s) => effect(s, { kind: 'close', conn: conn.id }),
+  );
 }
 
 /** What a line's rate report (if any) and its handling produced, in order; no copy when there is no report. */

@@ -1,4 +1,4 @@
-// `chat-server check HOST:PORT --dialect D`: runs the bundled conformance suite of one protocol against a
+// `chat-server check HOST:PORT --dialect D` (or `--with cross-dialect`): runs a bundled conformance suite against a
 // live server, one rule at a time, and reports each (see docs/check.md).
 import { writeFileSync } from 'node:fs';
 import { CHECK_USAGE, parseCheckArgs } from '../../src/check/args.js';
