@@ -65,6 +65,9 @@ export function createTurns({ handle, finishIfDone, rulesOf }: TurnParts): Turns
   }
 
   function pump(state: State, id: ConnId, now: number): Step {
+    const waited = state.conns.get(id);
+    // the login deadline passed while the connection waited on an effect (a REGISTER's hash): that answer came first
+    if (waited && pastLoginDeadline(waited, now)) return loginTimedOut(rulesOf(waited), state, waited, now);
     const steps: Step[] = [];
     let current = state;
     for (;;) {
@@ -90,9 +93,7 @@ export function createTurns({ handle, finishIfDone, rulesOf }: TurnParts): Turns
     if (!conn) return none(state);
     // the timer fires at or after the time it was set for, whatever the clock that reports it says
     const now = Math.max(at, conn.timerAt ?? at);
-    const next = updateConn(state, id, { timerAt: undefined });
-    if (!loggedIn(conn) && conn.loginBy !== undefined && now >= conn.loginBy && !conn.closing) return loginTimedOut(rulesOf(conn), next, conn, now);
-    return pump(next, id, now);
+    return pump(updateConn(state, id, { timerAt: undefined }), id, now);
   }
 
   return { arrive, arriveAll, pump, woke };
@@ -119,6 +120,14 @@ function loginTimedOut(rules: DialectRules | undefined, state: State, conn: Conn
     (s) => (rules ? rules.loginTimedOut({ state: s, conn, args: [], at }) : none(s)),
     (s) => effect(s, { kind: 'close', conn: conn.id }),
   );
+}
+
+/**
+ * Nobody logged in on it by its deadline, and it waits on nothing: a connection waiting on an effect at the deadline
+ * (a REGISTER's hash) gets its answer first, and is closed once it comes (every request gets one answer).
+ */
+function pastLoginDeadline(conn: Conn, now: number): boolean {
+  return !loggedIn(conn) && conn.loginBy !== undefined && now >= conn.loginBy && !conn.closing && !conn.waiting;
 }
 
 /** What a line's rate report (if any) and its handling produced, in order; no copy when there is no report. */

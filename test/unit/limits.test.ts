@@ -88,6 +88,20 @@ describe('login timeout', () => {
     expect(s.state.conns.get('named')?.closing).toBeUndefined();
     expect(s.log.filter((e) => e.event === 'loginTimeout')).toHaveLength(2);
   });
+
+  it('answers a REGISTER whose hash is still running at the deadline, then closes the connection', () => {
+    const s = server({ loginTimeoutMs: 60_000 });
+    s.run(open('c1'), line('c1', 'REGISTER ann pw', 59_000));
+    expect(s.effects.map((e) => e.kind)).toContain('hashPassword');
+    s.run(timer('c1', 60_000));
+    expect(s.effects.filter((e) => e.kind === 'close')).toEqual([]);
+    s.run({ kind: 'passwordHashed', conn: 'c1', user: 'ann', hash: 'h', at: 61_000 });
+    expect(s.effects.filter((e) => e.kind === 'close')).toEqual([]);
+    s.run({ kind: 'accountStored', conn: 'c1', user: 'ann', hash: 'h', ok: true, at: 61_500 });
+    expect(s.lines.c1).toEqual(['RESULT REGISTER 1']);
+    expect(s.effects.at(-1)).toEqual({ kind: 'close', conn: 'c1' });
+    expect(s.log.filter((e) => e.event === 'loginTimeout')).toHaveLength(1);
+  });
 });
 
 describe('login throttling', () => {
