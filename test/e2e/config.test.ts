@@ -27,7 +27,7 @@ function listening(stdout: string): { port: number; protocol: string; maxUsers: 
   return { port: Number(match![1]), protocol: match![2], maxUsers: Number(match![3]) };
 }
 
-describe('--help', () => {
+describe.concurrent('--help', () => {
   it('lists every flag and exits 0', async () => {
     const { code, stdout } = await runServerToExit(['--help']);
     expect(code).toBe(0);
@@ -56,7 +56,7 @@ describe('--help', () => {
   });
 });
 
-describe('bad configuration: one clear message, non-zero exit', () => {
+describe.concurrent('bad configuration: one clear message, non-zero exit', () => {
   // one process test per kind of failure; test/unit/config.test.ts checks every bad value through parseConfig
   it('a bad value: --port abc', async () => {
     expectOneClearError(await runServerToExit(['--port', 'abc']), 'port must be a whole number, got "abc" (from --port)');
@@ -114,7 +114,7 @@ describe('bad configuration: one clear message, non-zero exit', () => {
   });
 });
 
-describe('storage paths that cannot be used: one line and exit 1, before `Server is on`', () => {
+describe.concurrent('storage paths that cannot be used: one line and exit 1, before `Server is on`', () => {
   it('CHAT_DB naming a folder', async () => {
     const dir = tempDir();
     expectOneClearError(await runServerToExit(['--port', '0'], { CHAT_DB: dir }), `cannot use the database ${dir}`, 'is a folder', 'CHAT_DB');
