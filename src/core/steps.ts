@@ -60,15 +60,10 @@ export function andThen(first: Step, next: (state: State) => Step): Step {
 
 /** Chains steps left to right, each starting from the state the previous one left. */
 export function chain(state: State, ...parts: ReadonlyArray<(state: State) => Step>): Step {
-  const steps: Step[] = [];
-  let current = state;
-  for (const part of parts) {
-    const next = part(current);
-    steps.push(next);
-    current = next.state;
-  }
-  return join(steps, current);
+  return foldSteps(state, parts, applyPart);
 }
+
+const applyPart = (state: State, part: (state: State) => Step): Step => part(state);
 
 /** Takes one step per item, in order, each from the state the previous one left: one step for all of them. */
 export function foldSteps<T>(state: State, items: Iterable<T>, take: (state: State, item: T) => Step): Step {
