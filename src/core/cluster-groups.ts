@@ -89,6 +89,20 @@ export function withHoldings(state: State, node: string, groups: Iterable<GroupK
   return next;
 }
 
+/**
+ * A user of `node` came online: that node holds the capability groups of its dialect. Its own `holding` announcement
+ * may come a moment later than the `online` event (they travel apart), and a broadcast in between must reach it;
+ * holding a group too long only forwards a message the node drops.
+ */
+export function withCapabilityHoldings(state: State, node: string, can: Iterable<Capability>): State {
+  let next = state;
+  for (const capability of can) {
+    const group = capableGroup(capability);
+    if (!nodesWanting(next, group).has(node)) next = withHolding(next, node, group, true);
+  }
+  return next;
+}
+
 /** `node` is gone: it wants nothing any more. */
 export function withoutNode(state: State, node: string): State {
   const mine = state.groups.byNode.get(node);

@@ -7,7 +7,7 @@ import { logOut } from './presence.js';
 import { updateConn, withChannel, type State } from './state.js';
 import { withReindexed } from './name-policy.js';
 import type { Audience, Capability, ClusterEvent, RemoteUser } from './types.js';
-import { capableGroup, channelGroup, nodesWanting, tellHoldings, withHolding, withHoldings, withoutNode } from './cluster-groups.js';
+import { capableGroup, channelGroup, nodesWanting, tellHoldings, withCapabilityHoldings, withHolding, withHoldings, withoutNode } from './cluster-groups.js';
 
 /** Presence notices for this node's users only: the node the change happened on told its own. */
 const HERE = { kind: 'capable', capability: 'presence' } as const;
@@ -106,7 +106,7 @@ export function announce(state: State, event: ClusterEvent, node?: string): Step
 
 export function applyClusterEvent(state: State, event: ClusterEvent): Step {
   switch (event.kind) {
-    case 'online': return joined(state, event.user, { node: event.node, seq: event.seq, can: event.can });
+    case 'online': return joined(withCapabilityHoldings(state, event.node, event.can), event.user, { node: event.node, seq: event.seq, can: event.can });
     case 'offline': return state.remoteUsers.get(event.user)?.node === event.node ? left(state, event.user, event.how) : none(state);
     case 'renamed': return renamed(state, event.node, event.from, event.to);
     case 'nodeGone': return nodeGone(state, event.node);

@@ -94,6 +94,15 @@ describe('a channel message goes only to the nodes holding members of that chann
     const told = run([cluster({ kind: 'holding', node: 'n2', group: '*broadcast', held: true })], mia.state).state;
     expect(broadcast(told)).toEqual(['n2']);
   });
+
+  it('a user online on another node makes that node a target for what its dialect can be shown, before its holding arrives', () => {
+    const mia = run([open('m1'), line('m1', 'NAME mia'), { kind: 'nameClaimed', conn: 'm1', user: 'mia', outcome: 'granted', seq: 1, at }], nodeWithRoom());
+    const broadcast = (state: State) => forwardTarget(run([line('m1', 'BROADCAST hi')], state).out.find((s) => s.msg.kind === 'broadcast')!)?.nodes;
+    const moeOnline = run([cluster({ kind: 'online', node: 'n3', user: 'moe', seq: 2, can: ['broadcast', 'presence', 'private'] })], mia.state).state;
+    expect(broadcast(moeOnline)).toEqual(['n3']);
+    const directOnline = run([cluster({ kind: 'online', node: 'n4', user: 'dee', seq: 3, can: ['presence', 'private'] })], mia.state).state;
+    expect(broadcast(directOnline)).toBeUndefined();
+  });
 });
 
 describe('a node that joins late learns what every node holds', () => {
