@@ -11,6 +11,16 @@ import { DIALECTS, initialState, step } from '../../src/server-step.js';
 
 /** Limits roomy enough that a test meets one only when it sets it lower. */
 export const LIMITS: CoreLimits = { maxUsers: 16, maxQueued: 1000, maxLineLength: 8192 };
+/** Limits small enough that random input runs into every one of them (the fuzz and batch tests). */
+export const TIGHT_LIMITS: CoreLimits = {
+  maxUsers: 3,
+  maxQueued: 5,
+  maxLineLength: 8192,
+  rate: { perSecond: 5, burst: 3, floodMs: 2000 },
+  loginTimeoutMs: 5000,
+  loginThrottle: { freePerAccount: 1, freePerAddress: 2, delayMs: 100, maxDelayMs: 1000 },
+  quotas: { channelsPerUser: 2, channels: 3, registerPerHour: 3 },
+};
 /** The address every test connection comes from. */
 export const REMOTE = { address: '127.0.0.1', port: 1 };
 

@@ -13,17 +13,10 @@ import type { CoreLimits, State } from '../../src/core/state.js';
 import type { Command, Effect } from '../../src/core/types.js';
 import { parseRecording } from '../../src/recording/parse.js';
 import { DIALECTS, initialState, step } from '../../src/server-step.js';
+import { TIGHT_LIMITS } from '../support/core.js';
 import { LineFramer, TOO_LONG, type Framed } from '../../streams/net/framer.js';
 
-const LIMITS: CoreLimits = {
-  maxUsers: 4,
-  maxQueued: 3,
-  maxLineLength: 40,
-  rate: { perSecond: 5, burst: 3, floodMs: 2000 },
-  loginTimeoutMs: 5000,
-  loginThrottle: { freePerAccount: 1, freePerAddress: 2, delayMs: 100, maxDelayMs: 1000 },
-  quotas: { channelsPerUser: 2, channels: 3, registerPerHour: 3 },
-};
+const LIMITS: CoreLimits = { ...TIGHT_LIMITS, maxUsers: 4, maxQueued: 3, maxLineLength: 40 };
 const CONNS = ['c1', 'c2', 'c3'];
 
 /** What a step shows the world: each delivery as `conn: line`, its effects, its log events. */

@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DIALECTS, initialState, step } from '../../src/server-step.js';
+import { TIGHT_LIMITS } from '../support/core.js';
 import { forEachDelivery } from '../../src/core/audience.js';
 import type { CoreLimits, State } from '../../src/core/state.js';
 import type { Command, Effect } from '../../src/core/types.js';
@@ -14,15 +15,7 @@ import { lookalikesOf, skeleton } from '../../src/core/name-policy.js';
 /** Every command but the cluster's (this fuzzes one node): each is about one connection. */
 type ConnCommand = Exclude<Command, { kind: 'cluster' | 'clusterBatch' }>;
 
-const LIMITS: CoreLimits = {
-  maxUsers: 3,
-  maxQueued: 5,
-  maxLineLength: 8192,
-  rate: { perSecond: 5, burst: 3, floodMs: 2000 },
-  loginTimeoutMs: 5000,
-  loginThrottle: { freePerAccount: 1, freePerAddress: 2, delayMs: 100, maxDelayMs: 1000 },
-  quotas: { channelsPerUser: 2, channels: 3, registerPerHour: 3 },
-};
+const LIMITS: CoreLimits = TIGHT_LIMITS;
 const CONNS = ['c1', 'c2', 'c3', 'c4'];
 const ADDRESSES = ['10.0.0.1', '10.0.0.2'];
 /** Lines a paused connection may still deliver: the rest of the read the edge handed on at once (at most 16 a turn). */

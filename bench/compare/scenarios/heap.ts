@@ -7,12 +7,12 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { sleep } from '../child.js';
 import { closureSites, constructorTotals, growthPerConnection, heapBytes, type HeapSnapshotJson, type PerConnection } from '../heap-snapshot.js';
 import { LoadRun } from '../loadgen.js';
 import { settledRssKb } from '../machine.js';
 import { withServer, type Bench } from '../measure.js';
 import type { RunningServer } from '../servers.js';
+import { warmUp } from './memory.js';
 
 export interface HeapCounts {
   readonly members: number;
@@ -25,8 +25,6 @@ export interface HeapCounts {
 
 export const HEAP_MEMBERS = 1_000;
 const LIMIT_S = 600;
-const WARM_UP_MEMBERS = 10;
-const SETTLE_MS = 1_000;
 
 /** A script's URL as a path from the working directory (`dist/streams/net/lines.js`, `node_modules/…`). */
 const shortUrl = (url: string) => (url.startsWith('file://') ? relative(process.cwd(), fileURLToPath(url)) : url.startsWith('/') ? relative(process.cwd(), url) : url);
@@ -46,13 +44,7 @@ export async function heapCounts(bench: Bench, members = HEAP_MEMBERS): Promise<
   try {
     return await withServer(bench, 'ours', { bcryptCost: 4, maxUsers: members + 100, probe: true }, async (server) => {
       const base = { protocol: server.protocol, port: server.port, mode: 'idle', join: false, control: true, seconds: LIMIT_S, setupSeconds: LIMIT_S } as const;
-      const warmUp = LoadRun.start(bench.loadgen, bench.pinning, { ...base, members: WARM_UP_MEMBERS, prefix: 'w' });
-      try {
-        await warmUp.ready();
-      } finally {
-        await warmUp.stop();
-      }
-      await sleep(SETTLE_MS);
+      await warmUp(bench, base);
       const before = await totalsNow(server);
       const run = LoadRun.start(bench.loadgen, bench.pinning, { ...base, members, prefix: 'h' });
       try {

@@ -5,7 +5,7 @@
 // servers, a bare Node socket reader (bare-reader.ts: accept, read, nothing else) gives Node's own floor:
 // its members send one line each and count as in once it holds their sockets.
 import { sleep } from '../child.js';
-import { LoadRun } from '../loadgen.js';
+import { LoadRun, type LoadOptions } from '../loadgen.js';
 import { openFileLimit, settledRssKb } from '../machine.js';
 import { withServer, type Bench } from '../measure.js';
 import type { RunningServer, ServerKind } from '../servers.js';
@@ -42,6 +42,20 @@ async function untilHolding(server: RunningServer, count: number, limitMs: numbe
   }
 }
 
+/**
+ * A few members log in and leave, then the server settles: what a first login loads (code, bcrypt's workers)
+ * is not counted per connection. `base` is the idle load the measured members will use.
+ */
+export async function warmUp(bench: Bench, base: Omit<LoadOptions, 'members' | 'prefix'>): Promise<void> {
+  const run = LoadRun.start(bench.loadgen, bench.pinning, { ...base, members: WARM_UP_MEMBERS, prefix: 'w' });
+  try {
+    await run.ready();
+  } finally {
+    await run.stop();
+  }
+  await sleep(SETTLE_MS);
+}
+
 export async function memory(bench: Bench, sizes: readonly number[]): Promise<MemoryRun[]> {
   const runs: MemoryRun[] = [];
   const limit = openFileLimit();
@@ -54,13 +68,7 @@ export async function memory(bench: Bench, sizes: readonly number[]): Promise<Me
       try {
         runs.push(await withServer(bench, server, { bcryptCost: 4, maxUsers: members + 100 }, async (running) => {
           const base = { protocol: running.protocol, port: running.port, mode: 'idle', join: false, control: true, seconds: LOGIN_LIMIT_S, setupSeconds: LOGIN_LIMIT_S } as const;
-          const warmUp = LoadRun.start(bench.loadgen, bench.pinning, { ...base, members: WARM_UP_MEMBERS, prefix: 'w' });
-          try {
-            await warmUp.ready();
-          } finally {
-            await warmUp.stop();
-          }
-          await sleep(SETTLE_MS);
+          await warmUp(bench, base);
           const idle = await settledRssKb(() => running.rssKb(), SAMPLE_MS, STABLE_LIMIT_MS);
           const filesIdle = running.openFiles();
           const run = LoadRun.start(bench.loadgen, bench.pinning, { ...base, members, prefix: 'i' });
