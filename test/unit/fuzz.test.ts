@@ -134,12 +134,17 @@ function play(actions: readonly Action[]): void {
     for (const count of state.quotas.channelsBy.values()) expect(count).toBeLessThanOrEqual(LIMITS.quotas!.channelsPerUser);
   };
 
+  // as at the edge, a connection id is never used twice: a slot opened again is a new connection, so a result
+  // still under way for the one closed there cannot reach it
+  const idOf = new Map<number, string>();
   for (const a of actions) {
-    const conn = 'i' in a ? CONNS[a.i] : '';
+    let conn = 'i' in a ? idOf.get(a.i) ?? CONNS[a.i] : '';
     switch (a.t) {
       case 'open':
         if (open.has(conn) || opened > 40) break;
         opened++;
+        conn = `${CONNS[a.i]}.${opened}`;
+        idOf.set(a.i, conn);
         open.add(conn);
         apply({ kind: 'connected', conn, remote: { address: ADDRESSES[a.a], port: 1000 + opened }, listener: 'auto', at: now });
         break;
