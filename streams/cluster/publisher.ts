@@ -1,9 +1,10 @@
-// What a node publishes goes out once a turn of the event loop (when the sink writes its sockets too):
-// consecutive messages for one pub/sub channel as one PUBLISH, a line each. A publish costs this node
-// (ioredis: a command, a promise, a reply), Redis and every subscriber about as much for one message as
-// for a hundred, and under load a turn hands over many. The order is the order of the calls, script calls
-// included (scripts publish too): the caller flushes before each.
+// What a node publishes goes out paced as the sink writes its sockets (streams/net/pacer.ts): at the end of the
+// turn, at most once a millisecond; consecutive messages for one pub/sub channel as one PUBLISH, a line each.
+// A publish costs this node (ioredis: a command, a promise, a write, a reply to read), Redis and every
+// subscriber (a wake-up, a read) about as much for one message as for a hundred. The order is the order of
+// the calls, script calls included (scripts publish too): the caller flushes before each.
 import type { Redis } from 'ioredis';
+import { Pacer } from '../net/pacer.js';
 
 /** Messages one PUBLISH carries at most. */
 const MAX_BATCH = 256;
@@ -26,19 +27,27 @@ export interface Publisher {
 /** `channel` is named without `prefix`; `failed` hears of a publish Redis did not take. */
 export function batchingPublisher(cmd: Redis, prefix: string, failed: (error: unknown) => void): Publisher {
   let waiting: Batch[] = [];
-  let due: NodeJS.Immediate | undefined;
-  const flush = () => {
-    if (due) clearImmediate(due);
-    due = undefined;
+  const taken = (batch: Batch, error: unknown) => {
+    if (error) failed(error);
+    batch.settle(!error);
+  };
+  const pacer = new Pacer(() => {
     const batches = waiting;
     waiting = [];
-    for (const { channel, texts, settle } of batches) {
-      cmd.publish(`${prefix}${channel}`, texts.join('\n')).then(() => settle(true), (error: unknown) => {
-        failed(error);
-        settle(false);
-      });
+    const [first] = batches;
+    if (first === undefined) return;
+    if (batches.length === 1) {
+      cmd.publish(`${prefix}${first.channel}`, first.texts.join('\n')).then(() => taken(first, null), (error: unknown) => taken(first, error));
+      return;
     }
-  };
+    // publishes to several nodes go out in one write
+    const pipeline = cmd.pipeline();
+    for (const { channel, texts } of batches) pipeline.publish(`${prefix}${channel}`, texts.join('\n'));
+    pipeline.exec().then(
+      (results) => batches.forEach((batch, i) => taken(batch, results?.[i]?.[0])),
+      (error: unknown) => batches.forEach((batch) => taken(batch, error)),
+    );
+  });
   return {
     publish(channel, text) {
       let batch = waiting.at(-1);
@@ -49,9 +58,9 @@ export function batchingPublisher(cmd: Redis, prefix: string, failed: (error: un
         waiting.push(batch);
       }
       batch.texts.push(text);
-      due ??= setImmediate(flush);
+      pacer.schedule();
       return batch.taken;
     },
-    flush,
+    flush: () => pacer.now(),
   };
 }

@@ -32,6 +32,8 @@ export async function connect(url: string, name: string, log: (event: LogEvent) 
   const options: RedisOptions = {
     lazyConnect: true,
     enableAutoPipelining: true,
+    // publishes are joined by the publisher already; a pipeline object each would only add to their cost
+    autoPipeliningIgnoredCommands: ['publish'],
     commandTimeout: COMMAND_TIMEOUT_MS,
     maxRetriesPerRequest: null,
     connectionName: name,

@@ -6,6 +6,7 @@ import type { State } from '../../src/core/state.js';
 import type { ConnId, LogEvent } from '../../src/core/types.js';
 import type { ServerStats } from '../ops/stats.js';
 import { Joins } from './joins.js';
+import { Pacer } from './pacer.js';
 
 export interface SinkOptions {
   /** Bytes a connection may have queued before it counts as a slow reader and is dropped (unless `maxSendQueueOf` says otherwise). */
@@ -24,18 +25,9 @@ export interface SinkOptions {
   readonly observer?: SinkObserver;
   /** Counts slow readers dropped and why connections end, for the metrics. */
   readonly stats?: ServerStats;
-  /** The least time between two flushes (FLUSH_INTERVAL_MS unless a test says otherwise). */
+  /** The least time between two flushes (FLUSH_INTERVAL_MS in pacer.ts unless a test says otherwise). */
   readonly flushIntervalMs?: number;
 }
-
-/**
- * The least time between two flushes. Output waiting when the last flush is older leaves at the end of this turn
- * of the event loop, so a message on a quiet server is not held up; under a steady load each socket gets at most
- * one write a millisecond, with every line that came for it meanwhile. A write is a TCP segment (the sockets are
- * no-delay), and one per line to each member of a small channel was half of the server's CPU at a few thousand
- * messages a second; waiting up to 1 ms to join them halved the CPU per delivery there (bench compare, section 2a).
- */
-export const FLUSH_INTERVAL_MS = 1;
 
 export interface SinkObserver {
   closing(conn: ConnId): void;
@@ -62,15 +54,15 @@ class Output {
 export class SocketSink {
   private readonly outputs = new Map<ConnId, Output>();
   private dirty: Output[] = [];
-  private flushing = false;
-  private lastFlush = -Infinity;
-  private readonly flushLater = () => this.flush();
+  private readonly pacer: Pacer;
   /** Sockets with output the kernel has not taken yet, and the watch on each. */
   private readonly backlogged = new Map<Duplex, NodeJS.Timeout>();
   /** The joined output of this flush, shared by sockets that get the same lines. */
   private readonly joins = new Joins();
 
-  constructor(private readonly options: SinkOptions) {}
+  constructor(private readonly options: SinkOptions) {
+    this.pacer = new Pacer(() => this.flush(), options.flushIntervalMs);
+  }
 
   /** Writes to `conn` go to `socket` until `forget(conn)`, which its owner calls once the socket has closed. */
   add(conn: ConnId, socket: Duplex): void {
@@ -128,25 +120,18 @@ export class SocketSink {
 
   closeAll(): void {
     for (const conn of [...this.outputs.keys()]) this.close(conn);
-    this.flush();
+    this.pacer.now();
   }
 
   private mark(output: Output): void {
     this.dirty.push(output);
-    if (!this.flushing) {
-      this.flushing = true;
-      // everything written while this turn of the event loop handles input leaves in one write per socket
-      const wait = this.lastFlush + (this.options.flushIntervalMs ?? FLUSH_INTERVAL_MS) - performance.now();
-      if (wait > 0) setTimeout(this.flushLater, wait);
-      else setImmediate(this.flushLater);
-    }
+    // everything written while this turn of the event loop handles input leaves in one write per socket
+    this.pacer.schedule();
   }
 
   private flush(): void {
-    this.lastFlush = performance.now();
     const dirty = this.dirty;
     this.dirty = [];
-    this.flushing = false;
     try {
       for (const output of dirty) this.send(output);
     } finally {
