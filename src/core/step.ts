@@ -80,8 +80,15 @@ export function createStep(registry: Registry): StepFn {
 
   const turns = createTurns({ handle: input, finishIfDone, rulesOf: (conn) => dialectOf(conn)?.rules });
 
-  /** An effect this connection waited on came back: handle it, then the input that queued meanwhile. */
+  /**
+   * An effect this connection waited on came back: handle it, then the input that queued meanwhile. A connection has
+   * one effect at a time, so a result for an open connection that waits on none is not its own (an edge that reused
+   * an id, a recording edited by hand): dropped, never let it log that connection in. One for a connection that closed
+   * meanwhile is handled (an account stored, a name claimed, must still be known or given back).
+   */
   function resume(state: State, connId: ConnId, handleResult: (state: State) => Step, now: number): Step {
+    const conn = state.conns.get(connId);
+    if (conn !== undefined && !conn.waiting) return note(state, 'error', 'strayResult', `an effect result came for ${connId}, which waits on none; dropped`, { conn: connId });
     const handled = handleResult(updateConn(state, connId, { waiting: false }));
     return join([handled, turns.pump(handled.state, connId, now)]);
   }

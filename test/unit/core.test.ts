@@ -156,3 +156,21 @@ describe('step', () => {
     expect(run([line('ghost', 'LIST'), { kind: 'closed', conn: 'ghost', cause: 'ended', at }]).lines).toEqual({});
   });
 });
+
+describe('effect results', () => {
+  it('drops a result for an open connection that waits on none, so it cannot log that connection in', () => {
+    const registered = run([open('c1'), line('c1', 'REGISTER ada pw'), { kind: 'passwordHashed', conn: 'c1', user: 'ada', hash: 'h', at: 0 },
+      { kind: 'accountStored', conn: 'c1', user: 'ada', hash: 'h', ok: true, at: 0 }]).state;
+    const r = run([open('c2'), { kind: 'passwordChecked', conn: 'c2', user: 'ada', ok: true, at: 0 }, line('c2', 'SAY nowhere hi')], registered);
+    expect(r.state.online.has('ada')).toBe(false);
+    expect(r.log.some((e) => e.event === 'strayResult' && e.level === 'error')).toBe(true);
+    expect(r.lines.c2?.join('\n') ?? '').not.toMatch(/RESULT LOGIN 1/u);
+  });
+
+  it('still handles a result for a connection that closed while it waited: the account it registered is kept', () => {
+    const r = run([open('c1'), line('c1', 'REGISTER ada pw'), { kind: 'passwordHashed', conn: 'c1', user: 'ada', hash: 'h', at: 0 },
+      { kind: 'closed', conn: 'c1', cause: 'ended', at: 0 }, { kind: 'accountStored', conn: 'c1', user: 'ada', hash: 'h', ok: true, at: 0 }]);
+    expect(r.state.accounts.has('ada')).toBe(true);
+    expect(r.log.some((e) => e.event === 'strayResult')).toBe(false);
+  });
+});
