@@ -1,4 +1,4 @@
-// `npm run bench -- compare [--quick] [--json FILE] [--cpu-prof DIR] [--heap-counts]`: this server side by
+// `npm run bench -- compare [--quick] [--json FILE] [--cpu-prof DIR] [--heap-counts] [--rest S]`: this server side by
 // side with ngircd (IRC) and mosquitto (MQTT, QoS 0) under one load generator (bench/loadgen.c), servers
 // pinned to core 0 and the load to core 1, every figure measured in the same run; for memory also a bare
 // Node socket reader. Prints one table per scenario and the goals of issue 21; asserts nothing. The peers
@@ -29,6 +29,10 @@ export interface CompareOptions {
   readonly cpuProfileDir?: string;
   /** Also say where this server's memory per idle connection goes (two heap snapshots at 1k connections). */
   readonly heapCounts?: boolean;
+  /** Measure the Node servers' memory again after this many seconds of rest (scenarios/memory.ts). */
+  readonly restSeconds?: number;
+  /** Run only the memory scenario (`npm run bench -- memory`). */
+  readonly memoryOnly?: boolean;
 }
 
 function versionOf(command: string): string | undefined {
@@ -78,36 +82,39 @@ export async function compareBench(options: CompareOptions): Promise<void> {
     console.log(`${header}\n`);
     for (const reason of missing) console.log(`SKIPPED ${reason}\n`);
 
+    const all = !options.memoryOnly;
     const fanoutPlan = options.quick ? FANOUT_QUICK : FANOUT_FULL;
-    const fanoutRuns = await fanout(bench, fanoutPlan);
+    const fanoutRuns = all ? await fanout(bench, fanoutPlan) : [];
     const best = bestRuns(fanoutRuns);
-    const tables = fanoutTables(servers, best, fanoutRuns, fanoutPlan);
+    const tables = all ? fanoutTables(servers, best, fanoutRuns, fanoutPlan) : [];
 
     const cpuPlan = options.quick ? CPU_QUICK : CPU_FULL;
-    const cpuRuns = await cpuPerDelivery(bench, cpuPlan);
-    tables.push(cpuTable(servers, cpuRuns, cpuPlan.seconds));
+    const cpuRuns = all ? await cpuPerDelivery(bench, cpuPlan) : [];
+    if (all) tables.push(cpuTable(servers, cpuRuns, cpuPlan.seconds));
 
     const latencyPlan = options.quick ? LATENCY_QUICK : LATENCY_FULL;
-    const latencyRuns = await latency(bench, latencyPlan);
-    tables.push(latencyRunsTable(servers, latencyRuns, latencyPlan.seconds));
+    const latencyRuns = all ? await latency(bench, latencyPlan) : [];
+    if (all) tables.push(latencyRunsTable(servers, latencyRuns, latencyPlan.seconds));
 
-    const memoryRuns = await memory(bench, options.quick ? MEMORY_QUICK : MEMORY_FULL);
+    const memoryRuns = await memory(bench, options.quick ? MEMORY_QUICK : MEMORY_FULL, options.restSeconds);
     tables.push(memoryTable([...servers, 'bare'], memoryRuns));
     const heap = options.heapCounts ? await heapCounts(bench) : undefined;
     const heapText = heapTable(heap, memoryRuns);
     if (heapText) tables.push(heapText);
 
-    const storm = await loginStorm(bench, options.quick ? STORM_QUICK : STORM_FULL);
+    const storm = all ? await loginStorm(bench, options.quick ? STORM_QUICK : STORM_FULL) : undefined;
     const stormText = stormTable(storm);
     if (stormText) tables.push(stormText);
 
-    const bystanderRuns = await bystander(bench, options.quick ? BYSTANDER_QUICK : BYSTANDER_FULL);
+    const bystanderRuns = all ? await bystander(bench, options.quick ? BYSTANDER_QUICK : BYSTANDER_FULL) : [];
     const bystanderText = bystanderTable(bystanderRuns);
     if (bystanderText) tables.push(bystanderText);
 
-    console.log('(5) in-process step costs (this server only)');
-    const step = capturing(() => stepBench({ quick: options.quick }));
-    tables.push(`(5) in-process step costs (this server only)\n${step}\n`);
+    const step = all ? capturing(() => {
+      console.log('(5) in-process step costs (this server only)');
+      stepBench({ quick: options.quick });
+    }) : undefined;
+    if (step) tables.push(`${step}\n`);
     tables.push(goalLines(servers, cpuRuns, latencyRuns, memoryRuns, bystanderRuns));
 
     for (const failure of failures) console.log(`NOT MEASURED ${failure}`);

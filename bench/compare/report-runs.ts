@@ -159,6 +159,8 @@ export function goalLines(servers: readonly ServerKind[], cpu: readonly LatencyR
   for (const n of [...new Set(memory.map((m) => m.members))].sort((a, b) => a - b)) {
     const [o, b] = (['ours', 'bare'] as const).map((s) => memory.find((m) => m.server === s && m.members === n)?.kbPerConnection);
     lines.push(`RSS per idle connection ≤ 1.5× a bare Node reader, ${n.toLocaleString('en')} connections: ${o && b ? `${kilobytes(o)} against ${kilobytes(b)}, ${ratio(o, b)}, ${verdict(o / b <= 1.5)}` : 'not measured'}`);
+    const [ro, rb] = (['ours', 'bare'] as const).map((s) => memory.find((m) => m.server === s && m.members === n)?.rested);
+    if (ro && rb) lines.push(`  the same after a ${ro.seconds} s rest: ${kilobytes(ro.kbPerConnection)} against ${kilobytes(rb.kbPerConnection)}, ${ratio(ro.kbPerConnection, rb.kbPerConnection)}, ${verdict(ro.kbPerConnection / rb.kbPerConnection <= 1.5)}`);
   }
   if (bystanders.length) {
     const under = bystanders.filter((r) => r.flood.p99Us < 10_000).length;

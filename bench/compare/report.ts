@@ -76,6 +76,13 @@ export function memoryTable(servers: readonly ServerKind[], runs: readonly Memor
     rows.push(figureRow(`${n.toLocaleString('en')} connections: per connection`, servers, (s) => find(s)?.kbPerConnection, (v, s) => kilobytes(v) + (find(s)!.settled ? '' : ' (moving)')));
     rows.push(textRow('  RSS idle → loaded', servers, (s) => { const r = find(s); return r && `${megabytes(r.idleKb)} → ${megabytes(r.loadedKb)}`; }));
     rows.push(textRow('  logins took', servers, (s) => { const r = find(s); return r && seconds(r.loginSeconds); }));
+    const rested = find('ours')?.rested ?? find('bare')?.rested;
+    if (rested) {
+      const restedKb = (s: ServerKind) => find(s)?.rested?.kbPerConnection;
+      rows.push([`  after a ${rested.seconds} s rest: per connection`, ...servers.map((s) => { const v = restedKb(s); return v === undefined ? '—' : kilobytes(v); }),
+        ...servers.filter((s) => s !== 'ours').map((p) => ratio(restedKb('ours'), restedKb(p)))]);
+      rows.push(textRow('    RSS idle → loaded', servers, (s) => { const r = find(s)?.rested; return r && `${megabytes(r.idleKb)} → ${megabytes(r.loadedKb)}`; }));
+    }
   }
   if (sizes.length > 1) {
     const [small, large] = [sizes[0], sizes[sizes.length - 1]];
@@ -90,6 +97,7 @@ export function memoryTable(servers: readonly ServerKind[], runs: readonly Memor
     'IRC: NICK/USER to 001, MQTT: CONNECT/CONNACK; no channel. marginal: (RSS at the larger N − RSS at the smaller) / ΔN, two fresh servers',
     'ratios: < 1 means this server uses less; bare node: a Node server that accepts sockets and only reads them (bench/compare/bare-reader.ts),',
     'its members send one line each; ours/bare is the goal of issue 21 (≤ 1.5×)',
+    'after a rest (--rest S, Node servers only): both RSS figures again, each after S s of quiet, when V8 and the hashing workers gave back what the logins left',
   ]);
 }
 

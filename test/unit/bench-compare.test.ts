@@ -4,6 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { closureSites, constructorTotals, growthPerConnection, heapBytes, type HeapSnapshotJson } from '../../bench/compare/heap-snapshot.js';
 import { cpuTicksOf } from '../../bench/compare/machine.js';
 import { listCell } from '../../bench/compare/table.js';
+import { memoryTable } from '../../bench/compare/report.js';
+import { goalLines } from '../../bench/compare/report-runs.js';
+import type { MemoryRun } from '../../bench/compare/scenarios/memory.js';
 import { parseLoopDelay } from '../../bench/compare/servers.js';
 import { median, showSpread, spread } from '../../bench/compare/stats.js';
 
@@ -127,5 +130,26 @@ describe('repeated runs summarised', () => {
   it('lists every run in one cell, with a decimal where the figure is small', () => {
     expect(listCell([1.64, 23.2, 0.456], 'ms')).toBe('1.6 23 0.46 ms');
     expect(listCell([], 'ms')).toBe('—');
+  });
+});
+
+describe('memory after a rest', () => {
+  const run = (server: 'ours' | 'ngircd' | 'bare', kb: number, restedKb?: number): MemoryRun => ({
+    server, members: 1000, idleKb: 50_000, loadedKb: 50_000 + kb * 1000, settled: true, kbPerConnection: kb, loginSeconds: 1,
+    ...(restedKb === undefined ? {} : { rested: { seconds: 120, idleKb: 40_000, loadedKb: 40_000 + restedKb * 1000, kbPerConnection: restedKb } }),
+  });
+  const runs = [run('ours', 12, 6), run('ngircd', 2.5), run('bare', 4.2, 4.1)];
+
+  it('shows the rested figure of the Node servers beside the one right after the logins, and nothing for the others', () => {
+    const rows = memoryTable(['ours', 'ngircd', 'bare'], runs).split('\n');
+    const rested = rows.find((row) => row.includes('after a 120 s rest: per connection'));
+    expect(rested).toBeDefined();
+    expect(rested!.trim().split(/ {2,}/u).slice(1)).toEqual(['6.0 KB', '—', '4.1 KB', '—', '1.46×']);
+  });
+
+  it('judges the goal on both figures', () => {
+    const text = goalLines(['ours', 'bare'], [], [], runs, []);
+    expect(text).toMatch(/1,000 connections: 12\.0 KB against 4\.2 KB, 2\.86×, NOT met/u);
+    expect(text).toMatch(/the same after a 120 s rest: 6\.0 KB against 4\.1 KB, 1\.46×, met/u);
   });
 });

@@ -4,6 +4,10 @@
 // NICK/USER up to 001; MQTT: CONNECT/CONNACK) and stay idle; (RSS once settled − idle RSS) / N. Beside the
 // servers, a bare Node socket reader (bare-reader.ts: accept, read, nothing else) gives Node's own floor:
 // its members send one line each and count as in once it holds their sockets.
+// With a rest (`--rest S`), the Node servers (this one, the bare reader) are measured a second time, both RSS
+// figures after S seconds of quiet: right after a login burst a Node process still holds what the burst left (a
+// young generation grown by it, the hashing workers), which V8's memory reducer and the workers' idle exit give
+// back only some tens of seconds later; what an operator sees on a server that sits idle is the rested figure.
 import { sleep } from '../child.js';
 import { LoadRun, type LoadOptions } from '../loadgen.js';
 import { openFileLimit, settledRssKb } from '../machine.js';
@@ -18,6 +22,8 @@ export interface MemoryRun {
   readonly settled: boolean;
   readonly kbPerConnection: number;
   readonly loginSeconds: number;
+  /** The same after the rest, when one was asked for (Node servers only). */
+  readonly rested?: { readonly seconds: number; readonly idleKb: number; readonly loadedKb: number; readonly kbPerConnection: number };
 }
 
 export const MEMORY_FULL = [1_000, 10_000] as const;
@@ -29,6 +35,8 @@ const SAMPLE_MS = 250;
 const STABLE_LIMIT_MS = 10_000;
 const LOGIN_LIMIT_S = 600;
 const WARM_UP_MEMBERS = 10;
+/** Servers that run on Node, whose memory a rest changes. */
+const RESTING: ReadonlySet<string> = new Set(['ours', 'bare']);
 const ACCEPT_POLL_MS = 100;
 
 /** Waits until the server holds at least `count` file descriptors (the bare reader answers nothing, so its
@@ -56,7 +64,17 @@ export async function warmUp(bench: Bench, base: Omit<LoadOptions, 'members' | '
   await sleep(SETTLE_MS);
 }
 
-export async function memory(bench: Bench, sizes: readonly number[]): Promise<MemoryRun[]> {
+/** RSS after `seconds` of quiet (checking that the server is still alive), then settled as before. */
+async function restedRssKb(running: RunningServer, seconds: number): Promise<number> {
+  for (let waited = 0; waited < seconds; waited++) {
+    await sleep(1000);
+    running.checkAlive();
+  }
+  return (await settledRssKb(() => running.rssKb(), SAMPLE_MS, STABLE_LIMIT_MS)).kb;
+}
+
+/** `restSeconds` > 0: the Node servers are measured again after that long a rest (see the top of this file). */
+export async function memory(bench: Bench, sizes: readonly number[], restSeconds = 0): Promise<MemoryRun[]> {
   const runs: MemoryRun[] = [];
   const limit = openFileLimit();
   for (const members of sizes) {
@@ -70,6 +88,8 @@ export async function memory(bench: Bench, sizes: readonly number[]): Promise<Me
           const base = { protocol: running.protocol, port: running.port, mode: 'idle', join: false, control: true, seconds: LOGIN_LIMIT_S, setupSeconds: LOGIN_LIMIT_S } as const;
           await warmUp(bench, base);
           const idle = await settledRssKb(() => running.rssKb(), SAMPLE_MS, STABLE_LIMIT_MS);
+          const rest = RESTING.has(server) ? restSeconds : 0;
+          const restedIdle = rest > 0 ? await restedRssKb(running, rest) : 0;
           const filesIdle = running.openFiles();
           const run = LoadRun.start(bench.loadgen, bench.pinning, { ...base, members, prefix: 'i' });
           try {
@@ -79,7 +99,10 @@ export async function memory(bench: Bench, sizes: readonly number[]): Promise<Me
             const loginSeconds = (performance.now() - started) / 1000;
             const loaded = await settledRssKb(() => running.rssKb(), SAMPLE_MS, STABLE_LIMIT_MS);
             running.checkAlive();
-            return { server, members, idleKb: idle.kb, loadedKb: loaded.kb, settled: idle.settled && loaded.settled, kbPerConnection: (loaded.kb - idle.kb) / members, loginSeconds };
+            const measured = { server, members, idleKb: idle.kb, loadedKb: loaded.kb, settled: idle.settled && loaded.settled, kbPerConnection: (loaded.kb - idle.kb) / members, loginSeconds };
+            if (rest === 0) return measured;
+            const restedLoaded = await restedRssKb(running, rest);
+            return { ...measured, rested: { seconds: rest, idleKb: restedIdle, loadedKb: restedLoaded, kbPerConnection: (restedLoaded - restedIdle) / members } };
           } finally {
             await run.stop();
           }
