@@ -1,10 +1,10 @@
-// What a node publishes goes out paced as the sink writes its sockets (streams/net/pacer.ts): at the end of the
+// What a node publishes goes out paced as the sink writes its sockets (streams/net/flush-pacer.ts): at the end of the
 // turn, at most once a millisecond; consecutive messages for one pub/sub channel as one PUBLISH, a line each.
 // A publish costs this node (ioredis: a command, a promise, a write, a reply to read), Redis and every
 // subscriber (a wake-up, a read) about as much for one message as for a hundred. The order is the order of
 // the calls, script calls included (scripts publish too): the caller flushes before each.
 import type { Redis } from 'ioredis';
-import { Pacer } from '../net/pacer.js';
+import { FlushPacer } from '../net/flush-pacer.js';
 
 /** Messages one PUBLISH carries at most. */
 const MAX_BATCH = 256;
@@ -31,7 +31,7 @@ export function batchingPublisher(cmd: Redis, prefix: string, failed: (error: un
     if (error) failed(error);
     batch.settle(!error);
   };
-  const pacer = new Pacer(() => {
+  const pacer = new FlushPacer(() => {
     const batches = waiting;
     waiting = [];
     const [first] = batches;

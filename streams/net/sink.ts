@@ -6,7 +6,7 @@ import type { State } from '../../src/core/state.js';
 import type { ConnId, LogEvent } from '../../src/core/types.js';
 import type { ServerStats } from '../ops/stats.js';
 import { Joins } from './joins.js';
-import { Pacer } from './pacer.js';
+import { FlushPacer } from './flush-pacer.js';
 
 export interface SinkOptions {
   /** Bytes a connection may have queued before it counts as a slow reader and is dropped (unless `maxSendQueueOf` says otherwise). */
@@ -25,7 +25,7 @@ export interface SinkOptions {
   readonly observer?: SinkObserver;
   /** Counts slow readers dropped and why connections end, for the metrics. */
   readonly stats?: ServerStats;
-  /** The least time between two flushes (FLUSH_INTERVAL_MS in pacer.ts unless a test says otherwise). */
+  /** The least time between two flushes (FLUSH_INTERVAL_MS in flush-pacer.ts unless a test says otherwise). */
   readonly flushIntervalMs?: number;
 }
 
@@ -54,14 +54,14 @@ class Output {
 export class SocketSink {
   private readonly outputs = new Map<ConnId, Output>();
   private dirty: Output[] = [];
-  private readonly pacer: Pacer;
+  private readonly pacer: FlushPacer;
   /** Sockets with output the kernel has not taken yet, and the watch on each. */
   private readonly backlogged = new Map<Duplex, NodeJS.Timeout>();
   /** The joined output of this flush, shared by sockets that get the same lines. */
   private readonly joins = new Joins();
 
   constructor(private readonly options: SinkOptions) {
-    this.pacer = new Pacer(() => this.flush(), options.flushIntervalMs);
+    this.pacer = new FlushPacer(() => this.flush(), options.flushIntervalMs);
   }
 
   /** Writes to `conn` go to `socket` until `forget(conn)`, which its owner calls once the socket has closed. */

@@ -2,12 +2,12 @@
 // at the end of that turn when the last run is old enough, else once the interval has passed.
 import { setImmediate as nextTurn, setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import { Pacer } from '../../streams/net/pacer.js';
+import { FlushPacer } from '../../streams/net/flush-pacer.js';
 
-describe('pacer', () => {
+describe('flush pacer', () => {
   it('runs once at the end of a turn however often it was asked, and not before', async () => {
     let runs = 0;
-    const pacer = new Pacer(() => { runs++; }, 50);
+    const pacer = new FlushPacer(() => { runs++; }, 50);
     pacer.schedule();
     pacer.schedule();
     expect(runs).toBe(0);
@@ -17,7 +17,7 @@ describe('pacer', () => {
 
   it('holds a run asked for within the interval until the interval has passed', async () => {
     const at: number[] = [];
-    const pacer = new Pacer(() => { at.push(performance.now()); }, 60);
+    const pacer = new FlushPacer(() => { at.push(performance.now()); }, 60);
     pacer.schedule();
     await nextTurn();
     pacer.schedule();
@@ -31,7 +31,7 @@ describe('pacer', () => {
 
   it('runs at once when told to, and then not again for what was scheduled before', async () => {
     let runs = 0;
-    const pacer = new Pacer(() => { runs++; }, 0);
+    const pacer = new FlushPacer(() => { runs++; }, 0);
     pacer.schedule();
     pacer.now();
     expect(runs).toBe(1);

@@ -12,7 +12,7 @@
 export const FLUSH_INTERVAL_MS = 1;
 
 /** Runs `flush` once for any number of `schedule()` calls: at the end of this turn, or `intervalMs` after the last run. */
-export class Pacer {
+export class FlushPacer {
   private lastRun = -Infinity;
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
